@@ -1,0 +1,4 @@
+//! Pure numeric models over a validated scenario.
+//!
+//! Nothing in this crate reads files, prints, or touches the store: models take plain data
+//! (and, where they are stochastic, an RNG from the caller) and return plain results.

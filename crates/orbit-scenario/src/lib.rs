@@ -1,0 +1,2 @@
+//! Scenario files for orbit.
+pub mod raw;

@@ -1,0 +1,323 @@
+//! The first layer of a scenario: serde structs that mirror the TOML file one to one.
+//!
+//! Every value that a diagnostic may have to point at is wrapped in [`Spanned`], so the
+//! validator can name the file, line and column of a bad number or an unknown reference.
+//! Nothing here checks meaning: [`crate::validate`] turns these into a [`crate::World`].
+//! The format is documented for users in `docs/scenario.md`.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A string value with its location.
+pub type SStr = Spanned<String>;
+/// A number with its location.
+pub type SNum = Spanned<f64>;
+/// A year with its location.
+pub type SYear = Spanned<i64>;
+
+/// The `[scenario]` table: what the file is about.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub id: SStr,
+    pub name: SStr,
+    #[serde(default)]
+    pub description: Option<SStr>,
+    /// First and last year the scenario covers, inclusive.
+    pub start_year: SYear,
+    pub end_year: SYear,
+    /// The smaller partner whose dependence the scenario is about (e.g. `BLR`).
+    pub focus: SStr,
+    /// The great power it depends on (e.g. `RUS`).
+    pub patron: SStr,
+    /// Where the narrative comes from (e.g. the essay).
+    #[serde(default)]
+    pub narrative: Option<SStr>,
+    #[serde(default)]
+    pub source: Option<SStr>,
+}
+
+/// One `[[actors]]` entry: a state, organisation, firm or sub-national region.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActor {
+    pub id: SStr,
+    pub name: SStr,
+    /// `state`, `organisation`, `firm` or `region`.
+    pub kind: SStr,
+    /// For organisations: the member actors.
+    #[serde(default)]
+    pub members: Vec<SStr>,
+    /// For firms and regions: the state they belong to.
+    #[serde(default)]
+    pub parent: Option<SStr>,
+    #[serde(default)]
+    pub attributes: Vec<Spanned<RawAttribute>>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// A numeric fact about an actor that is not a yearly series (e.g. a 2016 CINC score).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAttribute {
+    pub name: SStr,
+    pub value: SNum,
+    pub unit: SStr,
+    #[serde(default)]
+    pub year: Option<SYear>,
+    pub source: SStr,
+}
+
+/// One `[[indicators]]` entry: a yearly (or multi-year) figure for one actor.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndicator {
+    pub actor: SStr,
+    /// Indicator name, e.g. `gdp_usd`; see `docs/scenario.md` for the names the models read.
+    pub name: SStr,
+    /// The year the figure is for. Exactly one of `year` and `years` must be given.
+    #[serde(default)]
+    pub year: Option<SYear>,
+    /// An inclusive year range `[first, last]` for cumulative or average figures.
+    #[serde(default)]
+    pub years: Option<Spanned<Vec<i64>>>,
+    pub value: SNum,
+    pub unit: SStr,
+    /// Set for figures that may be negative (balances, growth rates).
+    #[serde(default)]
+    pub signed: bool,
+    /// Set for estimates rather than measurements (e.g. a subsidy computed by an analyst).
+    #[serde(default)]
+    pub estimate: bool,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One `[[trade]]` entry: goods trade of `reporter` with `partner` in one year.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrade {
+    pub reporter: SStr,
+    pub partner: SStr,
+    pub year: SYear,
+    /// `exports`, `imports` or `turnover` (exports + imports).
+    pub flow: SStr,
+    /// Value in US dollars. At least one of `value_usd` and `share` must be given.
+    #[serde(default)]
+    pub value_usd: Option<SNum>,
+    /// Share of the reporter's total for this flow, in [0, 1].
+    #[serde(default)]
+    pub share: Option<SNum>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One `[[energy]]` entry: what an importer paid an exporter for gas or oil in one year.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnergy {
+    pub importer: SStr,
+    pub exporter: SStr,
+    /// `gas` (prices in USD per 1000 m3, volumes in bcm) or `oil` (USD per tonne, million tonnes).
+    pub commodity: SStr,
+    pub year: SYear,
+    /// Part of the year the price applies to, e.g. `Q1` or `annual`.
+    #[serde(default)]
+    pub period: Option<SStr>,
+    #[serde(default)]
+    pub price: Option<SNum>,
+    /// A benchmark price for the same commodity (e.g. Gazprom's average European price).
+    #[serde(default)]
+    pub reference_price: Option<SNum>,
+    #[serde(default)]
+    pub reference_source: Option<SStr>,
+    #[serde(default)]
+    pub volume: Option<SNum>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One `[[pipelines]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPipeline {
+    pub id: SStr,
+    pub name: SStr,
+    /// `gas` or `oil`.
+    pub commodity: SStr,
+    /// First year in service; absent for pipelines that were proposed but never built.
+    #[serde(default)]
+    pub opened: Option<SYear>,
+    /// Year flows stopped, if they did.
+    #[serde(default)]
+    pub closed: Option<SYear>,
+    /// `operating`, `stopped`, `never_operated` or `proposed`.
+    pub status: SStr,
+    pub segments: Vec<Spanned<RawSegment>>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// A directed stretch of a pipeline between two places, with its owner and capacity.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegment {
+    pub from: SStr,
+    pub to: SStr,
+    pub owner: SStr,
+    /// Capacity in bcm/year (gas) or million tonnes/year (oil); absent when not found.
+    #[serde(default)]
+    pub capacity: Option<SNum>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One `[[alliances]]` entry: an alliance, union or treaty regime with its members.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlliance {
+    pub id: SStr,
+    pub name: SStr,
+    /// `military_alliance`, `union_state`, `customs_union`, `economic_union` or `treaty`.
+    pub kind: SStr,
+    /// The organisation actor that embodies it, if any (e.g. `CSTO`).
+    #[serde(default)]
+    pub organisation: Option<SStr>,
+    pub members: Vec<SStr>,
+    pub signed: SStr,
+    #[serde(default)]
+    pub in_force: Option<SStr>,
+    #[serde(default)]
+    pub ended: Option<SStr>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One `[[sanctions]]` entry: a sanctions measure one actor imposed on another.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSanction {
+    pub id: SStr,
+    pub imposer: SStr,
+    pub target: SStr,
+    /// `targeted`, `sectoral`, `aviation`, `arms_embargo` or `suspension` (a lifting).
+    pub kind: SStr,
+    pub start: SStr,
+    #[serde(default)]
+    pub end: Option<SStr>,
+    #[serde(default)]
+    pub individuals: Option<SNum>,
+    #[serde(default)]
+    pub entities: Option<SNum>,
+    pub description: SStr,
+    /// The timeline event that records it, if any.
+    #[serde(default)]
+    pub event: Option<SStr>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One `[[issues]]` entry: a contested question on a numeric scale.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIssue {
+    pub id: SStr,
+    pub name: SStr,
+    pub description: SStr,
+    pub scale_min: SNum,
+    pub scale_max: SNum,
+    pub min_label: SStr,
+    pub max_label: SStr,
+    /// The position that holds if nobody agrees on anything (used by Nash bargaining).
+    pub status_quo: SNum,
+    /// When the positions below were held, e.g. `2021-09`.
+    pub as_of: SStr,
+    pub positions: Vec<Spanned<RawPosition>>,
+    #[serde(default)]
+    pub outcomes: Vec<Spanned<RawOutcome>>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One actor's stance on an issue, in the KTAB/BDM convention.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPosition {
+    pub actor: SStr,
+    pub position: SNum,
+    /// Share of attention the actor gives the issue, in [0, 1].
+    pub salience: SNum,
+    /// Resources it can bring to bear on the issue (any non-negative scale, shared within the issue).
+    pub capability: SNum,
+    /// A citation. At least one of `source` and `rationale` must be given.
+    #[serde(default)]
+    pub source: Option<SStr>,
+    /// The analyst's reasoning where no source states the number.
+    #[serde(default)]
+    pub rationale: Option<SStr>,
+}
+
+/// What actually happened on an issue by a date, for backtests.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcome {
+    pub date: SStr,
+    /// The outcome on the issue scale.
+    pub value: SNum,
+    pub description: SStr,
+    pub source: SStr,
+}
+
+/// One `[[events]]` entry of the dated timeline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub id: SStr,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub date: SStr,
+    #[serde(default)]
+    pub end_date: Option<SStr>,
+    pub actors: Vec<SStr>,
+    pub kind: SStr,
+    pub description: SStr,
+    #[serde(default)]
+    pub quantity: Option<SNum>,
+    #[serde(default)]
+    pub unit: Option<SStr>,
+    /// One of the essay's key events, labelled in charts.
+    #[serde(default)]
+    pub key: bool,
+    /// Where the essay states this event differently, what it says and what is right.
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One `[[claims]]` entry: a factual claim of the narrative, checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClaim {
+    pub id: SStr,
+    /// Paragraph of the narrative, counted from 1.
+    pub paragraph: SYear,
+    pub text: SStr,
+    /// `verified`, `corrected`, `partly_verified`, `disputed` or `unverifiable`.
+    pub verdict: SStr,
+    #[serde(default)]
+    pub correction: Option<SStr>,
+    /// Timeline events that represent the claim (or its correction).
+    #[serde(default)]
+    pub events: Vec<SStr>,
+    #[serde(default)]
+    pub source: Option<SStr>,
+}
