@@ -318,6 +318,13 @@ pub struct RawClaim {
     /// Timeline events that represent the claim (or its correction).
     #[serde(default)]
     pub events: Vec<SStr>,
+    /// The number the claim states (shares as fractions), when it states one.
+    #[serde(default)]
+    pub figure: Option<SNum>,
+    /// What `figure` measures, so it can be set against the data: `exports_share:RUS`,
+    /// `imports_share:RUS`, `turnover_share:RUS` or `energy_subsidy_share_gdp`.
+    #[serde(default)]
+    pub measure: Option<SStr>,
     #[serde(default)]
     pub source: Option<SStr>,
 }

@@ -1,0 +1,198 @@
+//! Located problems in a scenario file, rendered the way compilers render them.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// Line and column of a byte offset, both counted from 1; the column counts characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One problem found in a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// What is wrong, without a trailing period.
+    pub message: String,
+    /// Byte range in the file, when the problem has a place.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+    /// Line and column of the start of `span`.
+    pub location: Option<Location>,
+    /// Which entry the problem belongs to, e.g. "issue `russian_air_base`, actor `BLR`".
+    pub context: Option<String>,
+    /// What the user can do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>, span: Option<Range<usize>>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            span,
+            location: None,
+            context: None,
+            hint: None,
+        }
+    }
+
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Maps byte offsets of one text to lines and columns.
+#[derive(Debug)]
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    pub(crate) fn location(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |prefix| prefix.chars().count())
+            + 1;
+        Location {
+            line: line + 1,
+            column,
+        }
+    }
+
+    fn line_text(&self, line: usize) -> &'a str {
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// Every problem found in one file, with the text needed to show where.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostics {
+    /// The file name as the user gave it (or `<built-in>`).
+    pub file: String,
+    pub problems: Vec<Diagnostic>,
+    #[serde(skip)]
+    snippets: Vec<Option<String>>,
+}
+
+impl Diagnostics {
+    /// Locates each problem in `text` and keeps the offending line for display.
+    pub(crate) fn locate(file: &str, text: &str, mut problems: Vec<Diagnostic>) -> Self {
+        let index = LineIndex::new(text);
+        problems.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
+        let snippets = problems
+            .iter_mut()
+            .map(|problem| {
+                let span = problem.span.clone()?;
+                let start = index.location(span.start);
+                problem.location = Some(start);
+                let line = index.line_text(start.line);
+                let end = index.location(span.end.max(span.start + 1));
+                let width = if end.line == start.line {
+                    (end.column - start.column).max(1)
+                } else {
+                    line.chars().count().saturating_sub(start.column - 1).max(1)
+                };
+                Some(render_snippet(start, line, width))
+            })
+            .collect();
+        Diagnostics {
+            file: file.to_string(),
+            problems,
+            snippets,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.problems.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+fn render_snippet(at: Location, line: &str, width: usize) -> String {
+    let number = at.line.to_string();
+    let pad = " ".repeat(number.len());
+    let shown: String = line.chars().take(160).collect();
+    format!(
+        "{pad} |\n{number} | {shown}\n{pad} | {}{}",
+        " ".repeat(at.column - 1),
+        "^".repeat(width.min(80))
+    )
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (problem, snippet) in self.problems.iter().zip(&self.snippets) {
+            writeln!(f, "error: {}", problem.message)?;
+            match problem.location {
+                Some(at) => writeln!(f, "  --> {}:{}:{}", self.file, at.line, at.column)?,
+                None => writeln!(f, "  --> {}", self.file)?,
+            }
+            if let Some(snippet) = snippet {
+                for line in snippet.lines() {
+                    writeln!(f, "  {line}")?;
+                }
+            }
+            if let Some(context) = &problem.context {
+                writeln!(f, "  = in {context}")?;
+            }
+            if let Some(hint) = &problem.hint {
+                writeln!(f, "  = hint: {hint}")?;
+            }
+            writeln!(f)?;
+        }
+        let n = self.problems.len();
+        write!(
+            f,
+            "{n} problem{} in {}",
+            if n == 1 { "" } else { "s" },
+            self.file
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_character_columns() {
+        let text = "a = 1\nname = \"Łukašenka\" x\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.location(0), Location { line: 1, column: 1 });
+        let x = text.find(" x").unwrap() + 1;
+        assert_eq!(index.location(x), Location { line: 2, column: 20 });
+        assert_eq!(index.location(text.len()), Location { line: 3, column: 1 });
+    }
+}

@@ -1,0 +1,1034 @@
+//! Raw structs → [`World`]: resolves references and checks every rule in `docs/scenario.md`.
+//!
+//! The checker keeps going after a problem so the user sees all of them at once. A value
+//! that fails its check is left out of the world (which is then discarded), never
+//! replaced by a guess.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::parse::RawScenario;
+use crate::raw::*;
+use crate::world::*;
+
+/// Years a scenario may talk about; outside this, a typo is likelier than history.
+const YEAR_BOUNDS: (i64, i64) = (1000, 9999);
+
+/// Checks `raw` and builds the world, or returns every problem found.
+pub fn validate(raw: RawScenario) -> Result<World, Vec<Diagnostic>> {
+    let mut c = Checker::default();
+    let world = c.world(raw);
+    match world {
+        Some(world) if c.problems.is_empty() => Ok(world),
+        _ => Err(c.problems),
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Diagnostic>,
+    actor_index: HashMap<String, ActorId>,
+    years: Option<YearSpan>,
+}
+
+impl Checker {
+    fn error(&mut self, message: impl Into<String>, span: Range<usize>, context: &str) {
+        self.problems
+            .push(Diagnostic::new(message, Some(span)).with_context(context));
+    }
+
+    fn error_hint(
+        &mut self,
+        message: impl Into<String>,
+        span: Range<usize>,
+        context: &str,
+        hint: impl Into<String>,
+    ) {
+        self.problems.push(
+            Diagnostic::new(message, Some(span))
+                .with_context(context)
+                .with_hint(hint),
+        );
+    }
+
+    fn world(&mut self, raw: RawScenario) -> Option<World> {
+        let Some(meta) = raw.meta else {
+            self.problems.push(
+                Diagnostic::new("missing the `[scenario]` table", None)
+                    .with_hint("start the file with `[scenario]` giving id, name, start_year, end_year, focus and patron"),
+            );
+            return None;
+        };
+        if raw.actors.is_empty() {
+            self.problems.push(
+                Diagnostic::new("the scenario has no `[[actors]]`", None)
+                    .with_hint("every reference in a scenario names an actor; declare them with `[[actors]]`"),
+            );
+        }
+        let years = self.year_span(&meta);
+        self.years = years;
+        self.index_actors(&raw.actors);
+        let actors = self.collect(raw.actors, Self::actor);
+        let meta = self.meta(meta.into_inner(), years);
+        let indicators = self.collect(raw.indicators, Self::indicator);
+        let trade = self.collect(raw.trade, Self::trade);
+        let energy = self.collect(raw.energy, Self::energy);
+        self.unique_ids("pipeline", raw.pipelines.iter().map(|p| &p.get_ref().id));
+        let pipelines = self.collect(raw.pipelines, Self::pipeline);
+        self.unique_ids("alliance", raw.alliances.iter().map(|a| &a.get_ref().id));
+        let alliances = self.collect(raw.alliances, Self::alliance);
+        self.unique_ids("issue", raw.issues.iter().map(|i| &i.get_ref().id));
+        let issues = self.collect(raw.issues, Self::issue);
+
+        self.unique_ids("event", raw.events.iter().map(|e| &e.get_ref().id));
+        let mut events = self.collect(raw.events, Self::event);
+        events.sort_by(|a, b| a.date.cmp(&b.date));
+        let event_index: HashMap<String, usize> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+
+        self.unique_ids("sanction", raw.sanctions.iter().map(|s| &s.get_ref().id));
+        let sanctions = raw
+            .sanctions
+            .into_iter()
+            .filter_map(|s| self.sanction(s.into_inner(), &event_index))
+            .collect();
+        self.unique_ids("claim", raw.claims.iter().map(|c| &c.get_ref().id));
+        let claims = raw
+            .claims
+            .into_iter()
+            .filter_map(|c| self.claim(c.into_inner(), &event_index))
+            .collect();
+        Some(World {
+            meta: meta?,
+            actors,
+            indicators,
+            trade,
+            energy,
+            pipelines,
+            alliances,
+            sanctions,
+            issues,
+            events,
+            claims,
+        })
+    }
+
+    fn collect<R, T>(
+        &mut self,
+        raws: Vec<Spanned<R>>,
+        check: impl Fn(&mut Self, R) -> Option<T>,
+    ) -> Vec<T> {
+        raws.into_iter()
+            .filter_map(|r| check(self, r.into_inner()))
+            .collect()
+    }
+
+    // ---- scalar checks -------------------------------------------------------------------
+
+    fn text(&mut self, value: &SStr, field: &str, context: &str) -> Option<String> {
+        if value.get_ref().trim().is_empty() {
+            self.error(format!("`{field}` is empty"), value.span(), context);
+            return None;
+        }
+        Some(value.get_ref().clone())
+    }
+
+    fn opt_text(&mut self, value: &Option<SStr>, field: &str, context: &str) -> Option<Option<String>> {
+        match value {
+            Some(v) => self.text(v, field, context).map(Some),
+            None => Some(None),
+        }
+    }
+
+    fn source(&mut self, value: &SStr, context: &str) -> Option<String> {
+        if value.get_ref().trim().is_empty() {
+            self.error_hint(
+                "`source` is empty",
+                value.span(),
+                context,
+                "every number and event needs a citation (publication, title, date)",
+            );
+            return None;
+        }
+        Some(value.get_ref().clone())
+    }
+
+    fn finite(&mut self, value: &SNum, field: &str, context: &str) -> Option<f64> {
+        let v = *value.get_ref();
+        if !v.is_finite() {
+            self.error_hint(
+                format!("`{field}` is {v}, which is not a finite number"),
+                value.span(),
+                context,
+                "NaN and infinities are not data; leave the field out if the value is unknown",
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn non_negative(&mut self, value: &SNum, field: &str, context: &str) -> Option<f64> {
+        let v = self.finite(value, field, context)?;
+        if v < 0.0 {
+            self.error(
+                format!("`{field}` is {v}, but it cannot be negative"),
+                value.span(),
+                context,
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn unit_interval(&mut self, value: &SNum, field: &str, context: &str) -> Option<f64> {
+        let v = self.finite(value, field, context)?;
+        if !(0.0..=1.0).contains(&v) {
+            self.error_hint(
+                format!("`{field}` is {v}, outside [0, 1]"),
+                value.span(),
+                context,
+                "shares and saliences are fractions: write 41% as 0.41",
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn opt<T>(
+        &mut self,
+        value: &Option<SNum>,
+        check: impl Fn(&mut Self, &SNum) -> Option<T>,
+    ) -> Option<Option<T>> {
+        match value {
+            Some(v) => check(self, v).map(Some),
+            None => Some(None),
+        }
+    }
+
+    fn year(&mut self, value: &SYear, field: &str, context: &str) -> Option<i32> {
+        let y = *value.get_ref();
+        if !(YEAR_BOUNDS.0..=YEAR_BOUNDS.1).contains(&y) {
+            self.error(
+                format!("`{field}` is {y}, not a four-digit year"),
+                value.span(),
+                context,
+            );
+            return None;
+        }
+        Some(y as i32)
+    }
+
+    /// A year that must also fall inside the scenario's span.
+    fn scenario_year(&mut self, value: &SYear, field: &str, context: &str) -> Option<i32> {
+        let y = self.year(value, field, context)?;
+        self.inside_scenario(y, value.span(), field, context)
+    }
+
+    fn inside_scenario(&mut self, y: i32, span: Range<usize>, field: &str, context: &str) -> Option<i32> {
+        if let Some(years) = self.years
+            && !years.contains(y)
+        {
+            self.error_hint(
+                format!("`{field}` {y} is outside the scenario's years {years}"),
+                span,
+                context,
+                "widen `start_year`/`end_year` in `[scenario]` or correct the year",
+            );
+            return None;
+        }
+        Some(y)
+    }
+
+    fn date(&mut self, value: &SStr, field: &str, context: &str) -> Option<PartialDate> {
+        match PartialDate::parse(value.get_ref()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(
+                    format!("`{field}` \"{}\" does not parse: {e}", value.get_ref()),
+                    value.span(),
+                    context,
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_date(&mut self, value: &Option<SStr>, field: &str, context: &str) -> Option<Option<PartialDate>> {
+        match value {
+            Some(v) => self.date(v, field, context).map(Some),
+            None => Some(None),
+        }
+    }
+
+    fn vocab<T>(
+        &mut self,
+        value: &SStr,
+        field: &str,
+        context: &str,
+        parse: fn(&str) -> Option<T>,
+        names: fn() -> String,
+    ) -> Option<T> {
+        let parsed = parse(value.get_ref());
+        if parsed.is_none() {
+            self.error_hint(
+                format!("unknown {field} `{}`", value.get_ref()),
+                value.span(),
+                context,
+                format!("use one of {}", names()),
+            );
+        }
+        parsed
+    }
+
+    fn unique_ids<'a>(&mut self, what: &str, ids: impl Iterator<Item = &'a SStr>) {
+        let mut seen: HashMap<&str, Range<usize>> = HashMap::new();
+        for id in ids {
+            if let Some(first) = seen.get(id.get_ref().as_str()) {
+                let first = first.clone();
+                self.problems.push(
+                    Diagnostic::new(
+                        format!("duplicate {what} id `{}`", id.get_ref()),
+                        Some(id.span()),
+                    )
+                    .with_context(format!("{what} `{}`", id.get_ref()))
+                    .with_hint(format!(
+                        "the first {what} with this id starts at byte {}; ids must be unique",
+                        first.start
+                    )),
+                );
+            } else {
+                seen.insert(id.get_ref(), id.span());
+            }
+        }
+    }
+
+    // ---- references ----------------------------------------------------------------------
+
+    fn index_actors(&mut self, actors: &[Spanned<RawActor>]) {
+        self.unique_ids("actor", actors.iter().map(|a| &a.get_ref().id));
+        for (i, actor) in actors.iter().enumerate() {
+            self.actor_index
+                .entry(actor.get_ref().id.get_ref().clone())
+                .or_insert(ActorId(i));
+        }
+    }
+
+    fn actor_ref(&mut self, value: &SStr, field: &str, context: &str) -> Option<ActorId> {
+        let code = value.get_ref();
+        if let Some(&id) = self.actor_index.get(code) {
+            return Some(id);
+        }
+        let suggestion = self
+            .actor_index
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(code))
+            .map(|k| format!("did you mean `{k}`? Actor ids are case-sensitive"))
+            .unwrap_or_else(|| "declare it under `[[actors]]` or correct the id".to_string());
+        self.error_hint(
+            format!("`{field}` refers to unknown actor `{code}`"),
+            value.span(),
+            context,
+            suggestion,
+        );
+        None
+    }
+
+    fn actor_refs(&mut self, values: &[SStr], field: &str, context: &str) -> Option<Vec<ActorId>> {
+        let resolved: Vec<Option<ActorId>> = values
+            .iter()
+            .map(|v| self.actor_ref(v, field, context))
+            .collect();
+        resolved.into_iter().collect()
+    }
+
+    fn opt_actor_ref(&mut self, value: &Option<SStr>, field: &str, context: &str) -> Option<Option<ActorId>> {
+        match value {
+            Some(v) => self.actor_ref(v, field, context).map(Some),
+            None => Some(None),
+        }
+    }
+
+    fn event_ref(
+        &mut self,
+        value: &SStr,
+        events: &HashMap<String, usize>,
+        context: &str,
+    ) -> Option<usize> {
+        let found = events.get(value.get_ref()).copied();
+        if found.is_none() {
+            self.error(
+                format!("refers to unknown event `{}`", value.get_ref()),
+                value.span(),
+                context,
+            );
+        }
+        found
+    }
+
+    // ---- sections ------------------------------------------------------------------------
+
+    fn year_span(&mut self, meta: &Spanned<RawMeta>) -> Option<YearSpan> {
+        let m = meta.get_ref();
+        let ctx = "the `[scenario]` table";
+        let first = self.year(&m.start_year, "start_year", ctx);
+        let last = self.year(&m.end_year, "end_year", ctx);
+        let (first, last) = (first?, last?);
+        if last < first {
+            self.error(
+                format!("the year range {first}-{last} is empty: `end_year` is before `start_year`"),
+                m.end_year.span(),
+                ctx,
+            );
+            return None;
+        }
+        Some(YearSpan { first, last })
+    }
+
+    fn meta(&mut self, m: RawMeta, years: Option<YearSpan>) -> Option<Meta> {
+        let ctx = "the `[scenario]` table";
+        let id = self.text(&m.id, "id", ctx);
+        let name = self.text(&m.name, "name", ctx);
+        let focus = self.actor_ref(&m.focus, "focus", ctx);
+        let patron = self.actor_ref(&m.patron, "patron", ctx);
+        let description = self.opt_text(&m.description, "description", ctx);
+        let narrative = self.opt_text(&m.narrative, "narrative", ctx);
+        let source = self.opt_text(&m.source, "source", ctx);
+        Some(Meta {
+            id: id?,
+            name: name?,
+            description: description?,
+            years: years?,
+            focus: focus?,
+            patron: patron?,
+            narrative: narrative?,
+            source: source?,
+        })
+    }
+
+    fn actor(&mut self, a: RawActor) -> Option<Actor> {
+        let ctx = format!("actor `{}`", a.id.get_ref());
+        let code = self.text(&a.id, "id", &ctx);
+        let name = self.text(&a.name, "name", &ctx);
+        let kind = self.vocab(&a.kind, "actor kind", &ctx, ActorKind::parse, ActorKind::names);
+        let members = self.actor_refs(&a.members, "members", &ctx);
+        let parent = self.opt_actor_ref(&a.parent, "parent", &ctx);
+        let attributes: Vec<Option<Attribute>> = a
+            .attributes
+            .into_iter()
+            .map(|attr| self.attribute(attr.into_inner(), &ctx))
+            .collect();
+        let note = self.opt_text(&a.note, "note", &ctx);
+        let source = self.source(&a.source, &ctx);
+        Some(Actor {
+            code: code?,
+            name: name?,
+            kind: kind?,
+            members: members?,
+            parent: parent?,
+            attributes: attributes.into_iter().collect::<Option<_>>()?,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn attribute(&mut self, a: RawAttribute, actor_ctx: &str) -> Option<Attribute> {
+        let ctx = format!("{actor_ctx}, attribute `{}`", a.name.get_ref());
+        let name = self.text(&a.name, "name", &ctx);
+        let value = self.finite(&a.value, "value", &ctx);
+        let unit = self.text(&a.unit, "unit", &ctx);
+        let year = match &a.year {
+            Some(y) => self.year(y, "year", &ctx).map(Some),
+            None => Some(None),
+        };
+        let source = self.source(&a.source, &ctx);
+        Some(Attribute {
+            name: name?,
+            value: value?,
+            unit: unit?,
+            year: year?,
+            source: source?,
+        })
+    }
+
+    fn indicator(&mut self, i: RawIndicator) -> Option<Indicator> {
+        let ctx = format!(
+            "indicator `{}` of `{}`",
+            i.name.get_ref(),
+            i.actor.get_ref()
+        );
+        let actor = self.actor_ref(&i.actor, "actor", &ctx);
+        let name = self.text(&i.name, "name", &ctx);
+        let unit = self.text(&i.unit, "unit", &ctx);
+        let years = self.indicator_years(&i, &ctx);
+        let value = if unit.as_deref() == Some("share") {
+            self.unit_interval(&i.value, "value", &ctx)
+        } else if i.signed {
+            self.finite(&i.value, "value", &ctx)
+        } else {
+            self.non_negative(&i.value, "value", &ctx)
+        };
+        let note = self.opt_text(&i.note, "note", &ctx);
+        let source = self.source(&i.source, &ctx);
+        Some(Indicator {
+            actor: actor?,
+            name: name?,
+            years: years?,
+            value: value?,
+            unit: unit?,
+            signed: i.signed,
+            estimate: i.estimate,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn indicator_years(&mut self, i: &RawIndicator, ctx: &str) -> Option<YearSpan> {
+        match (&i.year, &i.years) {
+            (Some(y), None) => {
+                let y = self.scenario_year(y, "year", ctx)?;
+                Some(YearSpan { first: y, last: y })
+            }
+            (None, Some(range)) => {
+                let span = range.span();
+                let [first, last] = range.get_ref().as_slice() else {
+                    self.error(
+                        "`years` must be two years `[first, last]`",
+                        span,
+                        ctx,
+                    );
+                    return None;
+                };
+                let check = |c: &mut Self, y: i64| {
+                    c.year(&Spanned::new(span.clone(), y), "years", ctx)
+                        .and_then(|y| c.inside_scenario(y, span.clone(), "years", ctx))
+                };
+                let (first, last) = (check(self, *first), check(self, *last));
+                let (first, last) = (first?, last?);
+                if last < first {
+                    self.error(
+                        format!("the year range {first}-{last} is empty"),
+                        span,
+                        ctx,
+                    );
+                    return None;
+                }
+                Some(YearSpan { first, last })
+            }
+            (Some(y), Some(_)) => {
+                self.error("give either `year` or `years`, not both", y.span(), ctx);
+                None
+            }
+            (None, None) => {
+                self.error_hint(
+                    "the indicator has no `year`",
+                    i.name.span(),
+                    ctx,
+                    "add `year = 2019`, or `years = [2005, 2015]` for a cumulative figure",
+                );
+                None
+            }
+        }
+    }
+
+    fn trade(&mut self, t: RawTrade) -> Option<TradeRecord> {
+        let ctx = format!(
+            "trade of `{}` with `{}` in {}",
+            t.reporter.get_ref(),
+            t.partner.get_ref(),
+            t.year.get_ref()
+        );
+        let reporter = self.actor_ref(&t.reporter, "reporter", &ctx);
+        let partner = self.actor_ref(&t.partner, "partner", &ctx);
+        let year = self.scenario_year(&t.year, "year", &ctx);
+        let flow = self.vocab(&t.flow, "trade flow", &ctx, TradeFlow::parse, TradeFlow::names);
+        let value_usd = self.opt(&t.value_usd, |c, v| c.non_negative(v, "value_usd", &ctx));
+        let share = self.opt(&t.share, |c, v| c.unit_interval(v, "share", &ctx));
+        if t.value_usd.is_none() && t.share.is_none() {
+            self.error_hint(
+                "the trade record has neither `value_usd` nor `share`",
+                t.flow.span(),
+                &ctx,
+                "give the value in USD, the share of the reporter's total, or both",
+            );
+            return None;
+        }
+        if let (Some(r), Some(p)) = (reporter, partner)
+            && r == p
+        {
+            self.error("a country does not trade with itself", t.partner.span(), &ctx);
+            return None;
+        }
+        let note = self.opt_text(&t.note, "note", &ctx);
+        let source = self.source(&t.source, &ctx);
+        Some(TradeRecord {
+            reporter: reporter?,
+            partner: partner?,
+            year: year?,
+            flow: flow?,
+            value_usd: value_usd?,
+            share: share?,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn energy(&mut self, e: RawEnergy) -> Option<EnergyRecord> {
+        let ctx = format!(
+            "{} from `{}` to `{}` in {}",
+            e.commodity.get_ref(),
+            e.exporter.get_ref(),
+            e.importer.get_ref(),
+            e.year.get_ref()
+        );
+        let importer = self.actor_ref(&e.importer, "importer", &ctx);
+        let exporter = self.actor_ref(&e.exporter, "exporter", &ctx);
+        let commodity = self.vocab(&e.commodity, "commodity", &ctx, Commodity::parse, Commodity::names);
+        let year = self.scenario_year(&e.year, "year", &ctx);
+        let period = self.opt_text(&e.period, "period", &ctx);
+        let price = self.opt(&e.price, |c, v| c.non_negative(v, "price", &ctx));
+        let reference_price = self.opt(&e.reference_price, |c, v| {
+            c.non_negative(v, "reference_price", &ctx)
+        });
+        if let (Some(rp), None) = (&e.reference_price, &e.reference_source) {
+            self.error(
+                "`reference_price` needs its own `reference_source`",
+                rp.span(),
+                &ctx,
+            );
+        }
+        let reference_source = self.opt_text(&e.reference_source, "reference_source", &ctx);
+        let volume = self.opt(&e.volume, |c, v| c.non_negative(v, "volume", &ctx));
+        let note = self.opt_text(&e.note, "note", &ctx);
+        let source = self.source(&e.source, &ctx);
+        Some(EnergyRecord {
+            importer: importer?,
+            exporter: exporter?,
+            commodity: commodity?,
+            year: year?,
+            period: period?,
+            price: price?,
+            reference_price: reference_price?,
+            reference_source: reference_source?,
+            volume: volume?,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn pipeline(&mut self, p: RawPipeline) -> Option<Pipeline> {
+        let ctx = format!("pipeline `{}`", p.id.get_ref());
+        let id = self.text(&p.id, "id", &ctx);
+        let name = self.text(&p.name, "name", &ctx);
+        let commodity = self.vocab(&p.commodity, "commodity", &ctx, Commodity::parse, Commodity::names);
+        let status = self.vocab(&p.status, "pipeline status", &ctx, PipelineStatus::parse, PipelineStatus::names);
+        let opened = match &p.opened {
+            Some(y) => self.year(y, "opened", &ctx).map(Some),
+            None => Some(None),
+        };
+        let closed = match &p.closed {
+            Some(y) => self.year(y, "closed", &ctx).map(Some),
+            None => Some(None),
+        };
+        if let (Some(Some(o)), Some(Some(c)), Some(span)) =
+            (opened, closed, p.closed.as_ref().map(|c| c.span()))
+            && c < o
+        {
+            self.error(
+                format!("the years in service {o}-{c} are an empty range: `closed` is before `opened`"),
+                span,
+                &ctx,
+            );
+            return None;
+        }
+        if p.segments.is_empty() {
+            self.error_hint(
+                "the pipeline has no segments",
+                p.id.span(),
+                &ctx,
+                "add `[[pipelines.segments]]` with from, to, owner and source",
+            );
+        }
+        let segments: Vec<Option<Segment>> = p
+            .segments
+            .into_iter()
+            .map(|s| self.segment(s.into_inner(), &ctx))
+            .collect();
+        let note = self.opt_text(&p.note, "note", &ctx);
+        let source = self.source(&p.source, &ctx);
+        Some(Pipeline {
+            id: id?,
+            name: name?,
+            commodity: commodity?,
+            opened: opened?,
+            closed: closed?,
+            status: status?,
+            segments: segments.into_iter().collect::<Option<_>>()?,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn segment(&mut self, s: RawSegment, pipeline_ctx: &str) -> Option<Segment> {
+        let ctx = format!(
+            "{pipeline_ctx}, segment `{}` → `{}`",
+            s.from.get_ref(),
+            s.to.get_ref()
+        );
+        let from = self.actor_ref(&s.from, "from", &ctx);
+        let to = self.actor_ref(&s.to, "to", &ctx);
+        let owner = self.actor_ref(&s.owner, "owner", &ctx);
+        let capacity = self.opt(&s.capacity, |c, v| c.non_negative(v, "capacity", &ctx));
+        let note = self.opt_text(&s.note, "note", &ctx);
+        let source = self.source(&s.source, &ctx);
+        Some(Segment {
+            from: from?,
+            to: to?,
+            owner: owner?,
+            capacity: capacity?,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn alliance(&mut self, a: RawAlliance) -> Option<Alliance> {
+        let ctx = format!("alliance `{}`", a.id.get_ref());
+        let id = self.text(&a.id, "id", &ctx);
+        let name = self.text(&a.name, "name", &ctx);
+        let kind = self.vocab(&a.kind, "alliance kind", &ctx, AllianceKind::parse, AllianceKind::names);
+        let organisation = self.opt_actor_ref(&a.organisation, "organisation", &ctx);
+        let members = self.actor_refs(&a.members, "members", &ctx);
+        let signed = self.date(&a.signed, "signed", &ctx);
+        let in_force = self.opt_date(&a.in_force, "in_force", &ctx);
+        let ended = self.opt_date(&a.ended, "ended", &ctx);
+        if let (Some(s), Some(Some(e)), Some(span)) =
+            (signed, ended, a.ended.as_ref().map(|e| e.span()))
+            && e < s
+        {
+            self.error(format!("`ended` {e} is before `signed` {s}"), span, &ctx);
+            return None;
+        }
+        let note = self.opt_text(&a.note, "note", &ctx);
+        let source = self.source(&a.source, &ctx);
+        Some(Alliance {
+            id: id?,
+            name: name?,
+            kind: kind?,
+            organisation: organisation?,
+            members: members?,
+            signed: signed?,
+            in_force: in_force?,
+            ended: ended?,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn sanction(&mut self, s: RawSanction, events: &HashMap<String, usize>) -> Option<Sanction> {
+        let ctx = format!("sanction `{}`", s.id.get_ref());
+        let id = self.text(&s.id, "id", &ctx);
+        let imposer = self.actor_ref(&s.imposer, "imposer", &ctx);
+        let target = self.actor_ref(&s.target, "target", &ctx);
+        let kind = self.vocab(&s.kind, "sanction kind", &ctx, SanctionKind::parse, SanctionKind::names);
+        let start = self.date(&s.start, "start", &ctx);
+        let end = self.opt_date(&s.end, "end", &ctx);
+        if let (Some(st), Some(Some(en)), Some(span)) =
+            (start, end, s.end.as_ref().map(|e| e.span()))
+            && en < st
+        {
+            self.error(format!("`end` {en} is before `start` {st}"), span, &ctx);
+            return None;
+        }
+        let individuals = self.opt(&s.individuals, |c, v| c.non_negative(v, "individuals", &ctx));
+        let entities = self.opt(&s.entities, |c, v| c.non_negative(v, "entities", &ctx));
+        let description = self.text(&s.description, "description", &ctx);
+        let event = match &s.event {
+            Some(e) => self.event_ref(e, events, &ctx).map(Some),
+            None => Some(None),
+        };
+        let note = self.opt_text(&s.note, "note", &ctx);
+        let source = self.source(&s.source, &ctx);
+        Some(Sanction {
+            id: id?,
+            imposer: imposer?,
+            target: target?,
+            kind: kind?,
+            start: start?,
+            end: end?,
+            individuals: individuals?,
+            entities: entities?,
+            description: description?,
+            event: event?,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn issue(&mut self, i: RawIssue) -> Option<Issue> {
+        let ctx = format!("issue `{}`", i.id.get_ref());
+        let id = self.text(&i.id, "id", &ctx);
+        let name = self.text(&i.name, "name", &ctx);
+        let description = self.text(&i.description, "description", &ctx);
+        let scale_min = self.finite(&i.scale_min, "scale_min", &ctx);
+        let scale_max = self.finite(&i.scale_max, "scale_max", &ctx);
+        let scale = match (scale_min, scale_max) {
+            (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+            (Some(lo), Some(hi)) => {
+                self.error(
+                    format!("the scale [{lo}, {hi}] is empty: `scale_max` must exceed `scale_min`"),
+                    i.scale_max.span(),
+                    &ctx,
+                );
+                None
+            }
+            _ => None,
+        };
+        let min_label = self.text(&i.min_label, "min_label", &ctx);
+        let max_label = self.text(&i.max_label, "max_label", &ctx);
+        let status_quo = self.on_scale(&i.status_quo, "status_quo", scale, &ctx);
+        let as_of = self.date(&i.as_of, "as_of", &ctx);
+        let mut seen: HashMap<ActorId, ()> = HashMap::new();
+        let positions: Vec<Option<Position>> = i
+            .positions
+            .into_iter()
+            .map(|p| {
+                let p = p.into_inner();
+                let pos = self.position(&p, scale, &ctx)?;
+                if seen.insert(pos.actor, ()).is_some() {
+                    self.error(
+                        format!("actor `{}` has two positions on this issue", p.actor.get_ref()),
+                        p.actor.span(),
+                        &ctx,
+                    );
+                    return None;
+                }
+                Some(pos)
+            })
+            .collect();
+        if positions.len() < 2 {
+            self.error_hint(
+                format!("the issue has {} position(s); bargaining needs at least two actors", positions.len()),
+                i.id.span(),
+                &ctx,
+                "add `[[issues.positions]]` entries",
+            );
+        }
+        let outcomes: Vec<Option<Outcome>> = i
+            .outcomes
+            .into_iter()
+            .map(|o| {
+                let o = o.into_inner();
+                let octx = format!("{ctx}, outcome of {}", o.date.get_ref());
+                let date = self.date(&o.date, "date", &octx);
+                let value = self.on_scale(&o.value, "value", scale, &octx);
+                let description = self.text(&o.description, "description", &octx);
+                let source = self.source(&o.source, &octx);
+                Some(Outcome {
+                    date: date?,
+                    value: value?,
+                    description: description?,
+                    source: source?,
+                })
+            })
+            .collect();
+        let note = self.opt_text(&i.note, "note", &ctx);
+        let source = self.source(&i.source, &ctx);
+        let (scale_min, scale_max) = scale?;
+        Some(Issue {
+            id: id?,
+            name: name?,
+            description: description?,
+            scale_min,
+            scale_max,
+            min_label: min_label?,
+            max_label: max_label?,
+            status_quo: status_quo?,
+            as_of: as_of?,
+            positions: positions.into_iter().collect::<Option<_>>()?,
+            outcomes: outcomes.into_iter().collect::<Option<_>>()?,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn on_scale(&mut self, value: &SNum, field: &str, scale: Option<(f64, f64)>, ctx: &str) -> Option<f64> {
+        let v = self.finite(value, field, ctx)?;
+        let (lo, hi) = scale?;
+        if !(lo..=hi).contains(&v) {
+            self.error(
+                format!("`{field}` {v} is outside the issue's scale [{lo}, {hi}]"),
+                value.span(),
+                ctx,
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn position(&mut self, p: &RawPosition, scale: Option<(f64, f64)>, issue_ctx: &str) -> Option<Position> {
+        let ctx = format!("{issue_ctx}, position of `{}`", p.actor.get_ref());
+        let actor = self.actor_ref(&p.actor, "actor", &ctx);
+        let position = self.on_scale(&p.position, "position", scale, &ctx);
+        let salience = self.unit_interval(&p.salience, "salience", &ctx);
+        let capability = self.non_negative(&p.capability, "capability", &ctx);
+        let source = self.opt_text(&p.source, "source", &ctx);
+        let rationale = self.opt_text(&p.rationale, "rationale", &ctx);
+        if p.source.is_none() && p.rationale.is_none() {
+            self.error_hint(
+                "the position has neither `source` nor `rationale`",
+                p.actor.span(),
+                &ctx,
+                "cite where the numbers come from, or explain the judgement behind them",
+            );
+            return None;
+        }
+        Some(Position {
+            actor: actor?,
+            position: position?,
+            salience: salience?,
+            capability: capability?,
+            source: source?,
+            rationale: rationale?,
+        })
+    }
+
+    fn event(&mut self, e: RawEvent) -> Option<Event> {
+        let ctx = format!("event `{}`", e.id.get_ref());
+        let id = self.text(&e.id, "id", &ctx);
+        let date = self.date(&e.date, "date", &ctx);
+        if let Some(d) = date {
+            self.inside_scenario(d.year, e.date.span(), "date", &ctx);
+        }
+        let end_date = self.opt_date(&e.end_date, "end_date", &ctx);
+        if let (Some(d), Some(Some(end)), Some(span)) =
+            (date, end_date, e.end_date.as_ref().map(|x| x.span()))
+            && end.last_day() < d.first_day()
+        {
+            self.error(format!("`end_date` {end} is before `date` {d}"), span, &ctx);
+            return None;
+        }
+        if e.actors.is_empty() {
+            self.error("the event names no `actors`", e.id.span(), &ctx);
+        }
+        let actors = self.actor_refs(&e.actors, "actors", &ctx);
+        let kind = self.vocab(&e.kind, "event kind", &ctx, EventKind::parse, EventKind::names);
+        let description = self.text(&e.description, "description", &ctx);
+        let quantity = self.opt(&e.quantity, |c, v| c.finite(v, "quantity", &ctx));
+        if let (Some(q), None) = (&e.quantity, &e.unit) {
+            self.error_hint(
+                "`quantity` has no `unit`",
+                q.span(),
+                &ctx,
+                "say what the number counts, e.g. `unit = \"USD/1000 m3\"`",
+            );
+        }
+        let unit = self.opt_text(&e.unit, "unit", &ctx);
+        let note = self.opt_text(&e.note, "note", &ctx);
+        let source = self.source(&e.source, &ctx);
+        if e.actors.is_empty() {
+            return None;
+        }
+        Some(Event {
+            id: id?,
+            date: date?,
+            end_date: end_date?,
+            actors: actors?,
+            kind: kind?,
+            description: description?,
+            quantity: quantity?,
+            unit: unit?,
+            key: e.key,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    fn claim(&mut self, c: RawClaim, events: &HashMap<String, usize>) -> Option<Claim> {
+        let ctx = format!("claim `{}`", c.id.get_ref());
+        let id = self.text(&c.id, "id", &ctx);
+        let paragraph = match *c.paragraph.get_ref() {
+            p @ 1..=10_000 => Some(p as u32),
+            p => {
+                self.error(format!("`paragraph` {p} must be a positive number"), c.paragraph.span(), &ctx);
+                None
+            }
+        };
+        let text = self.text(&c.text, "text", &ctx);
+        let verdict = self.vocab(&c.verdict, "verdict", &ctx, Verdict::parse, Verdict::names);
+        let correction = self.opt_text(&c.correction, "correction", &ctx);
+        if matches!(verdict, Some(Verdict::Corrected)) && c.correction.is_none() {
+            self.error("a corrected claim needs its `correction`", c.verdict.span(), &ctx);
+        }
+        let linked: Vec<Option<usize>> = c
+            .events
+            .iter()
+            .map(|e| self.event_ref(e, events, &ctx))
+            .collect();
+        let figure = self.claim_figure(&c, &ctx);
+        let source = self.opt_text(&c.source, "source", &ctx);
+        Some(Claim {
+            id: id?,
+            paragraph: paragraph?,
+            text: text?,
+            verdict: verdict?,
+            correction: correction?,
+            events: linked.into_iter().collect::<Option<_>>()?,
+            figure: figure?,
+            source: source?,
+        })
+    }
+
+    fn claim_figure(&mut self, c: &RawClaim, ctx: &str) -> Option<Option<ClaimFigure>> {
+        let (value, measure) = match (&c.figure, &c.measure) {
+            (None, None) => return Some(None),
+            (Some(v), Some(m)) => (v, m),
+            (Some(v), None) => {
+                self.error("`figure` needs a `measure`", v.span(), ctx);
+                return None;
+            }
+            (None, Some(m)) => {
+                self.error("`measure` needs a `figure`", m.span(), ctx);
+                return None;
+            }
+        };
+        let hint = "use `exports_share:CODE`, `imports_share:CODE`, `turnover_share:CODE` or `energy_subsidy_share_gdp`";
+        let parsed = match measure.get_ref().split_once(':') {
+            None if measure.get_ref() == "energy_subsidy_share_gdp" => {
+                Some(Measure::EnergySubsidyShareGdp)
+            }
+            Some((flow, code)) => {
+                let flow = match flow {
+                    "exports_share" => Some(TradeFlow::Exports),
+                    "imports_share" => Some(TradeFlow::Imports),
+                    "turnover_share" => Some(TradeFlow::Turnover),
+                    _ => None,
+                };
+                match flow {
+                    Some(flow) => {
+                        let partner = Spanned::new(measure.span(), code.to_string());
+                        self.actor_ref(&partner, "measure", ctx)
+                            .map(|partner| Measure::PartnerShare { flow, partner })
+                    }
+                    None => {
+                        self.error_hint(format!("unknown measure `{}`", measure.get_ref()), measure.span(), ctx, hint);
+                        None
+                    }
+                }
+            }
+            None => {
+                self.error_hint(format!("unknown measure `{}`", measure.get_ref()), measure.span(), ctx, hint);
+                None
+            }
+        };
+        let value = self.unit_interval(value, "figure", ctx);
+        Some(Some(ClaimFigure {
+            value: value?,
+            measure: parsed?,
+        }))
+    }
+}

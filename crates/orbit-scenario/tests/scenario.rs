@@ -1,0 +1,418 @@
+//! Parsing and validation: every rule gets a bad input, and each problem must come back with
+//! the line and column of the offending text.
+
+use orbit_scenario::{Diagnostic, ScenarioError, load_bytes, load_file, load_str};
+use proptest::prelude::*;
+
+const EXAMPLE: &str = include_str!("../../../scenarios/example.toml");
+
+/// Loads `text` and returns its problems; panics if it loads.
+fn problems(text: &str) -> Vec<Diagnostic> {
+    match load_str("test.toml", text) {
+        Ok(_) => panic!("expected problems, the scenario loaded"),
+        Err(ScenarioError::Invalid(d)) => d.problems,
+        Err(other) => panic!("expected located problems, got {other}"),
+    }
+}
+
+/// Line and column (1-based, in characters) of the first occurrence of `needle`.
+fn position_of(text: &str, needle: &str) -> (usize, usize) {
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in text"));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+    (line, column)
+}
+
+/// Replaces `old` (which must occur exactly once) in the example with `new`, loads it, and
+/// checks that one problem mentions `message` and points at `at` (the text to find in the
+/// mutated file).
+fn check(old: &str, new: &str, message: &str, at: &str) {
+    assert_eq!(
+        EXAMPLE.matches(old).count(),
+        1,
+        "`{old}` must occur once in the example"
+    );
+    let text = EXAMPLE.replacen(old, new, 1);
+    let found = problems(&text);
+    let (line, column) = position_of(&text, at);
+    let hit = found.iter().find(|p| p.message.contains(message));
+    let Some(hit) = hit else {
+        panic!("no problem mentions `{message}`; got: {found:#?}");
+    };
+    let loc = hit.location.expect("problem has a location");
+    assert_eq!(
+        (loc.line, loc.column),
+        (line, column),
+        "`{message}` located at {loc:?}, expected {line}:{column}; all: {found:#?}"
+    );
+}
+
+#[test]
+fn example_scenario_is_valid() {
+    let world = load_str("example.toml", EXAMPLE).unwrap();
+    assert_eq!(world.meta.id, "example");
+    assert_eq!(world.code(world.meta.focus), "BLR");
+    assert_eq!(world.actors.len(), 5);
+    assert_eq!(world.events.len(), 2);
+    assert_eq!(world.sanctions[0].event, Some(1));
+    assert_eq!(world.claims[0].events, vec![1]);
+    let pipeline = &world.pipelines[0];
+    assert!(pipeline.in_service(1999) && pipeline.in_service(2022));
+    assert!(!pipeline.in_service(2023) && !pipeline.in_service(1998));
+}
+
+#[test]
+fn builtin_scenario_is_valid() {
+    let world = match orbit_scenario::builtin() {
+        Ok(w) => w,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(world.code(world.meta.focus), "BLR");
+    assert_eq!(world.code(world.meta.patron), "RUS");
+}
+
+#[test]
+fn syntax_error_is_located() {
+    let text = EXAMPLE.replacen("kind = \"election\"", "kind = \"election", 1);
+    let found = problems(&text);
+    let (line, _) = position_of(&text, "kind = \"election");
+    assert_eq!(found[0].location.unwrap().line, line, "{found:#?}");
+    assert!(found[0].message.contains("string"), "{found:#?}");
+}
+
+#[test]
+fn unknown_field_is_located() {
+    check(
+        "quantity = 80.1",
+        "quantity = 80.1\nquantty = 3",
+        "unknown field `quantty`",
+        "quantty",
+    );
+}
+
+#[test]
+fn missing_field_is_reported_for_its_entry() {
+    let text = EXAMPLE.replacen("source = \"TASS (10 Aug 2020)\"\n", "", 1);
+    let found = problems(&text);
+    let hit = found
+        .iter()
+        .find(|p| p.message.contains("missing field `source`"))
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(hit.context.as_deref().unwrap().contains("`events` entry 1"));
+    assert!(hit.location.is_some());
+}
+
+#[test]
+fn duplicate_actor_id() {
+    let text = EXAMPLE.replacen("id = \"POL\"", "id = \"RUS\"", 1);
+    let found = problems(&text);
+    let hit = found
+        .iter()
+        .find(|p| p.message == "duplicate actor id `RUS`")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    let (line, _) = position_of(&text, "name = \"Republic of Poland\"");
+    assert_eq!(hit.location.unwrap().line, line - 1);
+}
+
+#[test]
+fn duplicate_event_id() {
+    check(
+        "id = \"2020-10-02-eu-sanctions\"",
+        "id = \"2020-08-09-election\"",
+        "duplicate event id `2020-08-09-election`",
+        "\"2020-08-09-election\"\ndate = \"2020-10-02\"",
+    );
+}
+
+#[test]
+fn unknown_actor_reference_names_the_actor() {
+    check(
+        "partner = \"EU\"",
+        "partner = \"EUR\"",
+        "unknown actor `EUR`",
+        "\"EUR\"",
+    );
+}
+
+#[test]
+fn unknown_actor_reference_suggests_case() {
+    let text = EXAMPLE.replacen("imposer = \"EU\"", "imposer = \"eu\"", 1);
+    let found = problems(&text);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.hint.as_deref().unwrap_or("").contains("did you mean `EU`"))
+    );
+}
+
+#[test]
+fn unknown_event_reference() {
+    check(
+        "event = \"2020-10-02-eu-sanctions\"",
+        "event = \"2020-10-03-eu\"",
+        "unknown event `2020-10-03-eu`",
+        "\"2020-10-03-eu\"",
+    );
+}
+
+#[test]
+fn negative_capacity() {
+    check(
+        "capacity = 33.0\nsource = \"Yamal-Europe (Wikipedia copy)\"\n\n[[pipelines.segments]]",
+        "capacity = -33.0\nsource = \"Yamal-Europe (Wikipedia copy)\"\n\n[[pipelines.segments]]",
+        "`capacity` is -33, but it cannot be negative",
+        "-33.0",
+    );
+}
+
+#[test]
+fn negative_trade_value() {
+    check(
+        "value_usd = 5500000000.0",
+        "value_usd = -5500000000.0",
+        "cannot be negative",
+        "-5500000000.0",
+    );
+}
+
+#[test]
+fn negative_gdp() {
+    check(
+        "value = 61371755326.0",
+        "value = -61371755326.0",
+        "cannot be negative",
+        "-61371755326.0",
+    );
+}
+
+#[test]
+fn salience_outside_unit_interval() {
+    check(
+        "salience = 0.8",
+        "salience = 1.3",
+        "`salience` is 1.3, outside [0, 1]",
+        "1.3",
+    );
+}
+
+#[test]
+fn share_outside_unit_interval() {
+    check(
+        "value = 0.03",
+        "value = 3.0",
+        "outside [0, 1]",
+        "3.0\nunit = \"share\"",
+    );
+}
+
+#[test]
+fn position_outside_scale() {
+    check(
+        "position = 20.0",
+        "position = 120.0",
+        "`position` 120 is outside the issue's scale [0, 100]",
+        "120.0",
+    );
+}
+
+#[test]
+fn nan_and_infinity() {
+    check("price = 127.0", "price = nan", "not a finite number", "nan");
+    check("volume = 20.0", "volume = inf", "not a finite number", "inf");
+}
+
+#[test]
+fn dates_that_do_not_parse() {
+    check(
+        "date = \"2020-08-09\"",
+        "date = \"2020-13-09\"",
+        "month 13 does not exist",
+        "\"2020-13-09\"",
+    );
+    check(
+        "signed = \"1999-12-08\"",
+        "signed = \"1999-02-30\"",
+        "day 30 does not exist in 1999-02",
+        "\"1999-02-30\"",
+    );
+    check(
+        "start = \"2020-10-02\"",
+        "start = \"2 Oct 2020\"",
+        "expected a date",
+        "\"2 Oct 2020\"",
+    );
+}
+
+#[test]
+fn empty_year_ranges() {
+    check(
+        "years = [2019, 2020]",
+        "years = [2020, 2019]",
+        "the year range 2020-2019 is empty",
+        "[2020, 2019]",
+    );
+    check(
+        "end_year = 2022",
+        "end_year = 2018",
+        "`end_year` is before `start_year`",
+        "2018",
+    );
+    check(
+        "closed = 2022",
+        "closed = 1990",
+        "`closed` is before `opened`",
+        "1990",
+    );
+}
+
+#[test]
+fn event_outside_scenario_years() {
+    check(
+        "date = \"2020-08-09\"",
+        "date = \"2024-08-09\"",
+        "outside the scenario's years 2019-2022",
+        "\"2024-08-09\"",
+    );
+}
+
+#[test]
+fn unknown_vocabulary_lists_the_choices() {
+    let text = EXAMPLE.replacen("kind = \"election\"", "kind = \"elections\"", 1);
+    let found = problems(&text);
+    let hit = found
+        .iter()
+        .find(|p| p.message == "unknown event kind `elections`")
+        .unwrap();
+    assert!(hit.hint.as_deref().unwrap().contains("`election`"));
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let text = EXAMPLE
+        .replacen("salience = 0.8", "salience = 1.3", 1)
+        .replacen("partner = \"EU\"", "partner = \"EUR\"", 1)
+        .replacen("price = 127.0", "price = -1.0", 1)
+        .replacen("quantity = 80.1", "quantity = 80.1\nbogus = 1", 1);
+    let found = problems(&text);
+    assert!(found.len() >= 4, "{found:#?}");
+    let lines: Vec<usize> = found.iter().map(|p| p.location.unwrap().line).collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted, "problems are listed in file order");
+}
+
+#[test]
+fn rendering_shows_file_line_column_and_snippet() {
+    let text = EXAMPLE.replacen("salience = 0.8", "salience = 1.3", 1);
+    let err = load_str("scenarios/bad.toml", &text).unwrap_err();
+    let shown = err.to_string();
+    let (line, column) = position_of(&text, "1.3");
+    assert!(shown.contains(&format!("--> scenarios/bad.toml:{line}:{column}")), "{shown}");
+    assert!(shown.contains("salience = 1.3"), "{shown}");
+    assert!(shown.contains("= in issue `russian_air_base`, position of `BLR`"), "{shown}");
+    assert!(shown.ends_with("1 problem in scenarios/bad.toml"), "{shown}");
+}
+
+#[test]
+fn empty_file() {
+    assert_eq!(problems("")[0].message, "the scenario file is empty");
+    assert_eq!(problems(" \n\t\n")[0].message, "the scenario file is empty");
+    let found = problems("   \n# only a comment\n");
+    assert!(found[0].message.starts_with("the scenario file is empty"));
+}
+
+#[test]
+fn missing_scenario_table_and_actors() {
+    let found = problems("[[events]]\nid = \"x\"\n");
+    assert!(found.iter().any(|p| p.message.contains("missing field")), "{found:#?}");
+    let found = problems("title = 3\n");
+    assert!(found.iter().any(|p| p.message == "unknown section `title`"));
+    assert!(found.iter().any(|p| p.message.contains("`[scenario]`")));
+}
+
+#[test]
+fn not_utf8() {
+    let mut bytes = b"[scenario]\nid = \"a\xff\"\n".to_vec();
+    bytes.push(b'\n');
+    match load_bytes("bad.toml", &bytes) {
+        Err(ScenarioError::NotUtf8 { line, column, .. }) => assert_eq!((line, column), (2, 8)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn file_over_64_mib() {
+    let dir = std::env::temp_dir().join(format!("orbit-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.toml");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(orbit_scenario::MAX_FILE_BYTES + 1).unwrap(); // sparse: costs no disk
+    let result = load_file(&path);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(matches!(result, Err(ScenarioError::TooLarge { .. })), "{result:?}");
+}
+
+#[test]
+fn missing_file_is_an_io_error() {
+    let result = load_file(std::path::Path::new("/nonexistent/orbit.toml"));
+    assert!(matches!(result, Err(ScenarioError::Io { .. })));
+}
+
+#[test]
+fn claim_figure_needs_a_known_measure() {
+    let text = EXAMPLE.replacen(
+        "events = [\"2020-10-02-eu-sanctions\"]",
+        "events = [\"2020-10-02-eu-sanctions\"]\nfigure = 0.41\nmeasure = \"exports_share:RUSS\"",
+        1,
+    );
+    let found = problems(&text);
+    assert!(found.iter().any(|p| p.message.contains("unknown actor `RUSS`")), "{found:#?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = load_bytes("random.toml", &bytes);
+    }
+
+    #[test]
+    fn random_toml_lines_never_panic(lines in proptest::collection::vec(
+        prop_oneof![
+            "[a-z_]{1,12} = [0-9.eE+-]{1,10}",
+            "[a-z_]{1,12} = \"[ -~]{0,20}\"",
+            Just("[scenario]".to_string()),
+            Just("[[actors]]".to_string()),
+            Just("[[events]]".to_string()),
+            Just("[[issues]]".to_string()),
+            Just("[[issues.positions]]".to_string()),
+            "[a-z_]{1,8} = \\[[0-9, ]{0,12}\\]",
+        ],
+        0..40,
+    )) {
+        let _ = load_str("random.toml", &lines.join("\n"));
+    }
+
+    #[test]
+    fn mutated_example_never_panics(
+        line in 0usize..400,
+        replacement in prop_oneof![
+            Just("".to_string()),
+            "[ -~]{0,30}",
+            Just("value = nan".to_string()),
+            Just("salience = -0.0".to_string()),
+            Just("years = []".to_string()),
+            Just("years = [2019, 2020, 2021]".to_string()),
+            Just("year = 99999999999".to_string()),
+        ],
+    ) {
+        let mut lines: Vec<String> = EXAMPLE.lines().map(String::from).collect();
+        let n = lines.len();
+        lines[line % n] = replacement;
+        let _ = load_str("mutated.toml", &lines.join("\n"));
+    }
+}
