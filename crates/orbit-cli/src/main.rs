@@ -1,1 +1,71 @@
-fn main() {}
+//! `orbit`: an executable, checkable model of an asymmetric alliance.
+//!
+//! The binary is glue: it parses flags, loads the scenario, calls the library crates and
+//! formats their results. Exit codes: 0 success, 1 invalid input (a scenario or query that
+//! does not check), 2 any other error (including bad flags).
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::Format;
+
+/// orbit turns a written account of an asymmetric alliance into an executable, checkable
+/// model. Every command runs on the built-in Russia–Belarus Union State scenario unless
+/// `--scenario FILE` names another.
+#[derive(Debug, Parser)]
+#[command(name = "orbit", version, about, long_about = None, max_term_width = 100)]
+struct Cli {
+    /// Scenario file (TOML) to use instead of the built-in Union State scenario
+    #[arg(long, global = true, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The main job: a report of the scenario, its key dates and dependence indices
+    Run {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Check a scenario file and print every problem with file, line and column
+    Validate {
+        /// Scenario file to check (default: `--scenario`, else the built-in one)
+        file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Query the dated event timeline
+    Timeline(commands::timeline::TimelineArgs),
+    /// Interdependence indices (partner shares, HHI, trade dependence, energy subsidy)
+    Dependence(commands::dependence::DependenceArgs),
+    /// Manage the SQLite store of events, indicators and sources
+    Store {
+        #[command(subcommand)]
+        command: commands::store::StoreCommand,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { format } => commands::run::run(cli.scenario.as_deref(), format),
+        Command::Validate { file, format } => {
+            commands::validate::run(file.as_deref().or(cli.scenario.as_deref()), format)
+        }
+        Command::Timeline(args) => commands::timeline::run(cli.scenario.as_deref(), &args),
+        Command::Dependence(args) => commands::dependence::run(cli.scenario.as_deref(), &args),
+        Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => commands::report_error(&error),
+    }
+}

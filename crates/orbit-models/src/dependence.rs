@@ -55,7 +55,11 @@ pub fn herfindahl_hirschman_bounds(known_shares: &[f64]) -> Option<(f64, f64)> {
 /// The standard dyadic measure of the liberal-peace literature: Oneal & Russett (1997),
 /// "The Classical Liberals Were Right", *International Studies Quarterly* 41(2), eq. 1;
 /// Barbieri (1996), *Journal of Peace Research* 33(1).
-pub fn trade_dependence(exports_to_partner: f64, imports_from_partner: f64, gdp: f64) -> Option<f64> {
+pub fn trade_dependence(
+    exports_to_partner: f64,
+    imports_from_partner: f64,
+    gdp: f64,
+) -> Option<f64> {
     (gdp > 0.0).then(|| (exports_to_partner + imports_from_partner) / gdp)
 }
 
@@ -85,7 +89,10 @@ pub enum Provenance {
     /// Stated by a source.
     Sourced { source: String },
     /// Computed here from other sourced figures.
-    Derived { formula: String, sources: Vec<String> },
+    Derived {
+        formula: String,
+        sources: Vec<String>,
+    },
 }
 
 /// One partner's share of a flow in one year.
@@ -245,10 +252,9 @@ fn trade_record(
     year: i32,
     flow: TradeFlow,
 ) -> Option<&orbit_scenario::TradeRecord> {
-    world
-        .trade
-        .iter()
-        .find(|t| t.reporter == reporter && t.partner == partner && t.year == year && t.flow == flow)
+    world.trade.iter().find(|t| {
+        t.reporter == reporter && t.partner == partner && t.year == year && t.flow == flow
+    })
 }
 
 fn flow_shares(world: &World, actor: ActorId, year: i32, flow: TradeFlow) -> Vec<PartnerShare> {
@@ -308,8 +314,9 @@ fn turnover_shares(world: &World, actor: ActorId, year: i32) -> Vec<PartnerShare
                 partner: code.to_string(),
                 share,
                 provenance: Provenance::Derived {
-                    formula: "(exports + imports with partner) / (exports_total_usd + imports_total_usd)"
-                        .to_string(),
+                    formula:
+                        "(exports + imports with partner) / (exports_total_usd + imports_total_usd)"
+                            .to_string(),
                     sources: vec![
                         x.source.clone(),
                         m.source.clone(),
@@ -445,7 +452,10 @@ pub fn figure_checks(world: &World, profile: &DependenceProfile) -> Vec<FigureCh
                             })
                         })
                         .collect();
-                    (format!("{code}'s share of {} {flow}", profile.actor), observations)
+                    (
+                        format!("{code}'s share of {} {flow}", profile.actor),
+                        observations,
+                    )
                 }
                 orbit_scenario::Measure::EnergySubsidyShareGdp => {
                     let mut observations: Vec<Observation> = profile

@@ -192,7 +192,13 @@ mod tests {
         let index = LineIndex::new(text);
         assert_eq!(index.location(0), Location { line: 1, column: 1 });
         let x = text.find(" x").unwrap() + 1;
-        assert_eq!(index.location(x), Location { line: 2, column: 20 });
+        assert_eq!(
+            index.location(x),
+            Location {
+                line: 2,
+                column: 20
+            }
+        );
         assert_eq!(index.location(text.len()), Location { line: 3, column: 1 });
     }
 }

@@ -94,11 +94,11 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<World, ScenarioError> {
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = valid
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
             Err(ScenarioError::NotUtf8 {
                 path: name.to_string(),
                 line,
@@ -119,7 +119,9 @@ pub fn load_str(name: &str, text: &str) -> Result<World, ScenarioError> {
             Err(more) => problems.extend(more),
         }
     }
-    Err(ScenarioError::Invalid(Diagnostics::locate(name, text, problems)))
+    Err(ScenarioError::Invalid(Diagnostics::locate(
+        name, text, problems,
+    )))
 }
 
 /// The embedded Union State scenario.

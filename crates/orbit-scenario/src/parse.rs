@@ -122,7 +122,10 @@ fn deserialize_one<T: DeserializeOwned>(
     let span = value.span();
     if !matches!(value.get_ref(), DeValue::Table(_)) {
         problems.push(Diagnostic::new(
-            format!("{what} must be a table, found {}", value.get_ref().type_str()),
+            format!(
+                "{what} must be a table, found {}",
+                value.get_ref().type_str()
+            ),
             Some(span),
         ));
         return None;
@@ -146,8 +149,13 @@ fn deserialize_each<T: DeserializeOwned>(
     let span = value.span();
     let DeValue::Array(items) = value.into_inner() else {
         problems.push(
-            Diagnostic::new(format!("`{section}` must be an array of tables"), Some(span))
-                .with_hint(format!("write each entry under its own `[[{section}]]` header")),
+            Diagnostic::new(
+                format!("`{section}` must be an array of tables"),
+                Some(span),
+            )
+            .with_hint(format!(
+                "write each entry under its own `[[{section}]]` header"
+            )),
         );
         return Vec::new();
     };

@@ -64,8 +64,9 @@ impl Checker {
         };
         if raw.actors.is_empty() {
             self.problems.push(
-                Diagnostic::new("the scenario has no `[[actors]]`", None)
-                    .with_hint("every reference in a scenario names an actor; declare them with `[[actors]]`"),
+                Diagnostic::new("the scenario has no `[[actors]]`", None).with_hint(
+                    "every reference in a scenario names an actor; declare them with `[[actors]]`",
+                ),
             );
         }
         let years = self.year_span(&meta);
@@ -85,7 +86,7 @@ impl Checker {
 
         self.unique_ids("event", raw.events.iter().map(|e| &e.get_ref().id));
         let mut events = self.collect(raw.events, Self::event);
-        events.sort_by(|a, b| a.date.cmp(&b.date));
+        events.sort_by_key(|e| e.date);
         let event_index: HashMap<String, usize> = events
             .iter()
             .enumerate()
@@ -139,7 +140,12 @@ impl Checker {
         Some(value.get_ref().clone())
     }
 
-    fn opt_text(&mut self, value: &Option<SStr>, field: &str, context: &str) -> Option<Option<String>> {
+    fn opt_text(
+        &mut self,
+        value: &Option<SStr>,
+        field: &str,
+        context: &str,
+    ) -> Option<Option<String>> {
         match value {
             Some(v) => self.text(v, field, context).map(Some),
             None => Some(None),
@@ -230,7 +236,13 @@ impl Checker {
         self.inside_scenario(y, value.span(), field, context)
     }
 
-    fn inside_scenario(&mut self, y: i32, span: Range<usize>, field: &str, context: &str) -> Option<i32> {
+    fn inside_scenario(
+        &mut self,
+        y: i32,
+        span: Range<usize>,
+        field: &str,
+        context: &str,
+    ) -> Option<i32> {
         if let Some(years) = self.years
             && !years.contains(y)
         {
@@ -259,7 +271,12 @@ impl Checker {
         }
     }
 
-    fn opt_date(&mut self, value: &Option<SStr>, field: &str, context: &str) -> Option<Option<PartialDate>> {
+    fn opt_date(
+        &mut self,
+        value: &Option<SStr>,
+        field: &str,
+        context: &str,
+    ) -> Option<Option<PartialDate>> {
         match value {
             Some(v) => self.date(v, field, context).map(Some),
             None => Some(None),
@@ -347,7 +364,12 @@ impl Checker {
         resolved.into_iter().collect()
     }
 
-    fn opt_actor_ref(&mut self, value: &Option<SStr>, field: &str, context: &str) -> Option<Option<ActorId>> {
+    fn opt_actor_ref(
+        &mut self,
+        value: &Option<SStr>,
+        field: &str,
+        context: &str,
+    ) -> Option<Option<ActorId>> {
         match value {
             Some(v) => self.actor_ref(v, field, context).map(Some),
             None => Some(None),
@@ -381,7 +403,9 @@ impl Checker {
         let (first, last) = (first?, last?);
         if last < first {
             self.error(
-                format!("the year range {first}-{last} is empty: `end_year` is before `start_year`"),
+                format!(
+                    "the year range {first}-{last} is empty: `end_year` is before `start_year`"
+                ),
                 m.end_year.span(),
                 ctx,
             );
@@ -415,7 +439,13 @@ impl Checker {
         let ctx = format!("actor `{}`", a.id.get_ref());
         let code = self.text(&a.id, "id", &ctx);
         let name = self.text(&a.name, "name", &ctx);
-        let kind = self.vocab(&a.kind, "actor kind", &ctx, ActorKind::parse, ActorKind::names);
+        let kind = self.vocab(
+            &a.kind,
+            "actor kind",
+            &ctx,
+            ActorKind::parse,
+            ActorKind::names,
+        );
         let members = self.actor_refs(&a.members, "members", &ctx);
         let parent = self.opt_actor_ref(&a.parent, "parent", &ctx);
         let attributes: Vec<Option<Attribute>> = a
@@ -497,11 +527,7 @@ impl Checker {
             (None, Some(range)) => {
                 let span = range.span();
                 let [first, last] = range.get_ref().as_slice() else {
-                    self.error(
-                        "`years` must be two years `[first, last]`",
-                        span,
-                        ctx,
-                    );
+                    self.error("`years` must be two years `[first, last]`", span, ctx);
                     return None;
                 };
                 let check = |c: &mut Self, y: i64| {
@@ -511,11 +537,7 @@ impl Checker {
                 let (first, last) = (check(self, *first), check(self, *last));
                 let (first, last) = (first?, last?);
                 if last < first {
-                    self.error(
-                        format!("the year range {first}-{last} is empty"),
-                        span,
-                        ctx,
-                    );
+                    self.error(format!("the year range {first}-{last} is empty"), span, ctx);
                     return None;
                 }
                 Some(YearSpan { first, last })
@@ -546,7 +568,13 @@ impl Checker {
         let reporter = self.actor_ref(&t.reporter, "reporter", &ctx);
         let partner = self.actor_ref(&t.partner, "partner", &ctx);
         let year = self.scenario_year(&t.year, "year", &ctx);
-        let flow = self.vocab(&t.flow, "trade flow", &ctx, TradeFlow::parse, TradeFlow::names);
+        let flow = self.vocab(
+            &t.flow,
+            "trade flow",
+            &ctx,
+            TradeFlow::parse,
+            TradeFlow::names,
+        );
         let value_usd = self.opt(&t.value_usd, |c, v| c.non_negative(v, "value_usd", &ctx));
         let share = self.opt(&t.share, |c, v| c.unit_interval(v, "share", &ctx));
         if t.value_usd.is_none() && t.share.is_none() {
@@ -561,7 +589,11 @@ impl Checker {
         if let (Some(r), Some(p)) = (reporter, partner)
             && r == p
         {
-            self.error("a country does not trade with itself", t.partner.span(), &ctx);
+            self.error(
+                "a country does not trade with itself",
+                t.partner.span(),
+                &ctx,
+            );
             return None;
         }
         let note = self.opt_text(&t.note, "note", &ctx);
@@ -588,7 +620,13 @@ impl Checker {
         );
         let importer = self.actor_ref(&e.importer, "importer", &ctx);
         let exporter = self.actor_ref(&e.exporter, "exporter", &ctx);
-        let commodity = self.vocab(&e.commodity, "commodity", &ctx, Commodity::parse, Commodity::names);
+        let commodity = self.vocab(
+            &e.commodity,
+            "commodity",
+            &ctx,
+            Commodity::parse,
+            Commodity::names,
+        );
         let year = self.scenario_year(&e.year, "year", &ctx);
         let period = self.opt_text(&e.period, "period", &ctx);
         let price = self.opt(&e.price, |c, v| c.non_negative(v, "price", &ctx));
@@ -625,8 +663,20 @@ impl Checker {
         let ctx = format!("pipeline `{}`", p.id.get_ref());
         let id = self.text(&p.id, "id", &ctx);
         let name = self.text(&p.name, "name", &ctx);
-        let commodity = self.vocab(&p.commodity, "commodity", &ctx, Commodity::parse, Commodity::names);
-        let status = self.vocab(&p.status, "pipeline status", &ctx, PipelineStatus::parse, PipelineStatus::names);
+        let commodity = self.vocab(
+            &p.commodity,
+            "commodity",
+            &ctx,
+            Commodity::parse,
+            Commodity::names,
+        );
+        let status = self.vocab(
+            &p.status,
+            "pipeline status",
+            &ctx,
+            PipelineStatus::parse,
+            PipelineStatus::names,
+        );
         let opened = match &p.opened {
             Some(y) => self.year(y, "opened", &ctx).map(Some),
             None => Some(None),
@@ -640,7 +690,9 @@ impl Checker {
             && c < o
         {
             self.error(
-                format!("the years in service {o}-{c} are an empty range: `closed` is before `opened`"),
+                format!(
+                    "the years in service {o}-{c} are an empty range: `closed` is before `opened`"
+                ),
                 span,
                 &ctx,
             );
@@ -700,7 +752,13 @@ impl Checker {
         let ctx = format!("alliance `{}`", a.id.get_ref());
         let id = self.text(&a.id, "id", &ctx);
         let name = self.text(&a.name, "name", &ctx);
-        let kind = self.vocab(&a.kind, "alliance kind", &ctx, AllianceKind::parse, AllianceKind::names);
+        let kind = self.vocab(
+            &a.kind,
+            "alliance kind",
+            &ctx,
+            AllianceKind::parse,
+            AllianceKind::names,
+        );
         let organisation = self.opt_actor_ref(&a.organisation, "organisation", &ctx);
         let members = self.actor_refs(&a.members, "members", &ctx);
         let signed = self.date(&a.signed, "signed", &ctx);
@@ -734,7 +792,13 @@ impl Checker {
         let id = self.text(&s.id, "id", &ctx);
         let imposer = self.actor_ref(&s.imposer, "imposer", &ctx);
         let target = self.actor_ref(&s.target, "target", &ctx);
-        let kind = self.vocab(&s.kind, "sanction kind", &ctx, SanctionKind::parse, SanctionKind::names);
+        let kind = self.vocab(
+            &s.kind,
+            "sanction kind",
+            &ctx,
+            SanctionKind::parse,
+            SanctionKind::names,
+        );
         let start = self.date(&s.start, "start", &ctx);
         let end = self.opt_date(&s.end, "end", &ctx);
         if let (Some(st), Some(Some(en)), Some(span)) =
@@ -744,7 +808,9 @@ impl Checker {
             self.error(format!("`end` {en} is before `start` {st}"), span, &ctx);
             return None;
         }
-        let individuals = self.opt(&s.individuals, |c, v| c.non_negative(v, "individuals", &ctx));
+        let individuals = self.opt(&s.individuals, |c, v| {
+            c.non_negative(v, "individuals", &ctx)
+        });
         let entities = self.opt(&s.entities, |c, v| c.non_negative(v, "entities", &ctx));
         let description = self.text(&s.description, "description", &ctx);
         let event = match &s.event {
@@ -801,7 +867,10 @@ impl Checker {
                 let pos = self.position(&p, scale, &ctx)?;
                 if seen.insert(pos.actor, ()).is_some() {
                     self.error(
-                        format!("actor `{}` has two positions on this issue", p.actor.get_ref()),
+                        format!(
+                            "actor `{}` has two positions on this issue",
+                            p.actor.get_ref()
+                        ),
                         p.actor.span(),
                         &ctx,
                     );
@@ -812,7 +881,10 @@ impl Checker {
             .collect();
         if positions.len() < 2 {
             self.error_hint(
-                format!("the issue has {} position(s); bargaining needs at least two actors", positions.len()),
+                format!(
+                    "the issue has {} position(s); bargaining needs at least two actors",
+                    positions.len()
+                ),
                 i.id.span(),
                 &ctx,
                 "add `[[issues.positions]]` entries",
@@ -856,7 +928,13 @@ impl Checker {
         })
     }
 
-    fn on_scale(&mut self, value: &SNum, field: &str, scale: Option<(f64, f64)>, ctx: &str) -> Option<f64> {
+    fn on_scale(
+        &mut self,
+        value: &SNum,
+        field: &str,
+        scale: Option<(f64, f64)>,
+        ctx: &str,
+    ) -> Option<f64> {
         let v = self.finite(value, field, ctx)?;
         let (lo, hi) = scale?;
         if !(lo..=hi).contains(&v) {
@@ -870,7 +948,12 @@ impl Checker {
         Some(v)
     }
 
-    fn position(&mut self, p: &RawPosition, scale: Option<(f64, f64)>, issue_ctx: &str) -> Option<Position> {
+    fn position(
+        &mut self,
+        p: &RawPosition,
+        scale: Option<(f64, f64)>,
+        issue_ctx: &str,
+    ) -> Option<Position> {
         let ctx = format!("{issue_ctx}, position of `{}`", p.actor.get_ref());
         let actor = self.actor_ref(&p.actor, "actor", &ctx);
         let position = self.on_scale(&p.position, "position", scale, &ctx);
@@ -916,7 +999,13 @@ impl Checker {
             self.error("the event names no `actors`", e.id.span(), &ctx);
         }
         let actors = self.actor_refs(&e.actors, "actors", &ctx);
-        let kind = self.vocab(&e.kind, "event kind", &ctx, EventKind::parse, EventKind::names);
+        let kind = self.vocab(
+            &e.kind,
+            "event kind",
+            &ctx,
+            EventKind::parse,
+            EventKind::names,
+        );
         let description = self.text(&e.description, "description", &ctx);
         let quantity = self.opt(&e.quantity, |c, v| c.finite(v, "quantity", &ctx));
         if let (Some(q), None) = (&e.quantity, &e.unit) {
@@ -954,7 +1043,11 @@ impl Checker {
         let paragraph = match *c.paragraph.get_ref() {
             p @ 1..=10_000 => Some(p as u32),
             p => {
-                self.error(format!("`paragraph` {p} must be a positive number"), c.paragraph.span(), &ctx);
+                self.error(
+                    format!("`paragraph` {p} must be a positive number"),
+                    c.paragraph.span(),
+                    &ctx,
+                );
                 None
             }
         };
@@ -962,7 +1055,11 @@ impl Checker {
         let verdict = self.vocab(&c.verdict, "verdict", &ctx, Verdict::parse, Verdict::names);
         let correction = self.opt_text(&c.correction, "correction", &ctx);
         if matches!(verdict, Some(Verdict::Corrected)) && c.correction.is_none() {
-            self.error("a corrected claim needs its `correction`", c.verdict.span(), &ctx);
+            self.error(
+                "a corrected claim needs its `correction`",
+                c.verdict.span(),
+                &ctx,
+            );
         }
         let linked: Vec<Option<usize>> = c
             .events
@@ -1015,13 +1112,23 @@ impl Checker {
                             .map(|partner| Measure::PartnerShare { flow, partner })
                     }
                     None => {
-                        self.error_hint(format!("unknown measure `{}`", measure.get_ref()), measure.span(), ctx, hint);
+                        self.error_hint(
+                            format!("unknown measure `{}`", measure.get_ref()),
+                            measure.span(),
+                            ctx,
+                            hint,
+                        );
                         None
                     }
                 }
             }
             None => {
-                self.error_hint(format!("unknown measure `{}`", measure.get_ref()), measure.span(), ctx, hint);
+                self.error_hint(
+                    format!("unknown measure `{}`", measure.get_ref()),
+                    measure.span(),
+                    ctx,
+                    hint,
+                );
                 None
             }
         };

@@ -22,7 +22,10 @@ fn position_of(text: &str, needle: &str) -> (usize, usize) {
         .unwrap_or_else(|| panic!("`{needle}` not in text"));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -72,6 +75,19 @@ fn builtin_scenario_is_valid() {
     };
     assert_eq!(world.code(world.meta.focus), "BLR");
     assert_eq!(world.code(world.meta.patron), "RUS");
+    assert_eq!(
+        (world.meta.years.first, world.meta.years.last),
+        (1991, 2022)
+    );
+    // The foundation issue's floor: 80 dated events, every essay claim, five issues.
+    assert!(world.events.len() >= 80, "{} events", world.events.len());
+    assert!(world.events.iter().any(|e| e.date.year == 1991));
+    assert!(world.events.iter().any(|e| e.date.year == 2022));
+    assert_eq!(world.claims.len(), 59);
+    assert!(world.issues.len() >= 5);
+    for issue in &world.issues {
+        assert!(issue.positions.len() >= 2, "{}", issue.id);
+    }
 }
 
 #[test]
@@ -141,11 +157,12 @@ fn unknown_actor_reference_names_the_actor() {
 fn unknown_actor_reference_suggests_case() {
     let text = EXAMPLE.replacen("imposer = \"EU\"", "imposer = \"eu\"", 1);
     let found = problems(&text);
-    assert!(
-        found
-            .iter()
-            .any(|p| p.hint.as_deref().unwrap_or("").contains("did you mean `EU`"))
-    );
+    assert!(found.iter().any(|p| {
+        p.hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `EU`")
+    }));
 }
 
 #[test]
@@ -221,7 +238,12 @@ fn position_outside_scale() {
 #[test]
 fn nan_and_infinity() {
     check("price = 127.0", "price = nan", "not a finite number", "nan");
-    check("volume = 20.0", "volume = inf", "not a finite number", "inf");
+    check(
+        "volume = 20.0",
+        "volume = inf",
+        "not a finite number",
+        "inf",
+    );
 }
 
 #[test]
@@ -310,10 +332,19 @@ fn rendering_shows_file_line_column_and_snippet() {
     let err = load_str("scenarios/bad.toml", &text).unwrap_err();
     let shown = err.to_string();
     let (line, column) = position_of(&text, "1.3");
-    assert!(shown.contains(&format!("--> scenarios/bad.toml:{line}:{column}")), "{shown}");
+    assert!(
+        shown.contains(&format!("--> scenarios/bad.toml:{line}:{column}")),
+        "{shown}"
+    );
     assert!(shown.contains("salience = 1.3"), "{shown}");
-    assert!(shown.contains("= in issue `russian_air_base`, position of `BLR`"), "{shown}");
-    assert!(shown.ends_with("1 problem in scenarios/bad.toml"), "{shown}");
+    assert!(
+        shown.contains("= in issue `russian_air_base`, position of `BLR`"),
+        "{shown}"
+    );
+    assert!(
+        shown.ends_with("1 problem in scenarios/bad.toml"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -327,7 +358,10 @@ fn empty_file() {
 #[test]
 fn missing_scenario_table_and_actors() {
     let found = problems("[[events]]\nid = \"x\"\n");
-    assert!(found.iter().any(|p| p.message.contains("missing field")), "{found:#?}");
+    assert!(
+        found.iter().any(|p| p.message.contains("missing field")),
+        "{found:#?}"
+    );
     let found = problems("title = 3\n");
     assert!(found.iter().any(|p| p.message == "unknown section `title`"));
     assert!(found.iter().any(|p| p.message.contains("`[scenario]`")));
@@ -352,7 +386,10 @@ fn file_over_64_mib() {
     file.set_len(orbit_scenario::MAX_FILE_BYTES + 1).unwrap(); // sparse: costs no disk
     let result = load_file(&path);
     std::fs::remove_dir_all(&dir).unwrap();
-    assert!(matches!(result, Err(ScenarioError::TooLarge { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ScenarioError::TooLarge { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -369,7 +406,12 @@ fn claim_figure_needs_a_known_measure() {
         1,
     );
     let found = problems(&text);
-    assert!(found.iter().any(|p| p.message.contains("unknown actor `RUSS`")), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|p| p.message.contains("unknown actor `RUSS`")),
+        "{found:#?}"
+    );
 }
 
 proptest! {

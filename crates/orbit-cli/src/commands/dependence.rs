@@ -1,0 +1,239 @@
+//! `orbit dependence`: interdependence indices per year.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use clap::Args;
+use orbit_models::dependence::{DependenceProfile, Provenance, profile};
+use orbit_scenario::{TradeFlow, World};
+
+use super::{InvalidInput, load_world};
+use crate::output::{Format, Table, or_dash, percent, write_json};
+
+#[derive(Debug, Args)]
+pub struct DependenceArgs {
+    /// Actor whose dependence to show (default: the scenario's focus, e.g. BLR)
+    #[arg(long, value_name = "CODE")]
+    actor: Option<String>,
+    /// Partner for the dyadic measures (default: the scenario's patron, e.g. RUS)
+    #[arg(long, value_name = "CODE")]
+    partner: Option<String>,
+    /// Only this year
+    #[arg(long)]
+    year: Option<i32>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub fn run(scenario: Option<&Path>, args: &DependenceArgs) -> Result<()> {
+    let world = load_world(scenario)?;
+    let profile = compute(
+        &world,
+        args.actor.as_deref(),
+        args.partner.as_deref(),
+        args.year,
+    )?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => write_json(&mut out, &profile),
+        Format::Csv => long_table(&profile).write_csv(&mut out),
+        Format::Table => {
+            write!(out, "{}", render(&profile))?;
+            Ok(())
+        }
+    }
+}
+
+/// Resolves the actor codes and computes the profile, optionally cut to one year.
+pub fn compute(
+    world: &World,
+    actor: Option<&str>,
+    partner: Option<&str>,
+    year: Option<i32>,
+) -> Result<DependenceProfile> {
+    let resolve = |code: Option<&str>, default| match code {
+        None => Ok(default),
+        Some(code) => world.actor_id(code).ok_or_else(|| {
+            InvalidInput(format!(
+                "error: unknown actor `{code}`\n  = hint: the scenario's actors are {}",
+                world
+                    .actors
+                    .iter()
+                    .map(|a| a.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }),
+    };
+    let actor = resolve(actor, world.meta.focus)?;
+    let partner = resolve(partner, world.meta.patron)?;
+    if actor == partner {
+        return Err(
+            InvalidInput("error: `--actor` and `--partner` are the same actor".into()).into(),
+        );
+    }
+    let mut profile = profile(world, actor, partner);
+    if let Some(year) = year {
+        profile.years.retain(|y| y.year == year);
+        profile.subsidy_estimates.retain(|e| e.years.contains(year));
+        if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
+            return Err(InvalidInput(format!(
+                "error: no dependence figures for {} in {year}\n  = hint: run without `--year` to see the years with data",
+                profile.actor
+            ))
+            .into());
+        }
+    }
+    Ok(profile)
+}
+
+/// The per-year table: the patron's shares, concentration, the dyad and the subsidy.
+pub fn render(profile: &DependenceProfile) -> String {
+    let p = profile.patron.as_str();
+    let mut table = Table::new(&[
+        "year",
+        &format!("exports to {p}"),
+        &format!("imports from {p}"),
+        &format!("turnover {p}"),
+        "export HHI (bounds)",
+        &format!("(X+M)/GDP {}", profile.actor),
+        &format!("(X+M)/GDP {p}"),
+        "asymmetry",
+        "energy subsidy/GDP",
+    ])
+    .numeric(&[0, 1, 2, 3, 5, 6, 7, 8]);
+    for y in &profile.years {
+        let share = |flow| or_dash(y.share(flow, p), |s| percent(s.share));
+        let dyad = y.patron_dyad.as_ref();
+        let subsidy: f64 = y.energy_subsidy.iter().map(|s| s.share_of_gdp).sum();
+        table.push(vec![
+            y.year.to_string(),
+            share(TradeFlow::Exports),
+            share(TradeFlow::Imports),
+            share(TradeFlow::Turnover),
+            or_dash(y.export_concentration.as_ref(), |c| {
+                format!("{:.3}-{:.3}", c.hhi_lower, c.hhi_upper)
+            }),
+            or_dash(dyad, |d| percent(d.dependence)),
+            or_dash(dyad, |d| percent(d.partner_dependence)),
+            or_dash(dyad, |d| percent(d.asymmetry)),
+            if y.energy_subsidy.is_empty() {
+                "-".into()
+            } else {
+                percent(subsidy)
+            },
+        ]);
+    }
+    let mut out = format!(
+        "Dependence of {} on {p} (shares of goods trade; subsidy = reference minus paid price times volume)\n\n",
+        profile.actor
+    );
+    out.push_str(&table.render(40));
+    if !profile.subsidy_estimates.is_empty() {
+        out.push_str("\nSourced estimates of the energy subsidy as a share of GDP\n\n");
+        let mut est = Table::new(&["years", "share", "source"]).numeric(&[1]);
+        for e in &profile.subsidy_estimates {
+            est.push(vec![
+                e.years.to_string(),
+                percent(e.value),
+                e.source.clone(),
+            ]);
+        }
+        out.push_str(&est.render(90));
+    }
+    out
+}
+
+/// Long format for pandas: one row per (year, measure, partner).
+pub fn long_table(profile: &DependenceProfile) -> Table {
+    let mut table = Table::new(&[
+        "actor",
+        "year_first",
+        "year_last",
+        "measure",
+        "partner",
+        "value",
+        "provenance",
+        "sources",
+    ]);
+    let provenance = |p: &Provenance| match p {
+        Provenance::Sourced { source } => ("sourced".to_string(), source.clone()),
+        Provenance::Derived { sources, .. } => ("derived".to_string(), sources.join(" | ")),
+    };
+    let mut push =
+        |first: i32, last: i32, measure: &str, partner: &str, value: f64, p: &Provenance| {
+            let (kind, sources) = provenance(p);
+            table.push(vec![
+                profile.actor.clone(),
+                first.to_string(),
+                last.to_string(),
+                measure.to_string(),
+                partner.to_string(),
+                format!("{value}"),
+                kind,
+                sources,
+            ]);
+        };
+    for y in &profile.years {
+        for (measure, list) in [
+            ("exports_share", &y.export_shares),
+            ("imports_share", &y.import_shares),
+            ("turnover_share", &y.turnover_shares),
+        ] {
+            for s in list {
+                push(y.year, y.year, measure, &s.partner, s.share, &s.provenance);
+            }
+        }
+        if let Some(d) = &y.patron_dyad {
+            push(
+                y.year,
+                y.year,
+                "trade_dependence",
+                &d.partner,
+                d.dependence,
+                &d.provenance,
+            );
+            push(
+                y.year,
+                y.year,
+                "partner_trade_dependence",
+                &d.partner,
+                d.partner_dependence,
+                &d.provenance,
+            );
+            push(
+                y.year,
+                y.year,
+                "asymmetry",
+                &d.partner,
+                d.asymmetry,
+                &d.provenance,
+            );
+        }
+        for s in &y.energy_subsidy {
+            let measure = format!("energy_subsidy_share_gdp_{}", s.commodity);
+            push(
+                y.year,
+                y.year,
+                &measure,
+                &s.exporter,
+                s.share_of_gdp,
+                &s.provenance,
+            );
+        }
+    }
+    for e in &profile.subsidy_estimates {
+        push(
+            e.years.first,
+            e.years.last,
+            "energy_subsidy_share_gdp_estimate",
+            "",
+            e.value,
+            &Provenance::Sourced {
+                source: e.source.clone(),
+            },
+        );
+    }
+    table
+}

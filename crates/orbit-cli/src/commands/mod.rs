@@ -1,0 +1,53 @@
+//! One module per subcommand; shared loading and error reporting here.
+
+pub mod dependence;
+pub mod run;
+pub mod store;
+pub mod timeline;
+pub mod validate;
+
+use std::fmt;
+use std::path::Path;
+use std::process::ExitCode;
+
+use orbit_scenario::{ScenarioError, World};
+
+/// Input the user gave that does not check; exits with code 1.
+#[derive(Debug)]
+pub struct InvalidInput(pub String);
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+/// Loads `--scenario FILE`, or the built-in scenario.
+pub fn load_world(path: Option<&Path>) -> anyhow::Result<World> {
+    let loaded = match path {
+        Some(path) => orbit_scenario::load_file(path),
+        None => orbit_scenario::builtin(),
+    };
+    loaded.map_err(|e| match e {
+        ScenarioError::Io { .. } => anyhow::Error::new(e),
+        ScenarioError::Invalid(diagnostics) => {
+            anyhow::Error::new(InvalidInput(diagnostics.to_string()))
+        }
+        other => anyhow::Error::new(InvalidInput(format!("error: {other}"))),
+    })
+}
+
+/// Prints an error the way uv does (`error:` then causes) and picks the exit code.
+pub fn report_error(error: &anyhow::Error) -> ExitCode {
+    if let Some(invalid) = error.downcast_ref::<InvalidInput>() {
+        eprintln!("{invalid}");
+        return ExitCode::from(1);
+    }
+    eprintln!("error: {error}");
+    for cause in error.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+    ExitCode::from(2)
+}

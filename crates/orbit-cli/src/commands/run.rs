@@ -1,0 +1,313 @@
+//! `orbit run`: the main job. A report of the scenario, its key dates, dependence over
+//! time, and the narrative's figures set against the data.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use orbit_models::dependence::{
+    DependenceProfile, FigureCheck, Provenance, figure_checks, profile,
+};
+use orbit_scenario::{Verdict, World, YearSpan};
+use serde::Serialize;
+
+use super::load_world;
+use crate::output::{Format, Table, percent, write_json};
+
+#[derive(Debug, Serialize)]
+pub struct RunReport {
+    pub scenario: ScenarioSummary,
+    pub key_events: Vec<KeyEvent>,
+    pub dependence: DependenceProfile,
+    pub figure_checks: Vec<FigureCheck>,
+    pub claims: ClaimsSummary,
+    pub issues: Vec<IssueSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScenarioSummary {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub years: YearSpan,
+    pub focus: String,
+    pub patron: String,
+    pub narrative: Option<String>,
+    pub counts: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KeyEvent {
+    pub id: String,
+    pub date: String,
+    pub kind: String,
+    pub actors: Vec<String>,
+    pub description: String,
+    pub note: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClaimsSummary {
+    pub total: usize,
+    pub by_verdict: BTreeMap<String, usize>,
+    pub corrected: Vec<CorrectedClaim>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CorrectedClaim {
+    pub id: String,
+    pub paragraph: u32,
+    pub text: String,
+    pub correction: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IssueSummary {
+    pub id: String,
+    pub name: String,
+    pub as_of: String,
+    pub scale: [f64; 2],
+    pub status_quo: f64,
+    pub actors: usize,
+}
+
+/// Assembles the report; every number in it comes from the scenario or `orbit-models`.
+pub fn build(world: &World) -> RunReport {
+    let codes =
+        |ids: &[orbit_scenario::ActorId]| ids.iter().map(|&a| world.code(a).to_string()).collect();
+    let counts = BTreeMap::from([
+        ("actors", world.actors.len()),
+        ("events", world.events.len()),
+        ("key_events", world.events.iter().filter(|e| e.key).count()),
+        ("indicators", world.indicators.len()),
+        ("trade", world.trade.len()),
+        ("energy", world.energy.len()),
+        ("pipelines", world.pipelines.len()),
+        ("alliances", world.alliances.len()),
+        ("sanctions", world.sanctions.len()),
+        ("issues", world.issues.len()),
+        ("claims", world.claims.len()),
+    ]);
+    let dependence = profile(world, world.meta.focus, world.meta.patron);
+    let figure_checks = figure_checks(world, &dependence);
+    let mut by_verdict = BTreeMap::new();
+    for c in &world.claims {
+        *by_verdict.entry(c.verdict.to_string()).or_insert(0) += 1;
+    }
+    RunReport {
+        scenario: ScenarioSummary {
+            id: world.meta.id.clone(),
+            name: world.meta.name.clone(),
+            description: world.meta.description.clone(),
+            years: world.meta.years,
+            focus: world.code(world.meta.focus).to_string(),
+            patron: world.code(world.meta.patron).to_string(),
+            narrative: world.meta.narrative.clone(),
+            counts,
+        },
+        key_events: world
+            .events
+            .iter()
+            .filter(|e| e.key)
+            .map(|e| KeyEvent {
+                id: e.id.clone(),
+                date: e.date.to_string(),
+                kind: e.kind.to_string(),
+                actors: codes(&e.actors),
+                description: e.description.clone(),
+                note: e.note.clone(),
+                source: e.source.clone(),
+            })
+            .collect(),
+        dependence,
+        figure_checks,
+        claims: ClaimsSummary {
+            total: world.claims.len(),
+            by_verdict,
+            corrected: world
+                .claims
+                .iter()
+                .filter(|c| c.verdict == Verdict::Corrected)
+                .filter_map(|c| {
+                    Some(CorrectedClaim {
+                        id: c.id.clone(),
+                        paragraph: c.paragraph,
+                        text: c.text.clone(),
+                        correction: c.correction.clone()?,
+                    })
+                })
+                .collect(),
+        },
+        issues: world
+            .issues
+            .iter()
+            .map(|i| IssueSummary {
+                id: i.id.clone(),
+                name: i.name.clone(),
+                as_of: i.as_of.to_string(),
+                scale: [i.scale_min, i.scale_max],
+                status_quo: i.status_quo,
+                actors: i.positions.len(),
+            })
+            .collect(),
+    }
+}
+
+pub fn run(scenario: Option<&Path>, format: Format) -> Result<()> {
+    let world = load_world(scenario)?;
+    let report = build(&world);
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => write_json(&mut out, &report),
+        Format::Csv => super::dependence::long_table(&report.dependence).write_csv(&mut out),
+        Format::Table => {
+            write!(out, "{}", render(&report, &world))?;
+            Ok(())
+        }
+    }
+}
+
+fn render(report: &RunReport, world: &World) -> String {
+    let s = &report.scenario;
+    let mut out = String::new();
+    let name = |code: &str| {
+        world
+            .actor_id(code)
+            .map_or(String::new(), |id| world.actor(id).name.clone())
+    };
+    let _ = writeln!(out, "orbit run: {} ({})", s.name, s.id);
+    let _ = writeln!(out, "years: {}", s.years);
+    let _ = writeln!(
+        out,
+        "focus {} ({}), patron {} ({})",
+        s.focus,
+        name(&s.focus),
+        s.patron,
+        name(&s.patron)
+    );
+    let counts: Vec<String> = s
+        .counts
+        .iter()
+        .map(|(k, v)| format!("{v} {}", k.replace('_', " ")))
+        .collect();
+    let _ = writeln!(out, "data: {}", counts.join(", "));
+    if let Some(n) = &s.narrative {
+        let _ = writeln!(out, "narrative: {n}");
+    }
+
+    let _ = writeln!(out, "\nKey dates\n");
+    let mut key = Table::new(&["date", "kind", "event"]);
+    for e in &report.key_events {
+        key.push(vec![e.date.clone(), e.kind.clone(), e.description.clone()]);
+    }
+    out.push_str(&key.render(110));
+    let corrected_key: Vec<&KeyEvent> = report
+        .key_events
+        .iter()
+        .filter(|e| e.note.is_some())
+        .collect();
+    if !corrected_key.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWhere the narrative dates or names these differently\n"
+        );
+        for e in corrected_key {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                e.date,
+                e.id,
+                e.note.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    out.push('\n');
+    out.push_str(&super::dependence::render(&report.dependence));
+
+    if !report.figure_checks.is_empty() {
+        let _ = writeln!(out, "\nThe narrative's figures against the data\n");
+        for check in &report.figure_checks {
+            let _ = writeln!(
+                out,
+                "P{} [{}] \"{}\" ({})",
+                check.paragraph, check.claim, check.text, check.verdict
+            );
+            let _ = writeln!(
+                out,
+                "  states {} for {}",
+                percent(check.figure),
+                check.measure
+            );
+            for o in &check.observations {
+                let kind = match &o.provenance {
+                    Provenance::Sourced { source } => format!("sourced: {source}"),
+                    Provenance::Derived { .. } => "derived".to_string(),
+                };
+                let label = o
+                    .label
+                    .as_deref()
+                    .map_or(String::new(), |l| format!(" [{l}]"));
+                let _ = writeln!(
+                    out,
+                    "  {:>9}  {:>6}{label}  ({kind})",
+                    o.years.to_string(),
+                    percent(o.value)
+                );
+            }
+            if let Some(gap) = check.closest_gap {
+                let _ = writeln!(
+                    out,
+                    "  closest figure in the data differs by {:+.1} percentage points",
+                    100.0 * gap
+                );
+            }
+            if let Some(c) = &check.correction {
+                let _ = writeln!(out, "  correction: {c}");
+            }
+            out.push('\n');
+        }
+    }
+
+    let c = &report.claims;
+    if c.total > 0 {
+        let verdicts: Vec<String> = c
+            .by_verdict
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Claims of the narrative checked: {} ({})",
+            c.total,
+            verdicts.join(", ")
+        );
+        for claim in &c.corrected {
+            let _ = writeln!(
+                out,
+                "  P{} {}: {}",
+                claim.paragraph, claim.id, claim.correction
+            );
+        }
+    }
+
+    if !report.issues.is_empty() {
+        let _ = writeln!(out, "\nContested issues\n");
+        let mut issues =
+            Table::new(&["issue", "as of", "scale", "status quo", "actors"]).numeric(&[3, 4]);
+        for i in &report.issues {
+            issues.push(vec![
+                i.name.clone(),
+                i.as_of.clone(),
+                format!("{}-{}", i.scale[0], i.scale[1]),
+                format!("{}", i.status_quo),
+                i.actors.to_string(),
+            ]);
+        }
+        out.push_str(&issues.render(70));
+    }
+    out
+}

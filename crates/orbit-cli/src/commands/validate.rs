@@ -1,0 +1,133 @@
+//! `orbit validate`: check a scenario and list every problem.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use orbit_scenario::{ScenarioError, World};
+use serde::Serialize;
+
+use super::InvalidInput;
+use crate::output::{Format, Table, write_json};
+
+#[derive(Debug, Serialize)]
+struct Counts {
+    actors: usize,
+    events: usize,
+    indicators: usize,
+    trade: usize,
+    energy: usize,
+    pipelines: usize,
+    alliances: usize,
+    sanctions: usize,
+    issues: usize,
+    claims: usize,
+}
+
+impl Counts {
+    fn of(world: &World) -> Self {
+        Counts {
+            actors: world.actors.len(),
+            events: world.events.len(),
+            indicators: world.indicators.len(),
+            trade: world.trade.len(),
+            energy: world.energy.len(),
+            pipelines: world.pipelines.len(),
+            alliances: world.alliances.len(),
+            sanctions: world.sanctions.len(),
+            issues: world.issues.len(),
+            claims: world.claims.len(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Verdict<'a> {
+    file: &'a str,
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counts: Option<Counts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<&'a [orbit_scenario::Diagnostic]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+pub fn run(path: Option<&Path>, format: Format) -> Result<()> {
+    let shown = path.map_or(orbit_scenario::BUILTIN_NAME.to_string(), |p| {
+        p.display().to_string()
+    });
+    let loaded = match path {
+        Some(p) => orbit_scenario::load_file(p),
+        None => orbit_scenario::builtin(),
+    };
+    let mut out = std::io::stdout().lock();
+    match (loaded, format) {
+        (Ok(world), Format::Json) => write_json(
+            &mut out,
+            &Verdict {
+                file: &shown,
+                valid: true,
+                counts: Some(Counts::of(&world)),
+                problems: None,
+                error: None,
+            },
+        ),
+        (Ok(world), _) => {
+            let counts = Counts::of(&world);
+            if format == Format::Csv {
+                let mut table = Table::new(&["section", "entries"]);
+                let value = serde_json::to_value(&counts)?;
+                for (k, v) in value.as_object().into_iter().flatten() {
+                    table.push(vec![k.clone(), v.to_string()]);
+                }
+                return table.write_csv(&mut out);
+            }
+            writeln!(
+                out,
+                "ok: {shown} is valid: {} actors, {} events, {} indicators, {} trade and {} energy records, {} pipelines, {} alliances, {} sanctions, {} issues, {} claims",
+                counts.actors,
+                counts.events,
+                counts.indicators,
+                counts.trade,
+                counts.energy,
+                counts.pipelines,
+                counts.alliances,
+                counts.sanctions,
+                counts.issues,
+                counts.claims
+            )?;
+            Ok(())
+        }
+        (Err(ScenarioError::Invalid(diagnostics)), Format::Json | Format::Csv) => {
+            write_json(
+                &mut out,
+                &Verdict {
+                    file: &shown,
+                    valid: false,
+                    counts: None,
+                    problems: Some(&diagnostics.problems),
+                    error: None,
+                },
+            )?;
+            Err(InvalidInput(format!("{} problem(s) in {shown}", diagnostics.len())).into())
+        }
+        (Err(ScenarioError::Io { path, source }), _) => {
+            Err(anyhow::Error::new(source).context(format!("cannot read `{path}`")))
+        }
+        (Err(other), Format::Json | Format::Csv) => {
+            write_json(
+                &mut out,
+                &Verdict {
+                    file: &shown,
+                    valid: false,
+                    counts: None,
+                    problems: None,
+                    error: Some(other.to_string()),
+                },
+            )?;
+            Err(InvalidInput(other.to_string()).into())
+        }
+        (Err(other), Format::Table) => Err(InvalidInput(format!("error: {other}")).into()),
+    }
+}

@@ -1,0 +1,277 @@
+//! End-to-end tests: the real `orbit` binary, run from a temporary directory, with its output
+//! snapshot-tested (insta) or parsed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn example() -> PathBuf {
+    repo().join("scenarios/example.toml")
+}
+
+/// Runs `orbit` with `args` in a fresh temporary directory.
+fn orbit(args: &[&str]) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_orbit"))
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .expect("orbit runs");
+    (output, dir)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// Replaces the repository path so snapshots do not depend on the checkout location.
+fn redact(text: &str) -> String {
+    let canonical = repo().canonicalize().unwrap();
+    text.replace(&canonical.display().to_string(), "[REPO]")
+        .replace(&repo().display().to_string(), "[REPO]")
+}
+
+#[test]
+fn help_lists_every_command() {
+    let (o, _d) = orbit(&["--help"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for command in ["run", "validate", "timeline", "dependence", "store"] {
+        assert!(text.contains(command), "{text}");
+    }
+    for command in ["run", "validate", "timeline", "dependence", "store"] {
+        let (o, _d) = orbit(&[command, "--help"]);
+        assert!(o.status.success(), "{command} --help");
+    }
+}
+
+#[test]
+fn validate_builtin_passes() {
+    let (o, _d) = orbit(&["validate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("ok: <built-in>/union-state.toml is valid"));
+}
+
+#[test]
+fn validate_example_table_and_json() {
+    let path = example();
+    let (o, _d) = orbit(&["validate", path.to_str().unwrap()]);
+    assert!(o.status.success());
+    insta::assert_snapshot!("validate_example", redact(&stdout(&o)));
+    let (o, _d) = orbit(&["validate", path.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["counts"]["events"], 2);
+}
+
+#[test]
+fn validate_bad_file_lists_located_problems_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(example())
+        .unwrap()
+        .replacen("salience = 0.8", "salience = 1.3", 1)
+        .replacen("partner = \"EU\"", "partner = \"EUR\"", 1)
+        .replacen("capacity = 33.0", "capacity = -1.0", 1);
+    std::fs::write(&bad, text).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_orbit"))
+        .args(["validate", "bad.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("validate_bad", stderr(&output));
+    let output = Command::new(env!("CARGO_BIN_EXE_orbit"))
+        .args(["validate", "bad.toml", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["problems"].as_array().unwrap().len(), 3);
+    assert!(v["problems"][0]["location"]["line"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn unreadable_scenarios_exit_with_a_message() {
+    let (o, _d) = orbit(&["run", "--scenario", "/nonexistent/x.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read `/nonexistent/x.toml`"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("binary.toml");
+    std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
+    let (o, _d) = orbit(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not UTF-8"), "{}", stderr(&o));
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let (o, _d) = orbit(&["timeline", "--scenario", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("the scenario file is empty"));
+}
+
+#[test]
+fn timeline_filters_on_the_builtin_scenario() {
+    let (o, _d) = orbit(&[
+        "timeline",
+        "--actor",
+        "BLR",
+        "--kind",
+        "sanction",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2021-12-31",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(rows.len() >= 5, "{} rows", rows.len());
+    for r in &rows {
+        assert_eq!(r["kind"], "sanction");
+        let date = r["date"].as_str().unwrap();
+        assert!(("2020".."2022").contains(&date), "{date}");
+        assert!(r["actors"].as_array().unwrap().iter().any(|a| a == "BLR"));
+        assert!(!r["source"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn timeline_table_and_csv_on_the_example() {
+    let path = example();
+    let scenario = path.to_str().unwrap();
+    let (o, _d) = orbit(&["timeline", "--scenario", scenario]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("timeline_example", stdout(&o));
+    let (o, _d) = orbit(&[
+        "timeline",
+        "--scenario",
+        scenario,
+        "--format",
+        "csv",
+        "--search",
+        "OFFICIALS",
+    ]);
+    assert!(o.status.success());
+    insta::assert_snapshot!("timeline_example_csv", stdout(&o));
+}
+
+#[test]
+fn timeline_rejects_unknown_actor_kind_and_bad_dates() {
+    let (o, _d) = orbit(&["timeline", "--actor", "XXX"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("XXX"), "{}", stderr(&o));
+    let (o, _d) = orbit(&["timeline", "--kind", "war"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("war"), "{}", stderr(&o));
+    let (o, _d) = orbit(&["timeline", "--from", "2021-02-30"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("day 30 does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    let (o, _d) = orbit(&["timeline", "--from", "2021", "--to", "2020"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn store_build_then_query_and_no_silent_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_orbit"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let o = run(&["store", "build", "--db", "orbit.sqlite"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("wrote orbit.sqlite"));
+    let o = run(&["store", "build", "--db", "orbit.sqlite"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--force"));
+    let o = run(&["store", "build", "--db", "orbit.sqlite", "--force"]);
+    assert!(o.status.success());
+    let from_db = run(&[
+        "timeline",
+        "--db",
+        "orbit.sqlite",
+        "--kind",
+        "treaty",
+        "--format",
+        "json",
+    ]);
+    let on_the_fly = run(&["timeline", "--kind", "treaty", "--format", "json"]);
+    assert!(from_db.status.success());
+    assert_eq!(stdout(&from_db), stdout(&on_the_fly));
+    let o = run(&["timeline", "--db", "missing.sqlite"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("orbit store build"));
+}
+
+#[test]
+fn dependence_on_the_example() {
+    let path = example();
+    let scenario = path.to_str().unwrap();
+    let (o, _d) = orbit(&["dependence", "--scenario", scenario]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("dependence_example", stdout(&o));
+    let (o, _d) = orbit(&["dependence", "--scenario", scenario, "--format", "csv"]);
+    insta::assert_snapshot!("dependence_example_csv", stdout(&o));
+    let (o, _d) = orbit(&["dependence", "--scenario", scenario, "--year", "1999"]);
+    assert_eq!(o.status.code(), Some(1));
+    let (o, _d) = orbit(&["dependence", "--scenario", scenario, "--actor", "ZZZ"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unknown actor `ZZZ`"));
+}
+
+#[test]
+fn dependence_on_the_builtin_scenario_has_the_essays_years() {
+    let (o, _d) = orbit(&["dependence", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["actor"], "BLR");
+    assert_eq!(v["patron"], "RUS");
+    let years: Vec<i64> = v["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["year"].as_i64().unwrap())
+        .collect();
+    assert!(years.contains(&2021), "{years:?}");
+    assert!(!v["subsidy_estimates"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn run_on_the_builtin_scenario() {
+    let (o, _d) = orbit(&["run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("orbit run: "));
+    for section in [
+        "Key dates",
+        "Dependence of BLR on RUS",
+        "The narrative's figures against the data",
+        "Claims of the narrative checked: 59",
+        "Contested issues",
+    ] {
+        assert!(text.contains(section), "missing {section}:\n{text}");
+    }
+    insta::assert_snapshot!("run_builtin", text);
+    let (o, _d) = orbit(&["run", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["scenario"]["focus"], "BLR");
+    assert_eq!(v["claims"]["total"], 59);
+    assert!(v["key_events"].as_array().unwrap().len() >= 10);
+    assert!(v["figure_checks"].as_array().unwrap().len() >= 2);
+}
