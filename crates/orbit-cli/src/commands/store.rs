@@ -6,6 +6,7 @@ use anyhow::Result;
 use clap::Subcommand;
 use orbit_store::{Store, StoreError};
 
+use super::timeline::store_error;
 use super::{InvalidInput, load_world};
 
 #[derive(Debug, Subcommand)]
@@ -32,7 +33,7 @@ pub fn run(scenario: Option<&Path>, command: StoreCommand) -> Result<()> {
                     db.display()
                 ))
                 .into()),
-                Err(e) => Err(e.into()),
+                Err(e) => Err(store_error(e)),
                 Ok(()) => {
                     let counts = store.counts()?;
                     eprintln!(

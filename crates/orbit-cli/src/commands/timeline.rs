@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use orbit_scenario::PartialDate;
 use orbit_store::{Store, StoreError, TimelineQuery, TimelineRow};
@@ -43,32 +43,52 @@ fn parse_date(text: &str) -> Result<PartialDate, String> {
 }
 
 /// Opens `--db PATH`, or builds an in-memory store from the scenario.
+///
+/// A store built from an earlier version of the same scenario still answers, with a
+/// warning, since the user asked for that file.
 pub fn open_store(scenario: Option<&Path>, db: Option<&Path>) -> Result<Store> {
-    match db {
-        Some(path) => {
-            if !path.exists() {
-                return Err(InvalidInput(format!(
-                    "error: no store at `{}`\n  = hint: create one with `orbit store build --db {}`",
-                    path.display(),
-                    path.display()
-                ))
-                .into());
-            }
-            Store::open(path).with_context(|| format!("cannot open the store `{}`", path.display()))
-        }
-        None => {
-            let world = load_world(scenario)?;
-            Ok(Store::build_from_world(&world)?)
-        }
+    let Some(path) = db else {
+        let world = load_world(scenario)?;
+        return Ok(Store::build_from_world(&world)?);
+    };
+    let store = Store::open_existing(path).map_err(store_error)?;
+    if let Ok(world) = load_world(scenario)
+        && store.scenario_id()?.as_deref() == Some(world.meta.id.as_str())
+        && !store.is_built_from(&world)?
+    {
+        eprintln!(
+            "warning: `{}` was built from another version of scenario `{}`\n  = hint: rebuild it with `orbit store build --db {} --force`",
+            path.display(),
+            world.meta.id,
+            path.display()
+        );
     }
+    Ok(store)
+}
+
+/// Store errors the user can fix become invalid input (exit 1) with the store's hint.
+pub fn store_error(error: StoreError) -> anyhow::Error {
+    let user_fixable = matches!(
+        error,
+        StoreError::Missing(_)
+            | StoreError::NotAStore(_)
+            | StoreError::NewerSchema { .. }
+            | StoreError::Exists(_)
+            | StoreError::UnknownActor(_)
+            | StoreError::UnknownKind(_)
+            | StoreError::EmptyRange { .. }
+    );
+    if !user_fixable {
+        return error.into();
+    }
+    let mut message = format!("error: {error}");
+    if let Some(hint) = error.hint() {
+        message.push_str(&format!("\n  = hint: {hint}"));
+    }
+    InvalidInput(message).into()
 }
 
 pub fn run(scenario: Option<&Path>, args: &TimelineArgs) -> Result<()> {
-    if let (Some(from), Some(to)) = (args.from, args.to)
-        && to.last_day() < from.first_day()
-    {
-        return Err(InvalidInput(format!("error: `--to` {to} is before `--from` {from}")).into());
-    }
     let store = open_store(scenario, args.db.as_deref())?;
     let query = TimelineQuery {
         actors: args.actor.clone(),
@@ -79,13 +99,7 @@ pub fn run(scenario: Option<&Path>, args: &TimelineArgs) -> Result<()> {
         key_only: args.key,
         limit: None,
     };
-    let rows = match store.timeline(&query) {
-        Ok(rows) => rows,
-        Err(e @ (StoreError::UnknownActor(_) | StoreError::UnknownKind(_))) => {
-            return Err(InvalidInput(format!("error: {e}")).into());
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let rows = store.timeline(&query).map_err(store_error)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => write_json(&mut out, &rows),
