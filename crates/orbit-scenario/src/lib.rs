@@ -10,6 +10,7 @@
 //! assert_eq!(world.code(world.meta.focus), "BLR");
 //! ```
 
+pub mod actor_table;
 pub mod diagnostic;
 pub mod parse;
 pub mod raw;
