@@ -111,14 +111,14 @@ pub fn parse_actor_table(file: &str, text: &str) -> Result<Vec<ActorRow>, TableE
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let lower = h.to_ascii_lowercase();
-        if let Some(&known) = COLUMNS.iter().find(|c| **c == lower) {
-            if index.insert(known, i).is_some() {
-                problems.add(
-                    header_line,
-                    Some(h),
-                    format!("column `{h}` appears twice in the header"),
-                );
-            }
+        if let Some(&known) = COLUMNS.iter().find(|c| **c == lower)
+            && index.insert(known, i).is_some()
+        {
+            problems.add(
+                header_line,
+                Some(h),
+                format!("column `{h}` appears twice in the header"),
+            );
         }
     }
     let missing: Vec<&str> = COLUMNS
