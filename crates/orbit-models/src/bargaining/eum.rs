@@ -601,8 +601,10 @@ impl Tables<'_> {
     /// `P_ij = N(i→j) / (N(i→j) + N(j→i))`, ½ if no voter distinguishes the two. `scholz2011`
     /// (Scholz's code): `P_ij = N(i→j) / Σ_k Σ_a Σ_b |v_k(a, b)|`, the denominator summed over
     /// all pairs of actors. Both are 0 for two actors at the same position (never used there).
+    ///
+    /// `cursor` must come from [`MidCursor::new`] for `i` and be used for increasing `j`.
     #[inline]
-    fn probs(&self, i: usize, j: usize) -> (f64, f64) {
+    fn probs(&self, i: usize, j: usize, cursor: &mut MidCursor) -> (f64, f64) {
         let (xi, xj) = (self.xs[i], self.xs[j]);
         if xi == xj || xi.is_nan() || xj.is_nan() {
             return (0.0, 0.0);
@@ -612,8 +614,7 @@ impl Tables<'_> {
         let mid = 0.5 * self.xs[lo] + 0.5 * self.xs[hi];
         // Voters strictly below the midpoint prefer `lo`, strictly above prefer `hi`; voters at
         // the midpoint are indifferent and cast no vote.
-        let below = self.xs.partition_point(|&x| x < mid);
-        let not_above = below + self.xs[below..].partition_point(|&x| x <= mid);
+        let (below, not_above) = cursor.advance(self.xs, mid);
         let row_lo = &self.table[lo * (n + 1)..(lo + 1) * (n + 1)];
         let row_hi = &self.table[hi * (n + 1)..(hi + 1) * (n + 1)];
         let n_lo = (row_hi[below] - row_lo[below]).max(0.0);
@@ -636,6 +637,100 @@ impl Tables<'_> {
             }
         };
         if xi < xj { (p_lo, p_hi) } else { (p_hi, p_lo) }
+    }
+}
+
+/// Scholz's all-pairs denominator `Σ_k Σ_a Σ_b |v_k(a, b)|` (E3') from the raw vote table
+/// (`table[a·(n+1) + k + 1] = w_k g_k(x_a)`, ranks).
+///
+/// For one voter, `Σ_a Σ_b |v(a) − v(b)| = 2 Σ_t v_(t) (2t − n + 1)` over its values sorted
+/// ascending; in rank order they form two non-decreasing runs (from the voter's own rank
+/// leftwards and rightwards, since `g_k` grows with the distance), so a merge sorts them in
+/// O(n). Columns are copied out in blocks of [`VOTER_BLOCK`] voters to read the row-major table
+/// one cache line at a time. Per-voter sums are added in rank order (thread-count independent).
+fn all_pairs_denominator(table: &[f64], n: usize) -> f64 {
+    let blocks = n.div_ceil(VOTER_BLOCK);
+    let per_block = map_ranks(blocks, |block| {
+        let k0 = block * VOTER_BLOCK;
+        let width = VOTER_BLOCK.min(n - k0);
+        let mut column = vec![0.0; width * n];
+        for a in 0..n {
+            let row = &table[a * (n + 1) + k0 + 1..a * (n + 1) + k0 + 1 + width];
+            for (b, v) in row.iter().enumerate() {
+                column[b * n + a] = *v;
+            }
+        }
+        let mut sums = [0.0; VOTER_BLOCK];
+        for b in 0..width {
+            sums[b] = sorted_abs_diff_sum(&column[b * n..(b + 1) * n], k0 + b);
+        }
+        sums
+    });
+    let mut total = 0.0;
+    for (block, sums) in per_block.iter().enumerate() {
+        let width = VOTER_BLOCK.min(n - block * VOTER_BLOCK);
+        for s in &sums[..width] {
+            total += s;
+        }
+    }
+    total
+}
+
+/// Voters per block in [`all_pairs_denominator`] (two cache lines of `f64`).
+const VOTER_BLOCK: usize = 16;
+
+/// `Σ_a Σ_b |v_a − v_b|` for values that are non-increasing up to index `k` and
+/// non-decreasing from `k` on (see [`all_pairs_denominator`]).
+fn sorted_abs_diff_sum(values: &[f64], k: usize) -> f64 {
+    let n = values.len();
+    let mut left = k; // next from the left run is values[left − 1]
+    let mut right = k; // next from the right run is values[right]
+    let next_left = |left: usize| if left > 0 { values[left - 1] } else { f64::INFINITY };
+    let next_right = |right: usize| if right < n { values[right] } else { f64::INFINITY };
+    let (mut vl, mut vr) = (next_left(left), next_right(right));
+    let mut sum = 0.0;
+    for t in 0..n {
+        let v = if vl < vr {
+            left -= 1;
+            let v = vl;
+            vl = next_left(left);
+            v
+        } else {
+            right += 1;
+            let v = vr;
+            vr = next_right(right);
+            v
+        };
+        sum += v * (2.0 * t as f64 - n as f64 + 1.0);
+    }
+    2.0 * sum
+}
+
+/// Counts of voters below / not above the midpoint `(x_i + x_j)/2`, for a fixed `i` and `j`
+/// running through the ranks in increasing order: the midpoint never decreases, so both counts
+/// only move forward and a whole row costs O(n) instead of O(n log n).
+#[derive(Debug, Clone, Copy, Default)]
+struct MidCursor {
+    below: usize,
+    not_above: usize,
+}
+
+impl MidCursor {
+    fn new() -> Self {
+        Self::default()
+    }
+
+    #[inline]
+    fn advance(&mut self, xs: &[f64], mid: f64) -> (usize, usize) {
+        let n = xs.len();
+        while self.below < n && xs[self.below] < mid {
+            self.below += 1;
+        }
+        self.not_above = self.not_above.max(self.below);
+        while self.not_above < n && xs[self.not_above] <= mid {
+            self.not_above += 1;
+        }
+        (self.below, self.not_above)
     }
 }
 
@@ -667,13 +762,12 @@ impl Engine<'_> {
         let ws = &self.ws;
         let rs = &self.rs;
         let exponent = |k: usize| if unit_risk { 1.0 } else { rs[k] };
+        // 1. Raw votes: row a, column k + 1 holds w_k (|x_k − x_a| / Δ)^{r_k}.
         let fill = |(a, row): (usize, &mut [f64])| {
             let xa = xs[a];
-            let mut acc = 0.0;
             row[0] = 0.0;
             for k in 0..n {
-                acc += ws[k] * pow_r((xs[k] - xa).abs() / range, exponent(k));
-                row[k + 1] = acc;
+                row[k + 1] = ws[k] * pow_r((xs[k] - xa).abs() / range, exponent(k));
             }
         };
         if n < PARALLEL_MIN {
@@ -681,38 +775,26 @@ impl Engine<'_> {
         } else {
             self.table.par_chunks_mut(n + 1).enumerate().for_each(fill);
         }
-        if self.variant != Variant::Scholz2011 {
-            return 0.0;
-        }
-        // Σ_a Σ_b |v_k(a) − v_k(b)| = 2 Σ_t v_(t) (2t − n + 1) over the sorted values v_(t) of
-        // voter k; they are the merge of two non-decreasing runs (left of k going down, right
-        // of k going up), so each voter costs O(n).
-        let per_voter = map_ranks(n, |k| {
-            let value = |a: usize| ws[k] * pow_r((xs[k] - xs[a]).abs() / range, exponent(k));
-            let mut left = k; // next candidate is left − 1
-            let mut right = k; // next candidate is right
-            let (mut vl, mut vr) = (
-                if left > 0 { value(left - 1) } else { f64::INFINITY },
-                value(right),
-            );
-            let mut sum = 0.0;
-            for t in 0..n {
-                let v = if vl < vr {
-                    let v = vl;
-                    left -= 1;
-                    vl = if left > 0 { value(left - 1) } else { f64::INFINITY };
-                    v
-                } else {
-                    let v = vr;
-                    right += 1;
-                    vr = if right < n { value(right) } else { f64::INFINITY };
-                    v
-                };
-                sum += v * (2.0 * t as f64 - n as f64 + 1.0);
+        // 2. Scholz's all-pairs denominator from the raw columns (one voter per column).
+        let all_pairs = if self.variant == Variant::Scholz2011 {
+            all_pairs_denominator(&self.table, n)
+        } else {
+            0.0
+        };
+        // 3. Prefix sums along each row, in place.
+        let prefix = |row: &mut [f64]| {
+            let mut acc = 0.0;
+            for v in &mut row[1..] {
+                acc += *v;
+                *v = acc;
             }
-            2.0 * sum
-        });
-        per_voter.iter().sum()
+        };
+        if n < PARALLEL_MIN {
+            self.table.chunks_mut(n + 1).for_each(prefix);
+        } else {
+            self.table.par_chunks_mut(n + 1).for_each(prefix);
+        }
+        all_pairs
     }
 
     /// Expected utility (E9–E10) of `challenger` challenging `target`, as perceived with
@@ -772,13 +854,14 @@ impl Engine<'_> {
             let this = &*self;
             map_ranks(n, |i| {
                 let usq = u_status_quo(1.0);
+                let mut cursor = MidCursor::new();
                 let mut sum = 0.0;
                 for j in 0..n {
                     if j == i {
                         continue;
                     }
                     let dist = (this.xs[j] - this.xs[i]).abs();
-                    let (p_ji, _) = tables.probs(j, i);
+                    let (p_ji, _) = tables.probs(j, i, &mut cursor);
                     sum += this.expected_utility(
                         p_ji,
                         this.ss[i],
@@ -850,6 +933,7 @@ impl Engine<'_> {
         let xi = self.xs[i];
         let dist_mu_i = (xi - median).abs();
         let mut best: Option<Candidate> = None;
+        let mut cursor = MidCursor::new();
         for j in 0..n {
             let xj = self.xs[j];
             if j == i || xj == xi {
@@ -858,7 +942,7 @@ impl Engine<'_> {
             let dist = (xi - xj).abs();
             let us = u_success(dist, range, r);
             let uf = u_failure(dist, range, r);
-            let (p_ij, p_ji) = tables.probs(i, j);
+            let (p_ij, p_ji) = tables.probs(i, j, &mut cursor);
             let eu_ij =
                 self.expected_utility(p_ij, self.ss[j], us, uf, usq, dist_mu_i, dist, range, r);
             let eu_ji = self.expected_utility(
