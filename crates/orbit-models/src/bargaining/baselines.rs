@@ -37,10 +37,7 @@ pub fn baselines(input: &BargainingInput) -> Result<Baselines, BargainingError> 
         compromise: weighted_mean(&positions, &weights),
         weighted_median: weighted_median_of(&positions, &weights),
         median_voter: median_voter_of(&positions, &weights),
-        nash: match input.status_quo {
-            Some(d) => Some(nash_of(&positions, &weights, d)),
-            None => None,
-        },
+        nash: input.status_quo.map(|d| nash_of(&positions, &weights, d)),
     })
 }
 
@@ -193,9 +190,7 @@ pub(crate) fn median_voter_of(positions: &[f64], weights: &[f64]) -> f64 {
     };
     let mut winner = f64::NAN;
     for (a, f) in candidates.iter().zip(&potentials) {
-        if *f <= best + tolerance
-            && (winner.is_nan() || (a - mean).abs() < (winner - mean).abs())
-        {
+        if *f <= best + tolerance && (winner.is_nan() || (a - mean).abs() < (winner - mean).abs()) {
             winner = *a;
         }
     }

@@ -431,12 +431,8 @@ pub fn run_eum(
         }
         round_offers.sort_by_key(|o| o.to_index);
         offers.extend(round_offers);
-        let movement: f64 = x
-            .iter()
-            .zip(&next)
-            .map(|(a, b)| (a - b).abs())
-            .sum::<f64>()
-            / initial_range;
+        let movement: f64 =
+            x.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum::<f64>() / initial_range;
         x = next;
         rounds.push(record(t, &x));
 
@@ -685,8 +681,20 @@ fn sorted_abs_diff_sum(values: &[f64], k: usize) -> f64 {
     let n = values.len();
     let mut left = k; // next from the left run is values[left − 1]
     let mut right = k; // next from the right run is values[right]
-    let next_left = |left: usize| if left > 0 { values[left - 1] } else { f64::INFINITY };
-    let next_right = |right: usize| if right < n { values[right] } else { f64::INFINITY };
+    let next_left = |left: usize| {
+        if left > 0 {
+            values[left - 1]
+        } else {
+            f64::INFINITY
+        }
+    };
+    let next_right = |right: usize| {
+        if right < n {
+            values[right]
+        } else {
+            f64::INFINITY
+        }
+    };
     let (mut vl, mut vr) = (next_left(left), next_right(right));
     let mut sum = 0.0;
     for t in 0..n {
@@ -834,7 +842,8 @@ impl Engine<'_> {
     /// One round; returns the accepted moves in canonical indices.
     fn round(&mut self, x: &[f64], range: f64, median: f64) -> Vec<Move> {
         let n = self.n;
-        if !(range > 0.0) {
+        // All positions equal (or a NaN range): nobody can challenge anybody.
+        if range.is_nan() || range <= 0.0 {
             return Vec::new();
         }
         self.sort(x);
@@ -926,7 +935,13 @@ impl Engine<'_> {
     /// smallest `(|a| x_i + |b| x_j)/(|a| + |b|)`, ties to the first proposer in input order.
     /// `bdm` takes the offer that moves `i` least, ties by kind (confrontation, compromise,
     /// capitulation) and then by proposer name.
-    fn best_offer(&self, tables: &Tables<'_>, i: usize, range: f64, median: f64) -> Option<Candidate> {
+    fn best_offer(
+        &self,
+        tables: &Tables<'_>,
+        i: usize,
+        range: f64,
+        median: f64,
+    ) -> Option<Candidate> {
         let n = self.n;
         let r = self.rs[i];
         let usq = u_status_quo(r);
@@ -959,9 +974,12 @@ impl Engine<'_> {
             let (kind, new_position) = if eu_ji > eu_ij && eu_ij > 0.0 {
                 (OfferKind::Confrontation, xj)
             } else if eu_ji > 0.0 && 0.0 > eu_ij && eu_ji > eu_ij.abs() {
+                // Clamped to [x_i, x_j] against a last-bit overshoot of the rounded sum (the
+                // exact value always lies between them; never triggers on the EC data).
+                let position = xi + (xj - xi) * (eu_ij / eu_ji).abs();
                 (
                     OfferKind::Compromise,
-                    xi + (xj - xi) * (eu_ij / eu_ji).abs(),
+                    position.max(xi.min(xj)).min(xi.max(xj)),
                 )
             } else if self.variant == Variant::Bdm
                 && eu_ji > 0.0

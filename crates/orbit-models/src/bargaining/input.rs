@@ -130,7 +130,9 @@ pub enum BargainingError {
         high_actor: String,
     },
     /// The weights `c_i · s_i` sum to zero (or overflow), so no vote can be counted.
-    #[error("the weights capability × salience sum to {total}, which is not a positive finite number")]
+    #[error(
+        "the weights capability × salience sum to {total}, which is not a positive finite number"
+    )]
     BadTotalWeight {
         /// The offending sum.
         total: f64,
