@@ -29,7 +29,7 @@ pub struct Baselines {
 /// Compute all baselines of `input` (B1–B4). The Nash solution is `None` without a status quo.
 ///
 /// Thomson et al. (2006, ch. 1 and 4 (Achen)): compromise model, weighted median, NBS;
-/// BDM (1994, p. 74) and Scholz et al. (2011): median voter.
+/// BDM (1994) and Scholz et al. (2011, median voter position): median voter (E2).
 pub fn baselines(input: &BargainingInput) -> Result<Baselines, BargainingError> {
     validate(input)?;
     let (positions, weights) = positions_weights(input);
@@ -65,7 +65,7 @@ pub fn weighted_median(input: &BargainingInput) -> Result<f64, BargainingError> 
 
 /// Median voter (B3): the Condorcet winner among the actors' positions under BDM's vote.
 ///
-/// BDM (1994, p. 74), Scholz et al. (2011, "median voter position"): actor `k` votes
+/// BDM (1994), Scholz et al. (2011, median voter position), (E1)–(E2): actor `k` votes
 /// `v_k(a, b) = c_k s_k (|x_k − b| − |x_k − a|) / Δ` (risk neutral, `r_k = 1`) for `a` over `b`;
 /// `a` beats `b` iff the margin `M(a, b) = Σ_k v_k(a, b)` is positive. See
 /// [`median_voter_of`] for how the margin matrix is evaluated and for the tie rule.

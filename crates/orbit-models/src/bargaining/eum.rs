@@ -147,7 +147,7 @@ impl EumOptions {
     }
 }
 
-/// The kind of an accepted offer, from the receiver's point of view (BDM 1994, Figure 1;
+/// The kind of an accepted offer, from the receiver's point of view (E13; BDM 1994;
 /// Scholz et al. 2011, "offers").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -318,7 +318,7 @@ impl Serialize for EumResult {
 
 /// Run the expected utility model on `input`.
 ///
-/// Each round (BDM 1994, pp. 74–86; Scholz et al. 2011, "the model"):
+/// Each round (BDM 1994; Scholz et al. 2011, the model's steps; `docs/models/eum.md` §2):
 /// 1. compute each actor's risk exponent `r_i` (E11–E12) from the security levels `S_i` with
 ///    every exponent set to 1;
 /// 2. with those exponents, every receiver `i` evaluates, for every `j` at another position,
@@ -528,26 +528,26 @@ fn pow_r(base: f64, r: f64) -> f64 {
 }
 
 /// Utility of success `U^s` (E5): `2 − 4 (0.5 − 0.5 d)^r` with `d = |x_i − x_j| / Δ`.
-/// BDM (1994, p. 79); Scholz et al. (2011), perceiver's exponent `r`.
+/// BDM (1994); Scholz et al. (2011), with the perceiver's exponent `r`.
 #[inline]
 fn u_success(dist: f64, range: f64, r: f64) -> f64 {
     2.0 - 4.0 * pow_r(0.5 - 0.5 * dist / range, r)
 }
 
-/// Utility of failure `U^f` (E6): `2 − 4 (0.5 + 0.5 d)^r`. BDM (1994, p. 79).
+/// Utility of failure `U^f` (E6): `2 − 4 (0.5 + 0.5 d)^r`. BDM (1994); Scholz et al. (2011).
 #[inline]
 fn u_failure(dist: f64, range: f64, r: f64) -> f64 {
     2.0 - 4.0 * pow_r(0.5 + 0.5 * dist / range, r)
 }
 
-/// Utility of the status quo `U^sq` (E7): `2 − 4 · 0.5^r`. BDM (1994, p. 79).
+/// Utility of the status quo `U^sq` (E7): `2 − 4 · 0.5^r`. BDM (1994); Scholz et al. (2011).
 #[inline]
 fn u_status_quo(r: f64) -> f64 {
     2.0 - 4.0 * pow_r(0.5, r)
 }
 
 /// Utilities of the status quo improving / worsening for the challenger, `U^b` and `U^w` (E8):
-/// `2 − 4 (0.5 ∓ 0.25 (d_iμ + d_ij))^r`. BDM (1994, p. 79); only used when `Q < 1`.
+/// `2 − 4 (0.5 ∓ 0.25 (d_iμ + d_ij))^r`. BDM (1994); Scholz et al. (2011); only used when `Q < 1`.
 #[inline]
 fn u_better_worse(dist_mu: f64, dist: f64, range: f64, r: f64) -> (f64, f64) {
     let spread = 0.25 * (dist_mu / range + dist / range);
@@ -593,7 +593,7 @@ impl Tables<'_> {
     /// Probabilities of success `(P_ij, P_ji)` for ranks `i ≠ j` (E3 / E3').
     ///
     /// Numerators: `N(i→j) = Σ_k max(0, v_k(i, j))` with `v_k` the vote of (E1) under the
-    /// voters' current exponents. `bdm` (BDM 1994, p. 77, "probability of success"):
+    /// voters' current exponents. `bdm` (BDM 1994, probability of success):
     /// `P_ij = N(i→j) / (N(i→j) + N(j→i))`, ½ if no voter distinguishes the two. `scholz2011`
     /// (Scholz's code): `P_ij = N(i→j) / Σ_k Σ_a Σ_b |v_k(a, b)|`, the denominator summed over
     /// all pairs of actors. Both are 0 for two actors at the same position (never used there).
@@ -636,7 +636,8 @@ impl Tables<'_> {
     }
 }
 
-/// Scholz's all-pairs denominator `Σ_k Σ_a Σ_b |v_k(a, b)|` (E3') from the raw vote table
+/// Scholz's all-pairs denominator `Σ_k Σ_a Σ_b |v_k(a, b)|` (E3'; Scholz et al. 2011 reference
+/// code, `probability` in jmckib's replication) from the raw vote table
 /// (`table[a·(n+1) + k + 1] = w_k g_k(x_a)`, ranks).
 ///
 /// For one voter, `Σ_a Σ_b |v(a) − v(b)| = 2 Σ_t v_(t) (2t − n + 1)` over its values sorted
@@ -761,8 +762,9 @@ impl Engine<'_> {
         }
     }
 
-    /// Fill the prefix-sum table with exponents `rs` (or 1 for every voter when `unit_risk`)
-    /// and return Scholz's all-pairs denominator (0 for `bdm`, which does not need it).
+    /// Fill the prefix-sum table of the votes (E1) with exponents `rs` (or 1 for every voter
+    /// when `unit_risk`) and return Scholz's all-pairs denominator (E3'; 0 for `bdm`, which
+    /// does not need it). Votes as in BDM (1994) and Scholz et al. (2011); see the module docs.
     fn build_table(&mut self, range: f64, unit_risk: bool) -> f64 {
         let n = self.n;
         self.table.resize((n + 1) * n, 0.0);
@@ -811,7 +813,7 @@ impl Engine<'_> {
     ///
     /// `EU = s_t [P U^s + (1 − P) U^f] + (1 − s_t) U^s − {Q U^sq + (1 − Q)[T U^b + (1 − T) U^w]}`.
     ///
-    /// BDM (1994, p. 79–80; 1997, eq. for E^i(U_ij)); Scholz et al. (2011), with the perceiving
+    /// BDM (1994; 1997, expected utility of a challenge); Scholz et al. (2011), with the perceiving
     /// actor's exponent in every utility.
     #[inline]
     #[allow(clippy::too_many_arguments)] // the symbols of the equation, kept apart for clarity
@@ -839,7 +841,9 @@ impl Engine<'_> {
         eu_resist + eu_not_resist - eu_status_quo
     }
 
-    /// One round; returns the accepted moves in canonical indices.
+    /// One round (BDM 1994; Scholz et al. 2011; `docs/models/eum.md` §2): risk (E11–E12),
+    /// then offers (E10, E13), moves applied simultaneously. Returns the accepted moves in
+    /// canonical indices.
     fn round(&mut self, x: &[f64], range: f64, median: f64) -> Vec<Move> {
         let n = self.n;
         // All positions equal (or a NaN range): nobody can challenge anybody.
@@ -923,7 +927,7 @@ impl Engine<'_> {
             .collect()
     }
 
-    /// The offer receiver `i` (rank) accepts, if any (BDM 1994, pp. 80–82; Scholz et al. 2011,
+    /// The offer receiver `i` (rank) accepts, if any (E13; BDM 1994; Scholz et al. 2011,
     /// "offers"); everything from `i`'s perspective with its exponent `r_i`.
     ///
     /// Classification with `a = E^i[U_ij]`, `b = E^i[U_ji]`: `b > a > 0` confrontation (move to
@@ -1011,7 +1015,8 @@ impl Engine<'_> {
         best
     }
 
-    /// Strict preference between two offers to the same receiver (see [`Self::best_offer`]).
+    /// Strict preference between two offers to the same receiver, (E13) selection rule of
+    /// Scholz et al.'s code or BDM's least move (see [`Self::best_offer`]).
     fn better(&self, a: &Candidate, b: &Candidate) -> bool {
         let kind_rank = |k: OfferKind| match k {
             OfferKind::Confrontation => 0u8,

@@ -1,7 +1,7 @@
 //! Input data of the bargaining models and its validation.
 //!
 //! The input is one issue on a one-dimensional scale with `n` actors, each described by the
-//! triple of Bueno de Mesquita (1994, pp. 74–78; Table 1 of Scholz, Calbert & Smith 2011):
+//! triple of Bueno de Mesquita (1994, table p. 78; Table 1 of Scholz, Calbert & Smith 2011):
 //! capability `c_i`, position `x_i` and salience `s_i`. It is deliberately free of scenario
 //! types so a caller can build it from a CSV table as easily as from a scenario.
 

@@ -11,6 +11,25 @@
 //! [`BargainingError`], never a panic. The full model, with numbered equations that the doc
 //! comments cite as (E1)…(E12) and (B1)…(B4), is in `docs/models/eum.md`.
 //!
+//! # Example
+//!
+//! ```
+//! use orbit_models::bargaining::{Actor, BargainingInput, EumOptions, baselines, run_eum};
+//!
+//! // Three actors on a 0–10 scale: name, capability, position, salience.
+//! let input = BargainingInput::new(vec![
+//!     Actor::new("A", 0.5, 2.0, 0.9),
+//!     Actor::new("B", 0.3, 5.0, 0.6),
+//!     Actor::new("C", 0.2, 9.0, 0.8),
+//! ]);
+//! let base = baselines(&input)?;
+//! assert_eq!(base.weighted_median, 2.0);
+//! let run = run_eum(&input, &EumOptions::default())?;
+//! assert_eq!(run.rounds[0].positions, vec![2.0, 5.0, 9.0]);
+//! assert!((2.0..=9.0).contains(&run.forecast));
+//! # Ok::<(), orbit_models::bargaining::BargainingError>(())
+//! ```
+//!
 //! # References
 //! * Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In
 //!   Bueno de Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP, 71–104.
