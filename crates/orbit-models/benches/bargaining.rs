@@ -10,9 +10,10 @@ fn main() {
     divan::main();
 }
 
-/// A deterministic synthetic issue: positions on 0–100, capabilities and saliences spread by a
-/// fixed linear congruential generator (no RNG dependency, same data on every run).
-fn synthetic(n: usize) -> BargainingInput {
+/// A deterministic synthetic issue: positions on 0–100 (whole numbers, as on DEU-style scales,
+/// or continuous), capabilities and saliences spread by a fixed linear congruential generator
+/// (no RNG dependency, same data on every run).
+fn synthetic(n: usize, whole_positions: bool) -> BargainingInput {
     let mut state: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move || {
         state = state
@@ -26,7 +27,11 @@ fn synthetic(n: usize) -> BargainingInput {
                 Actor::new(
                     format!("a{i:04}"),
                     0.05 + next(),
-                    (100.0 * next()).round(),
+                    if whole_positions {
+                        (100.0 * next()).round()
+                    } else {
+                        100.0 * next()
+                    },
                     0.1 + 0.9 * next(),
                 )
             })
@@ -45,21 +50,36 @@ fn options(variant: Variant) -> EumOptions {
 
 #[divan::bench(args = [10, 100, 1000], sample_count = 10)]
 fn eum_bdm_10_rounds(bencher: divan::Bencher, n: usize) {
-    let input = synthetic(n);
+    let input = synthetic(n, true);
     let opts = options(Variant::Bdm);
     bencher.bench(|| run_eum(divan::black_box(&input), &opts));
 }
 
 #[divan::bench(args = [10, 100, 1000], sample_count = 10)]
 fn eum_scholz2011_10_rounds(bencher: divan::Bencher, n: usize) {
-    let input = synthetic(n);
+    let input = synthetic(n, true);
+    let opts = options(Variant::Scholz2011);
+    bencher.bench(|| run_eum(divan::black_box(&input), &opts));
+}
+
+/// Continuous positions: no two actors share a position, the worst case for the engine.
+#[divan::bench(args = [10, 100, 1000], sample_count = 10)]
+fn eum_bdm_10_rounds_continuous(bencher: divan::Bencher, n: usize) {
+    let input = synthetic(n, false);
+    let opts = options(Variant::Bdm);
+    bencher.bench(|| run_eum(divan::black_box(&input), &opts));
+}
+
+#[divan::bench(args = [10, 100, 1000], sample_count = 10)]
+fn eum_scholz2011_10_rounds_continuous(bencher: divan::Bencher, n: usize) {
+    let input = synthetic(n, false);
     let opts = options(Variant::Scholz2011);
     bencher.bench(|| run_eum(divan::black_box(&input), &opts));
 }
 
 #[divan::bench(args = [10, 100, 1000])]
 fn baselines_all(bencher: divan::Bencher, n: usize) {
-    let mut input = synthetic(n);
+    let mut input = synthetic(n, false);
     input.status_quo = Some(-10.0);
     bencher.bench(|| baselines(divan::black_box(&input)));
 }

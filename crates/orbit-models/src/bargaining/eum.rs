@@ -773,8 +773,13 @@ impl Engine<'_> {
         let rs = &self.rs;
         let exponent = |k: usize| if unit_risk { 1.0 } else { rs[k] };
         // 1. Raw votes: row a, column k + 1 holds w_k (|x_k − x_a| / Δ)^{r_k}.
+        // Candidates at the same position have identical rows; only the first of each group is
+        // computed here (the rest are copied below), which matters on integer-valued scales.
         let fill = |(a, row): (usize, &mut [f64])| {
             let xa = xs[a];
+            if a > 0 && xs[a - 1] == xa {
+                return;
+            }
             row[0] = 0.0;
             for k in 0..n {
                 row[k + 1] = ws[k] * pow_r((xs[k] - xa).abs() / range, exponent(k));
@@ -784,6 +789,12 @@ impl Engine<'_> {
             self.table.chunks_mut(n + 1).enumerate().for_each(fill);
         } else {
             self.table.par_chunks_mut(n + 1).enumerate().for_each(fill);
+        }
+        for a in 1..n {
+            if xs[a - 1] == xs[a] {
+                self.table
+                    .copy_within((a - 1) * (n + 1)..a * (n + 1), a * (n + 1));
+            }
         }
         // 2. Scholz's all-pairs denominator from the raw columns (one voter per column).
         let all_pairs = if self.variant == Variant::Scholz2011 {
@@ -869,13 +880,20 @@ impl Engine<'_> {
                 let usq = u_status_quo(1.0);
                 let mut cursor = MidCursor::new();
                 let mut sum = 0.0;
+                // The term depends on x_j only (challengers at one position are adjacent).
+                let (mut cached_x, mut term) = (f64::NAN, 0.0);
                 for j in 0..n {
                     if j == i {
                         continue;
                     }
+                    if this.xs[j] == cached_x {
+                        sum += term;
+                        continue;
+                    }
+                    cached_x = this.xs[j];
                     let dist = (this.xs[j] - this.xs[i]).abs();
                     let (p_ji, _) = tables.probs(j, i, &mut cursor);
-                    sum += this.expected_utility(
+                    term = this.expected_utility(
                         p_ji,
                         this.ss[i],
                         u_success(dist, range, 1.0),
@@ -886,6 +904,7 @@ impl Engine<'_> {
                         range,
                         1.0,
                     );
+                    sum += term;
                 }
                 sum
             })
@@ -953,28 +972,37 @@ impl Engine<'_> {
         let dist_mu_i = (xi - median).abs();
         let mut best: Option<Candidate> = None;
         let mut cursor = MidCursor::new();
+        // Everything but the target's salience depends on x_j only; proposers at the same
+        // position are adjacent in rank order, so the values of the last position are reused
+        // (bit-identical to recomputing them).
+        let mut cached_x = f64::NAN;
+        let (mut us, mut uf, mut p_ij, mut eu_ji) = (0.0, 0.0, 0.0, 0.0);
         for j in 0..n {
             let xj = self.xs[j];
             if j == i || xj == xi {
                 continue;
             }
             let dist = (xi - xj).abs();
-            let us = u_success(dist, range, r);
-            let uf = u_failure(dist, range, r);
-            let (p_ij, p_ji) = tables.probs(i, j, &mut cursor);
+            if xj != cached_x {
+                cached_x = xj;
+                us = u_success(dist, range, r);
+                uf = u_failure(dist, range, r);
+                let (p, p_ji) = tables.probs(i, j, &mut cursor);
+                p_ij = p;
+                eu_ji = self.expected_utility(
+                    p_ji,
+                    self.ss[i],
+                    us,
+                    uf,
+                    usq,
+                    (xj - median).abs(),
+                    dist,
+                    range,
+                    r,
+                );
+            }
             let eu_ij =
                 self.expected_utility(p_ij, self.ss[j], us, uf, usq, dist_mu_i, dist, range, r);
-            let eu_ji = self.expected_utility(
-                p_ji,
-                self.ss[i],
-                us,
-                uf,
-                usq,
-                (xj - median).abs(),
-                dist,
-                range,
-                r,
-            );
             let (kind, new_position) = if eu_ji > eu_ij && eu_ij > 0.0 {
                 (OfferKind::Confrontation, xj)
             } else if eu_ji > 0.0 && 0.0 > eu_ij && eu_ji > eu_ij.abs() {
