@@ -31,10 +31,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The main job: a report of the scenario, its key dates and dependence indices
-    Run {
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
+    Run(commands::run::RunArgs),
     /// Check a scenario file and print every problem with file, line and column
     Validate {
         /// Scenario file to check (default: `--scenario`, else the built-in one)
@@ -42,6 +39,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Bargaining forecasts (expected utility model and baselines) with Monte Carlo sensitivity
+    Forecast(commands::forecast::ForecastArgs),
     /// Query the dated event timeline
     Timeline(commands::timeline::TimelineArgs),
     /// Interdependence indices (partner shares, HHI, trade dependence, energy subsidy)
@@ -56,10 +55,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { format } => commands::run::run(cli.scenario.as_deref(), format),
+        Command::Run(args) => commands::run::run(cli.scenario.as_deref(), &args),
         Command::Validate { file, format } => {
             commands::validate::run(file.as_deref().or(cli.scenario.as_deref()), format)
         }
+        Command::Forecast(args) => commands::forecast::run(cli.scenario.as_deref(), &args),
         Command::Timeline(args) => commands::timeline::run(cli.scenario.as_deref(), &args),
         Command::Dependence(args) => commands::dependence::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),

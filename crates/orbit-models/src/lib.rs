@@ -5,3 +5,5 @@
 
 pub mod bargaining;
 pub mod dependence;
+pub mod forecast;
+pub mod sensitivity;

@@ -73,9 +73,14 @@ impl Problems<'_> {
 const COLUMNS: [&str; 4] = ["actor", "capability", "position", "salience"];
 
 /// Parses an actor table; `file` names it in messages. Checks every cell: numbers finite,
-/// capability ≥ 0, salience in [0, 1], names unique and non-empty, at least two actors, and
-/// not all positions equal.
-pub fn parse_actor_table(file: &str, text: &str) -> Result<Vec<ActorRow>, TableErrors> {
+/// capability ≥ 0, salience in [0, 1] (in [0, 100] with `salience_in_percent`, KTAB's
+/// convention, and then divided by 100), names unique and non-empty, at least two actors,
+/// and not all positions equal. The name column may be headed `Actor` or `Name`.
+pub fn parse_actor_table(
+    file: &str,
+    text: &str,
+    salience_in_percent: bool,
+) -> Result<Vec<ActorRow>, TableErrors> {
     let mut problems = Problems {
         file,
         list: Vec::new(),
@@ -110,7 +115,10 @@ pub fn parse_actor_table(file: &str, text: &str) -> Result<Vec<ActorRow>, TableE
     };
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
-        let lower = h.to_ascii_lowercase();
+        let mut lower = h.to_ascii_lowercase();
+        if lower == "name" {
+            lower = "actor".to_string();
+        }
         if let Some(&known) = COLUMNS.iter().find(|c| **c == lower)
             && index.insert(known, i).is_some()
         {
@@ -162,12 +170,14 @@ pub fn parse_actor_table(file: &str, text: &str) -> Result<Vec<ActorRow>, TableE
                 Some(&header_name("actor")),
                 "the actor name is empty".into(),
             );
-        } else if let Some(first) = seen.insert(name.clone(), line) {
+        } else if let Some(&first) = seen.get(&name) {
             problems.add(
                 line,
                 Some(&header_name("actor")),
                 format!("actor `{name}` appears twice (first on line {first})"),
             );
+        } else {
+            seen.insert(name.clone(), line);
         }
         let mut number = |c: &str| -> Option<f64> {
             let column = header_name(c);
@@ -198,7 +208,7 @@ pub fn parse_actor_table(file: &str, text: &str) -> Result<Vec<ActorRow>, TableE
         };
         let capability = number("capability");
         let position = number("position");
-        let salience = number("salience");
+        let salience = number("salience").map(|s| if salience_in_percent { s / 100.0 } else { s });
         if let Some(c) = capability
             && c < 0.0
         {
@@ -211,11 +221,14 @@ pub fn parse_actor_table(file: &str, text: &str) -> Result<Vec<ActorRow>, TableE
         if let Some(s) = salience
             && !(0.0..=1.0).contains(&s)
         {
-            problems.add(
-                line,
-                Some(&header_name("salience")),
-                format!("salience {s} is outside [0, 1] (write 80% as 0.8)"),
-            );
+            let message = if salience_in_percent {
+                format!("salience {} is outside [0, 100]", s * 100.0)
+            } else {
+                format!(
+                    "salience {s} is outside [0, 1] (write 80% as 0.8, or pass `--salience-percent` for a 0-100 scale)"
+                )
+            };
+            problems.add(line, Some(&header_name("salience")), message);
         }
         if let (Some(capability), Some(position), Some(salience)) = (capability, position, salience)
         {
@@ -261,7 +274,9 @@ mod tests {
     use super::*;
 
     fn errors(text: &str) -> Vec<TableProblem> {
-        parse_actor_table("t.csv", text).unwrap_err().problems
+        parse_actor_table("t.csv", text, false)
+            .unwrap_err()
+            .problems
     }
 
     #[test]
@@ -269,6 +284,7 @@ mod tests {
         let rows = parse_actor_table(
             "t.csv",
             "# source: somewhere\nActor,Capability,Position,Salience\nA,1,4,0.8\n# mid comment\n\"B, Inc\",2.5,7,0.4\n",
+            false,
         )
         .unwrap();
         assert_eq!(rows.len(), 2);
@@ -282,10 +298,29 @@ mod tests {
         let rows = parse_actor_table(
             "t.csv",
             "salience,POSITION,actor,capability,extra\n0.5,1,A,3,x\n0.5,2,B,3,y\n",
+            false,
         )
         .unwrap();
         assert_eq!(rows[0].name, "A");
         assert_eq!(rows[1].position, 2.0);
+    }
+
+    #[test]
+    fn name_column_and_percent_saliences() {
+        let text = "name,capability,position,salience\nA,1,4,80\nB,2,7,100\n";
+        assert!(errors(text)[0].message.contains("--salience-percent"));
+        let rows = parse_actor_table("t.csv", text, true).unwrap();
+        assert_eq!((rows[0].salience, rows[1].salience), (0.8, 1.0));
+        let bad = parse_actor_table(
+            "t.csv",
+            "name,capability,position,salience\nA,1,4,180\nB,2,7,1\n",
+            true,
+        );
+        assert!(
+            bad.unwrap_err().problems[0]
+                .message
+                .contains("180 is outside [0, 100]")
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One module per subcommand; shared loading and error reporting here.
 
 pub mod dependence;
+pub mod forecast;
 pub mod run;
 pub mod store;
 pub mod timeline;
@@ -41,6 +42,10 @@ pub fn load_world(path: Option<&Path>) -> anyhow::Result<World> {
 
 /// Prints an error the way uv does (`error:` then causes) and picks the exit code.
 pub fn report_error(error: &anyhow::Error) -> ExitCode {
+    // A closed pipe (`orbit timeline | head`) is the reader's choice, not an error.
+    if is_broken_pipe(error) {
+        return ExitCode::SUCCESS;
+    }
     if let Some(invalid) = error.downcast_ref::<InvalidInput>() {
         eprintln!("{invalid}");
         return ExitCode::from(1);
@@ -50,4 +55,19 @@ pub fn report_error(error: &anyhow::Error) -> ExitCode {
         eprintln!("  caused by: {cause}");
     }
     ExitCode::from(2)
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
+            || cause.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
+    })
 }

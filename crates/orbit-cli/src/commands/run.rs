@@ -7,13 +7,20 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
+use clap::Args;
+use orbit_models::bargaining::EumOptions;
 use orbit_models::dependence::{
     DependenceProfile, FigureCheck, Provenance, figure_checks, profile,
 };
+use orbit_models::forecast::{
+    ForecastOptions, IssueForecast, Model, forecast_issue, input_from_issue,
+};
+use orbit_models::sensitivity::MonteCarloSettings;
 use orbit_scenario::{Verdict, World, YearSpan};
 use serde::Serialize;
 
-use super::load_world;
+use super::forecast::{Progress, stop_reason};
+use super::{InvalidInput, load_world};
 use crate::output::{Format, Table, percent, write_json};
 
 #[derive(Debug, Serialize)]
@@ -24,6 +31,23 @@ pub struct RunReport {
     pub figure_checks: Vec<FigureCheck>,
     pub claims: ClaimsSummary,
     pub issues: Vec<IssueSummary>,
+    /// Every model's forecast of every issue (bdm variant), with Monte Carlo sensitivity.
+    pub forecasts: Vec<IssueForecast>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Monte Carlo draws per issue for the forecasts' 90% intervals (0: none)
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    runs: usize,
+    /// Seed of the Monte Carlo draws
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    seed: u64,
+    /// No progress bar
+    #[arg(long)]
+    quiet: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,7 +99,7 @@ pub struct IssueSummary {
 }
 
 /// Assembles the report; every number in it comes from the scenario or `orbit-models`.
-pub fn build(world: &World) -> RunReport {
+pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
     let codes =
         |ids: &[orbit_scenario::ActorId]| ids.iter().map(|&a| world.code(a).to_string()).collect();
     let counts = BTreeMap::from([
@@ -153,14 +177,49 @@ pub fn build(world: &World) -> RunReport {
                 actors: i.positions.len(),
             })
             .collect(),
+        forecasts,
     }
 }
 
-pub fn run(scenario: Option<&Path>, format: Format) -> Result<()> {
+/// All models on every issue of the scenario, the EUM in its default (bdm) variant.
+pub fn forecasts(world: &World, runs: usize, seed: u64, quiet: bool) -> Result<Vec<IssueForecast>> {
+    if runs > super::forecast::MAX_RUNS {
+        return Err(InvalidInput(format!(
+            "error: `--runs` is limited to {}",
+            super::forecast::MAX_RUNS
+        ))
+        .into());
+    }
+    let options = ForecastOptions {
+        models: Model::ALL.to_vec(),
+        eum: EumOptions::default(),
+        monte_carlo: (runs > 0).then(|| MonteCarloSettings {
+            draws: runs,
+            seed,
+            ..MonteCarloSettings::default()
+        }),
+    };
+    let progress = Progress::new((world.issues.len() * runs) as u64, quiet);
+    let mut out = Vec::new();
+    for issue in &world.issues {
+        progress.set_message(issue.id.clone());
+        let input = input_from_issue(world, issue);
+        let forecast = forecast_issue(&issue.id, Some(&issue.name), &input, &options, &|| {
+            progress.tick()
+        })
+        .map_err(|e| InvalidInput(format!("error: issue `{}`: {e}", issue.id)))?;
+        out.push(forecast);
+    }
+    progress.finish();
+    Ok(out)
+}
+
+pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
     let world = load_world(scenario)?;
-    let report = build(&world);
+    let forecasts = forecasts(&world, args.runs, args.seed, args.quiet)?;
+    let report = build(&world, forecasts);
     let mut out = std::io::stdout().lock();
-    match format {
+    match args.format {
         Format::Json => write_json(&mut out, &report),
         Format::Csv => super::dependence::long_table(&report.dependence).write_csv(&mut out),
         Format::Table => {
@@ -308,6 +367,87 @@ fn render(report: &RunReport, world: &World) -> String {
             ]);
         }
         out.push_str(&issues.render(70));
+    }
+
+    if !report.forecasts.is_empty() {
+        out.push_str(&render_forecasts(&report.forecasts));
+    }
+    out
+}
+
+fn render_forecasts(forecasts: &[IssueForecast]) -> String {
+    let mut out = String::new();
+    let runs = forecasts.iter().find_map(|f| f.monte_carlo.as_ref());
+    let _ = writeln!(
+        out,
+        "\nForecasts (expected utility model, bdm variant, and the baselines of Thomson et al. 2006){}\n",
+        runs.map_or(String::new(), |mc| format!(
+            "; 90% intervals from {} Monte Carlo draws, seed {}",
+            mc.draws, mc.seed
+        ))
+    );
+    let mut table = Table::new(&[
+        "issue",
+        "eum",
+        "eum 90%",
+        "compromise",
+        "median",
+        "nbs",
+        "status quo",
+    ])
+    .numeric(&[1, 3, 4, 5, 6]);
+    for f in forecasts {
+        let value = |m: Model| {
+            f.forecasts()
+                .iter()
+                .find(|(model, _)| *model == m)
+                .map_or("-".to_string(), |(_, v)| format!("{v:.1}"))
+        };
+        let interval = f
+            .monte_carlo
+            .as_ref()
+            .and_then(|mc| mc.models.iter().find(|d| d.model == "eum"))
+            .map_or("-".to_string(), |d| format!("{:.1}-{:.1}", d.p5, d.p95));
+        table.push(vec![
+            f.name.clone().unwrap_or_else(|| f.issue.clone()),
+            value(Model::Eum),
+            interval,
+            value(Model::Compromise),
+            value(Model::Median),
+            value(Model::Nbs),
+            f.status_quo.map_or("-".into(), |q| format!("{q}")),
+        ]);
+    }
+    out.push_str(&table.render(40));
+    for f in forecasts {
+        let Some(eum) = &f.eum else { continue };
+        let _ = writeln!(
+            out,
+            "\n{}: expected utility model by round ({})\n",
+            f.name.as_deref().unwrap_or(&f.issue),
+            stop_reason(&eum.stop, eum.rounds.len().saturating_sub(1))
+        );
+        let mut headers: Vec<&str> = vec!["round"];
+        headers.extend(eum.actors.iter().map(String::as_str));
+        headers.push("median");
+        let mut rounds = Table::new(&headers).numeric(&(0..headers.len()).collect::<Vec<_>>());
+        let last = eum.rounds.len().saturating_sub(1);
+        for (k, round) in eum.rounds.iter().enumerate() {
+            // Long paths: the first rounds, where most of the movement is, and the last two.
+            if last > 12 && (6..last - 1).contains(&k) {
+                if k == 6 {
+                    let mut gap = vec!["...".to_string()];
+                    gap.extend(std::iter::repeat_n(String::new(), headers.len() - 1));
+                    rounds.push(gap);
+                }
+                continue;
+            }
+            let mut row = vec![round.round.to_string()];
+            row.extend(round.positions.iter().map(|p| format!("{p:.1}")));
+            row.push(format!("{:.1}", round.median));
+            rounds.push(row);
+        }
+        out.push_str(&rounds.render(16));
     }
     out
 }
