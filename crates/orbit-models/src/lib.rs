@@ -4,3 +4,4 @@
 //! (and, where they are stochastic, an RNG from the caller) and return plain results.
 
 pub mod dependence;
+pub mod games;
