@@ -54,6 +54,7 @@ fn layered_network(players: usize, layers: usize, width: usize, seed: u64) -> Ne
                 owner: Some(rng.below(players as u64) as usize),
                 supply: if l == 0 { 50.0 } else { 0.0 },
                 demand: if l == layers - 1 { 40.0 } else { 0.0 },
+                value: 0.0,
             });
         }
     }

@@ -300,6 +300,7 @@ fn node(id: &str, owner: Option<usize>, supply: f64, demand: f64) -> Node {
         owner,
         supply,
         demand,
+        value: 0.0,
     }
 }
 
@@ -397,6 +398,7 @@ fn arb_network() -> impl Strategy<Value = Network> {
                     } else {
                         0.0
                     },
+                    value: (s + d) as f64 * 1.25,
                 })
                 .collect(),
             links: links
@@ -407,7 +409,7 @@ fn arb_network() -> impl Strategy<Value = Network> {
                     to: format!("n{b}"),
                     capacity: c as f64 * 1.5,
                     owner,
-                    cost: 0.0,
+                    cost: (c % 4) as f64 * 0.75,
                 })
                 .collect(),
         })
@@ -424,8 +426,75 @@ fn arb_game(max_n: usize) -> impl Strategy<Value = DenseGame> {
     })
 }
 
+/// Maximum-profit flow by LP (microlp): an oracle independent of the flow algorithm.
+fn lp_surplus(net: &Network, coalition: u64) -> f64 {
+    use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    let owned = |o: Option<usize>| o.is_none_or(|p| coalition >> p & 1 == 1);
+    let idx = |id: &str| net.nodes.iter().position(|x| x.id == id).unwrap();
+    let m = net.nodes.len();
+    let mut lp = Problem::new(OptimizationDirection::Maximize);
+    // Per node: terms of (inflow − outflow).
+    let mut balance: Vec<Vec<(microlp::Variable, f64)>> = vec![Vec::new(); m];
+    for (j, x) in net.nodes.iter().enumerate() {
+        if !owned(x.owner) {
+            continue;
+        }
+        let s = lp.add_var(0.0, (0.0, x.supply));
+        balance[j].push((s, 1.0));
+        let d = lp.add_var(x.value, (0.0, x.demand));
+        balance[j].push((d, -1.0));
+    }
+    for l in &net.links {
+        let (a, b) = (idx(&l.from), idx(&l.to));
+        if owned(net.nodes[a].owner) && owned(net.nodes[b].owner) && owned(l.owner) {
+            let f = lp.add_var(-l.cost, (0.0, l.capacity));
+            balance[a].push((f, -1.0));
+            balance[b].push((f, 1.0));
+        }
+    }
+    for terms in balance.into_iter().filter(|t| !t.is_empty()) {
+        lp.add_constraint(terms, ComparisonOp::Eq, 0.0);
+    }
+    match lp.solve().unwrap() {
+        microlp::SolveOutcome::Solution(sol) => sol.objective(),
+        other => panic!("LP did not solve: {other:?}"),
+    }
+}
+
+#[test]
+fn transit_network_surplus() {
+    // Unit value 1 and zero costs: the surplus game is the max-flow game.
+    let mut net = small_network();
+    net.nodes[3].value = 1.0;
+    let flow = NetworkGame::new(&net).unwrap();
+    let surplus = NetworkGame::surplus(&net).unwrap();
+    for s in 0..8 {
+        assert_abs_diff_eq!(flow.value(s), surplus.value(s), epsilon = 1e-9);
+    }
+    // Value 10 at E, the route through B costs 2 per unit, through U 12 (unprofitable).
+    net.links[1].cost = 2.0;
+    net.links[3].cost = 12.0;
+    let surplus = NetworkGame::surplus(&net).unwrap();
+    net.nodes[3].value = 10.0;
+    let surplus10 = NetworkGame::surplus(&net).unwrap();
+    // At value 1 both routes lose money: the surplus is 0.
+    assert_abs_diff_eq!(surplus.value(0b111), 0.0, epsilon = 1e-9);
+    assert_abs_diff_eq!(surplus10.value(0b111), 30.0 * 8.0, epsilon = 1e-9);
+    assert_abs_diff_eq!(surplus10.value(0b101), 0.0, epsilon = 1e-9);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn network_surplus_is_lp_optimum(net in arb_network()) {
+        let game = NetworkGame::surplus(&net).unwrap();
+        for s in 0..1u64 << game.n() {
+            let got = game.value(s);
+            let want = lp_surplus(&net, s);
+            prop_assert!((got - want).abs() < 1e-6, "S={s:b}: flow {got} LP {want}");
+        }
+    }
 
     #[test]
     fn network_value_is_min_cut(net in arb_network()) {
