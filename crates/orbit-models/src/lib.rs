@@ -6,4 +6,5 @@
 pub mod bargaining;
 pub mod dependence;
 pub mod forecast;
+pub mod games;
 pub mod sensitivity;
