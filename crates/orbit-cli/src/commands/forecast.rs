@@ -405,8 +405,10 @@ fn number(x: f64) -> String {
 /// The text form of one issue's forecasts.
 pub fn render(r: &IssueForecast) -> String {
     let mut out = String::new();
-    let title = r.name.as_deref().unwrap_or(&r.issue);
-    let _ = write!(out, "Issue: {title} ({})", r.issue);
+    let _ = match &r.name {
+        Some(name) => write!(out, "Issue: {name} ({})", r.issue),
+        None => write!(out, "Issue: {}", r.issue),
+    };
     if let Some((lo, hi)) = r.scale {
         let _ = write!(out, ", scale {lo}-{hi}");
     }

@@ -128,6 +128,9 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<()> {
             )?;
             Err(InvalidInput(other.to_string()).into())
         }
+        (Err(ScenarioError::Invalid(diagnostics)), Format::Table) => {
+            Err(InvalidInput(diagnostics.to_string()).into())
+        }
         (Err(other), Format::Table) => Err(InvalidInput(format!("error: {other}")).into()),
     }
 }
