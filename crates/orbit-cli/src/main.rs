@@ -30,7 +30,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// The main job: a report of the scenario, its key dates and dependence indices
+    /// The main job: a report of the scenario, printed and written as HTML with charts
     Run(commands::run::RunArgs),
     /// Check a scenario file and print every problem with file, line and column
     Validate {

@@ -43,6 +43,19 @@ impl Table {
         self
     }
 
+    /// A report table with its cells as CSV has them (numbers at full precision).
+    pub fn from_data(data: &orbit_report::DataTable) -> Self {
+        Table {
+            headers: data.headers.clone(),
+            rows: data
+                .rows
+                .iter()
+                .map(|r| r.iter().map(orbit_report::Cell::raw).collect())
+                .collect(),
+            right: vec![false; data.headers.len()],
+        }
+    }
+
     pub fn push(&mut self, row: Vec<String>) {
         debug_assert_eq!(row.len(), self.headers.len());
         self.rows.push(row);

@@ -519,3 +519,130 @@ fn every_shared_actor_table_forecasts() {
         assert!(v.len() >= 3, "{name}");
     }
 }
+
+/// Every file under `dir`, relative path → contents, sorted.
+fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                out.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn run_writes_a_self_contained_report_and_never_overwrites_it_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_orbit"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("orbit runs")
+    };
+    let base = ["run", "--runs", "50", "--quiet"];
+    let o = run(&[&base[..], &["--out", "rep"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("orbit run: "),
+        "the text report is printed as before"
+    );
+    assert!(stderr(&o).contains("index.html"), "{}", stderr(&o));
+    let rep = dir.path().join("rep");
+    for file in [
+        "index.html",
+        "report.json",
+        "dependence.csv",
+        "key_events.csv",
+        "claims.csv",
+        "forecasts.csv",
+        "eum_rounds.csv",
+        "monte_carlo.csv",
+        "charts/trade_shares.svg",
+        "charts/energy_subsidy.svg",
+        "charts/event_timeline.svg",
+        "charts/eum_rounds_russian_air_base.svg",
+        "charts/forecasts_russian_air_base.svg",
+        "charts/monte_carlo_russian_air_base.svg",
+    ] {
+        assert!(rep.join(file).is_file(), "missing {file}");
+    }
+    // report.json is what `--format json` prints; the CSVs have their headers.
+    let json = std::fs::read_to_string(rep.join("report.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["scenario"]["focus"], "BLR");
+    let printed = run(&[&base[..], &["--format", "json", "--no-report"]].concat());
+    assert_eq!(stdout(&printed), json);
+    let eum = std::fs::read_to_string(rep.join("eum_rounds.csv")).unwrap();
+    assert!(eum.starts_with("issue,round,actor,position\n"));
+    let dependence = std::fs::read_to_string(rep.join("dependence.csv")).unwrap();
+    let printed = run(&["dependence", "--format", "csv"]);
+    assert_eq!(
+        stdout(&printed),
+        dependence,
+        "dependence.csv is the long format"
+    );
+    let html = std::fs::read_to_string(rep.join("index.html")).unwrap();
+    assert!(html.contains("<svg ") && !html.contains("https://") && !html.contains("src="));
+
+    // A second run refuses, names the first file in the way, and writes nothing at all:
+    // with index.html removed, the refusal names report.json and index.html stays absent.
+    std::fs::remove_file(rep.join("index.html")).unwrap();
+    let before = read_tree(&rep);
+    let mtime = std::fs::metadata(rep.join("report.json"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let o = run(&[&base[..], &["--out", "rep"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("report.json") && err.contains("already exists"),
+        "{err}"
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert!(stdout(&o).is_empty());
+    assert_eq!(read_tree(&rep), before, "files untouched");
+    assert_eq!(
+        std::fs::metadata(rep.join("report.json"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        mtime
+    );
+
+    let o = run(&[&base[..], &["--out", "rep", "--force"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(rep.join("index.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(rep.join("report.json")).unwrap(),
+        json,
+        "same seed, same report"
+    );
+}
+
+#[test]
+fn run_writes_the_report_into_orbit_report_by_default_unless_told_not_to() {
+    let (o, d) = orbit(&["run", "--runs", "0", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(d.path().join("orbit-report/index.html").is_file());
+    assert!(stderr(&o).contains("orbit-report"), "{}", stderr(&o));
+    let (o, d) = orbit(&["run", "--runs", "0", "--quiet", "--no-report"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!d.path().join("orbit-report").exists());
+    let (o, _d) = orbit(&["run", "--no-report", "--force"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "conflicting flags are a usage error"
+    );
+}

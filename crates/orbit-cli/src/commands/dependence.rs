@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
-use orbit_models::dependence::{DependenceProfile, Provenance, profile};
+use orbit_models::dependence::{DependenceProfile, profile};
 use orbit_scenario::{TradeFlow, World};
 
 use super::{InvalidInput, load_world};
@@ -145,95 +145,8 @@ pub fn render(profile: &DependenceProfile) -> String {
     out
 }
 
-/// Long format for pandas: one row per (year, measure, partner).
+/// Long format for pandas: one row per (year, measure, partner); the same table as the
+/// report's `dependence.csv`.
 pub fn long_table(profile: &DependenceProfile) -> Table {
-    let mut table = Table::new(&[
-        "actor",
-        "year_first",
-        "year_last",
-        "measure",
-        "partner",
-        "value",
-        "provenance",
-        "sources",
-    ]);
-    let provenance = |p: &Provenance| match p {
-        Provenance::Sourced { source } => ("sourced".to_string(), source.clone()),
-        Provenance::Derived { sources, .. } => ("derived".to_string(), sources.join(" | ")),
-    };
-    let mut push =
-        |first: i32, last: i32, measure: &str, partner: &str, value: f64, p: &Provenance| {
-            let (kind, sources) = provenance(p);
-            table.push(vec![
-                profile.actor.clone(),
-                first.to_string(),
-                last.to_string(),
-                measure.to_string(),
-                partner.to_string(),
-                format!("{value}"),
-                kind,
-                sources,
-            ]);
-        };
-    for y in &profile.years {
-        for (measure, list) in [
-            ("exports_share", &y.export_shares),
-            ("imports_share", &y.import_shares),
-            ("turnover_share", &y.turnover_shares),
-        ] {
-            for s in list {
-                push(y.year, y.year, measure, &s.partner, s.share, &s.provenance);
-            }
-        }
-        if let Some(d) = &y.patron_dyad {
-            push(
-                y.year,
-                y.year,
-                "trade_dependence",
-                &d.partner,
-                d.dependence,
-                &d.provenance,
-            );
-            push(
-                y.year,
-                y.year,
-                "partner_trade_dependence",
-                &d.partner,
-                d.partner_dependence,
-                &d.provenance,
-            );
-            push(
-                y.year,
-                y.year,
-                "asymmetry",
-                &d.partner,
-                d.asymmetry,
-                &d.provenance,
-            );
-        }
-        for s in &y.energy_subsidy {
-            let measure = format!("energy_subsidy_share_gdp_{}", s.commodity);
-            push(
-                y.year,
-                y.year,
-                &measure,
-                &s.exporter,
-                s.share_of_gdp,
-                &s.provenance,
-            );
-        }
-    }
-    for e in &profile.subsidy_estimates {
-        push(
-            e.years.first,
-            e.years.last,
-            "energy_subsidy_share_gdp_estimate",
-            "",
-            e.value,
-            &Provenance::Sourced {
-                source: e.source.clone(),
-            },
-        );
-    }
-    table
+    Table::from_data(&orbit_report::tables::dependence_long(profile))
 }

@@ -1,39 +1,26 @@
 //! `orbit run`: the main job. A report of the scenario, its key dates, dependence over
-//! time, and the narrative's figures set against the data.
+//! time, the narrative's figures set against the data and the forecasts; printed, and
+//! written as an HTML report with charts, JSON and CSV (`--out DIR`).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use orbit_models::bargaining::EumOptions;
-use orbit_models::dependence::{
-    DependenceProfile, FigureCheck, Provenance, figure_checks, profile,
-};
+use orbit_models::dependence::Provenance;
 use orbit_models::forecast::{
     ForecastOptions, IssueForecast, Model, forecast_issue, input_from_issue,
 };
 use orbit_models::sensitivity::MonteCarloSettings;
-use orbit_scenario::{Verdict, World, YearSpan};
-use serde::Serialize;
+use orbit_report::data::KeyEvent;
+use orbit_report::{ReportFile, RunReport, build};
+use orbit_scenario::World;
 
 use super::forecast::{Progress, stop_reason};
 use super::{InvalidInput, load_world};
 use crate::output::{Format, Table, percent, write_json};
-
-#[derive(Debug, Serialize)]
-pub struct RunReport {
-    pub scenario: ScenarioSummary,
-    pub key_events: Vec<KeyEvent>,
-    pub dependence: DependenceProfile,
-    pub figure_checks: Vec<FigureCheck>,
-    pub claims: ClaimsSummary,
-    pub issues: Vec<IssueSummary>,
-    /// Every model's forecast of every issue (bdm variant), with Monte Carlo sensitivity.
-    pub forecasts: Vec<IssueForecast>,
-}
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -48,137 +35,15 @@ pub struct RunArgs {
     quiet: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ScenarioSummary {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub years: YearSpan,
-    pub focus: String,
-    pub patron: String,
-    pub narrative: Option<String>,
-    pub counts: BTreeMap<&'static str, usize>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct KeyEvent {
-    pub id: String,
-    pub date: String,
-    pub kind: String,
-    pub actors: Vec<String>,
-    pub description: String,
-    pub note: Option<String>,
-    pub source: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ClaimsSummary {
-    pub total: usize,
-    pub by_verdict: BTreeMap<String, usize>,
-    pub corrected: Vec<CorrectedClaim>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CorrectedClaim {
-    pub id: String,
-    pub paragraph: u32,
-    pub text: String,
-    pub correction: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct IssueSummary {
-    pub id: String,
-    pub name: String,
-    pub as_of: String,
-    pub scale: [f64; 2],
-    pub status_quo: f64,
-    pub actors: usize,
-}
-
-/// Assembles the report; every number in it comes from the scenario or `orbit-models`.
-pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
-    let codes =
-        |ids: &[orbit_scenario::ActorId]| ids.iter().map(|&a| world.code(a).to_string()).collect();
-    let counts = BTreeMap::from([
-        ("actors", world.actors.len()),
-        ("events", world.events.len()),
-        ("key_events", world.events.iter().filter(|e| e.key).count()),
-        ("indicators", world.indicators.len()),
-        ("trade", world.trade.len()),
-        ("energy", world.energy.len()),
-        ("pipelines", world.pipelines.len()),
-        ("alliances", world.alliances.len()),
-        ("sanctions", world.sanctions.len()),
-        ("issues", world.issues.len()),
-        ("claims", world.claims.len()),
-    ]);
-    let dependence = profile(world, world.meta.focus, world.meta.patron);
-    let figure_checks = figure_checks(world, &dependence);
-    let mut by_verdict = BTreeMap::new();
-    for c in &world.claims {
-        *by_verdict.entry(c.verdict.to_string()).or_insert(0) += 1;
-    }
-    RunReport {
-        scenario: ScenarioSummary {
-            id: world.meta.id.clone(),
-            name: world.meta.name.clone(),
-            description: world.meta.description.clone(),
-            years: world.meta.years,
-            focus: world.code(world.meta.focus).to_string(),
-            patron: world.code(world.meta.patron).to_string(),
-            narrative: world.meta.narrative.clone(),
-            counts,
-        },
-        key_events: world
-            .events
-            .iter()
-            .filter(|e| e.key)
-            .map(|e| KeyEvent {
-                id: e.id.clone(),
-                date: e.date.to_string(),
-                kind: e.kind.to_string(),
-                actors: codes(&e.actors),
-                description: e.description.clone(),
-                note: e.note.clone(),
-                source: e.source.clone(),
-            })
-            .collect(),
-        dependence,
-        figure_checks,
-        claims: ClaimsSummary {
-            total: world.claims.len(),
-            by_verdict,
-            corrected: world
-                .claims
-                .iter()
-                .filter(|c| c.verdict == Verdict::Corrected)
-                .filter_map(|c| {
-                    Some(CorrectedClaim {
-                        id: c.id.clone(),
-                        paragraph: c.paragraph,
-                        text: c.text.clone(),
-                        correction: c.correction.clone()?,
-                    })
-                })
-                .collect(),
-        },
-        issues: world
-            .issues
-            .iter()
-            .map(|i| IssueSummary {
-                id: i.id.clone(),
-                name: i.name.clone(),
-                as_of: i.as_of.to_string(),
-                scale: [i.scale_min, i.scale_max],
-                status_quo: i.status_quo,
-                actors: i.positions.len(),
-            })
-            .collect(),
-        forecasts,
-    }
+    /// Directory of the HTML report (`index.html`, `report.json`, CSVs, `charts/*.svg`)
+    #[arg(long, value_name = "DIR", default_value = "orbit-report")]
+    out: PathBuf,
+    /// Overwrite report files that already exist
+    #[arg(long)]
+    force: bool,
+    /// Do not write the HTML report
+    #[arg(long, conflicts_with_all = ["out", "force"])]
+    no_report: bool,
 }
 
 /// All models on every issue of the scenario, the EUM in its default (bdm) variant.
@@ -218,15 +83,65 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
     let world = load_world(scenario)?;
     let forecasts = forecasts(&world, args.runs, args.seed, args.quiet)?;
     let report = build(&world, forecasts);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => write_json(&mut out, &report),
-        Format::Csv => super::dependence::long_table(&report.dependence).write_csv(&mut out),
-        Format::Table => {
-            write!(out, "{}", render(&report, &world))?;
-            Ok(())
+    // Check every target before printing or writing anything, so a refusal leaves no trace.
+    let files = if args.no_report {
+        None
+    } else {
+        let files = orbit_report::files(&report);
+        if !args.force {
+            refuse_existing(&args.out, &files)?;
         }
+        Some(files)
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        match args.format {
+            Format::Json => write_json(&mut out, &report)?,
+            Format::Csv => super::dependence::long_table(&report.dependence).write_csv(&mut out)?,
+            Format::Table => write!(out, "{}", render(&report, &world))?,
+        }
+        out.flush()?;
     }
+    if let Some(files) = files {
+        write_files(&args.out, &files)?;
+        eprintln!(
+            "report: {} ({} files; open it in a browser)",
+            args.out.join("index.html").display(),
+            files.len()
+        );
+    }
+    Ok(())
+}
+
+fn target(dir: &Path, file: &ReportFile) -> PathBuf {
+    file.path
+        .split('/')
+        .fold(dir.to_path_buf(), |p, part| p.join(part))
+}
+
+/// Refuses (exit code 1) when any report file exists already.
+fn refuse_existing(dir: &Path, files: &[ReportFile]) -> Result<()> {
+    if let Some(existing) = files.iter().map(|f| target(dir, f)).find(|p| p.exists()) {
+        return Err(InvalidInput(format!(
+            "error: `{}` already exists\n  = hint: pass `--force` to overwrite the report, `--out DIR` to write it elsewhere, or `--no-report`",
+            existing.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn write_files(dir: &Path, files: &[ReportFile]) -> Result<()> {
+    for file in files {
+        let path = target(dir, file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        }
+        std::fs::write(&path, &file.contents)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    Ok(())
 }
 
 fn render(report: &RunReport, world: &World) -> String {

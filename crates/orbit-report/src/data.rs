@@ -1,0 +1,229 @@
+//! What a run reports: [`RunReport`], assembled by [`build`] from a [`World`] and the
+//! forecasts. The CLI prints it as text or JSON; the HTML report and the dashboard draw it.
+
+use std::collections::BTreeMap;
+
+use orbit_models::dependence::{DependenceProfile, FigureCheck, figure_checks, profile};
+use orbit_models::forecast::IssueForecast;
+use orbit_scenario::{Verdict, World, YearSpan};
+use serde::Serialize;
+
+use crate::charts::network::TransitShares;
+
+/// Everything `orbit run` reports; every number in it comes from the scenario or
+/// `orbit-models`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    pub scenario: ScenarioSummary,
+    pub key_events: Vec<KeyEvent>,
+    /// How many events of each kind the timeline has per year (the timeline chart).
+    pub event_counts: Vec<EventCount>,
+    pub dependence: DependenceProfile,
+    pub figure_checks: Vec<FigureCheck>,
+    pub claims: ClaimsSummary,
+    pub issues: Vec<IssueSummary>,
+    /// Every model's forecast of every issue (bdm variant), with Monte Carlo sensitivity.
+    pub forecasts: Vec<IssueForecast>,
+    /// Shapley shares of the pipeline network game per epoch, once the transit engine
+    /// provides them; the report leaves the network chart out while this is `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit: Option<TransitShares>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioSummary {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub years: YearSpan,
+    pub focus: String,
+    pub patron: String,
+    pub narrative: Option<String>,
+    pub counts: BTreeMap<&'static str, usize>,
+    /// Every actor, in scenario order (codes name actors everywhere else in the report).
+    pub actors: Vec<ActorSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActorSummary {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyEvent {
+    pub id: String,
+    pub date: String,
+    pub kind: String,
+    pub actors: Vec<String>,
+    pub description: String,
+    pub note: Option<String>,
+    pub source: String,
+}
+
+/// Events of one kind that start in one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventCount {
+    pub year: i32,
+    pub kind: String,
+    pub count: usize,
+    /// Of which marked as key events.
+    pub key: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimsSummary {
+    pub total: usize,
+    pub by_verdict: BTreeMap<String, usize>,
+    pub corrected: Vec<CorrectedClaim>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectedClaim {
+    pub id: String,
+    pub paragraph: u32,
+    pub text: String,
+    pub correction: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueSummary {
+    pub id: String,
+    pub name: String,
+    pub as_of: String,
+    pub scale: [f64; 2],
+    /// What the ends of the scale mean.
+    pub scale_labels: [String; 2],
+    pub status_quo: f64,
+    pub actors: usize,
+    pub source: String,
+}
+
+impl RunReport {
+    /// The actor's name, or the code itself when the scenario has no such actor.
+    pub fn actor_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.scenario
+            .actors
+            .iter()
+            .find(|a| a.code == code)
+            .map_or(code, |a| a.name.as_str())
+    }
+
+    /// The summary of the issue `id`, if the scenario has it.
+    pub fn issue(&self, id: &str) -> Option<&IssueSummary> {
+        self.issues.iter().find(|i| i.id == id)
+    }
+}
+
+/// Assembles the report; every number in it comes from the scenario or `orbit-models`.
+pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
+    let codes =
+        |ids: &[orbit_scenario::ActorId]| ids.iter().map(|&a| world.code(a).to_string()).collect();
+    let counts = BTreeMap::from([
+        ("actors", world.actors.len()),
+        ("events", world.events.len()),
+        ("key_events", world.events.iter().filter(|e| e.key).count()),
+        ("indicators", world.indicators.len()),
+        ("trade", world.trade.len()),
+        ("energy", world.energy.len()),
+        ("pipelines", world.pipelines.len()),
+        ("alliances", world.alliances.len()),
+        ("sanctions", world.sanctions.len()),
+        ("issues", world.issues.len()),
+        ("claims", world.claims.len()),
+    ]);
+    let dependence = profile(world, world.meta.focus, world.meta.patron);
+    let figure_checks = figure_checks(world, &dependence);
+    let mut by_verdict = BTreeMap::new();
+    for c in &world.claims {
+        *by_verdict.entry(c.verdict.to_string()).or_insert(0) += 1;
+    }
+    let mut event_counts: BTreeMap<(i32, &str), (usize, usize)> = BTreeMap::new();
+    for e in &world.events {
+        let entry = event_counts
+            .entry((e.date.year, e.kind.as_str()))
+            .or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(e.key);
+    }
+    RunReport {
+        scenario: ScenarioSummary {
+            id: world.meta.id.clone(),
+            name: world.meta.name.clone(),
+            description: world.meta.description.clone(),
+            years: world.meta.years,
+            focus: world.code(world.meta.focus).to_string(),
+            patron: world.code(world.meta.patron).to_string(),
+            narrative: world.meta.narrative.clone(),
+            counts,
+            actors: world
+                .actors
+                .iter()
+                .map(|a| ActorSummary {
+                    code: a.code.clone(),
+                    name: a.name.clone(),
+                    kind: a.kind.to_string(),
+                })
+                .collect(),
+        },
+        key_events: world
+            .events
+            .iter()
+            .filter(|e| e.key)
+            .map(|e| KeyEvent {
+                id: e.id.clone(),
+                date: e.date.to_string(),
+                kind: e.kind.to_string(),
+                actors: codes(&e.actors),
+                description: e.description.clone(),
+                note: e.note.clone(),
+                source: e.source.clone(),
+            })
+            .collect(),
+        event_counts: event_counts
+            .into_iter()
+            .map(|((year, kind), (count, key))| EventCount {
+                year,
+                kind: kind.to_string(),
+                count,
+                key,
+            })
+            .collect(),
+        dependence,
+        figure_checks,
+        claims: ClaimsSummary {
+            total: world.claims.len(),
+            by_verdict,
+            corrected: world
+                .claims
+                .iter()
+                .filter(|c| c.verdict == Verdict::Corrected)
+                .filter_map(|c| {
+                    Some(CorrectedClaim {
+                        id: c.id.clone(),
+                        paragraph: c.paragraph,
+                        text: c.text.clone(),
+                        correction: c.correction.clone()?,
+                    })
+                })
+                .collect(),
+        },
+        issues: world
+            .issues
+            .iter()
+            .map(|i| IssueSummary {
+                id: i.id.clone(),
+                name: i.name.clone(),
+                as_of: i.as_of.to_string(),
+                scale: [i.scale_min, i.scale_max],
+                scale_labels: [i.min_label.clone(), i.max_label.clone()],
+                status_quo: i.status_quo,
+                actors: i.positions.len(),
+                source: i.source.clone(),
+            })
+            .collect(),
+        forecasts,
+        transit: None,
+    }
+}

@@ -1,0 +1,393 @@
+//! The self-contained `index.html`: inline CSS and inline SVG, no script, no external
+//! resource. Every text that comes from the scenario goes through [`escape`].
+
+use std::fmt::Write as _;
+
+use orbit_models::dependence::Provenance;
+use orbit_models::forecast::IssueForecast;
+
+use crate::charts::{self, Chart, file_stem, percent, scale_value};
+use crate::data::RunReport;
+use crate::tables::{self, DataTable};
+
+/// Escapes text for HTML content and attribute values: `&`, `<`, `>`, `"` and `'`.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = r#"
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #222; background: #fafafa; line-height: 1.45; }
+header, main, footer { max-width: 1000px; margin: 0 auto; padding: 0 1.2rem; }
+header { padding-top: 1.5rem; }
+h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.35rem; margin-top: 2.4rem; border-bottom: 2px solid #ddd; padding-bottom: .2rem; }
+h3 { font-size: 1.1rem; margin-top: 1.8rem; }
+.sub { color: #555; margin: 0; }
+nav { max-width: 1000px; margin: .8rem auto 0; padding: 0 1.2rem; font-size: .95rem; }
+nav a { margin-right: 1rem; }
+figure { margin: 1.2rem 0; background: #fff; border: 1px solid #e3e3e3; padding: .4rem; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: .85rem; color: #555; margin-top: .2rem; }
+table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .88rem; background: #fff; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; vertical-align: top; text-align: left; }
+th { background: #f0f0f0; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.table-wrap { overflow-x: auto; }
+.csv { font-size: .85rem; color: #555; }
+blockquote { margin: .6rem 0; padding: .3rem .8rem; border-left: 4px solid #ccc; background: #fff; }
+.verdict { font-weight: 600; }
+details { margin: .6rem 0; }
+summary { cursor: pointer; color: #1f4e79; }
+.swatch { display: inline-block; width: .8em; height: .8em; border-radius: 50%; margin-right: .3em; vertical-align: baseline; }
+dl.counts { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .2rem 1rem; }
+dl.counts div { background: #fff; border: 1px solid #e3e3e3; padding: .3rem .5rem; }
+dl.counts dt { font-size: .8rem; color: #555; }
+dl.counts dd { margin: 0; font-size: 1.2rem; font-weight: 600; }
+footer { color: #666; font-size: .85rem; padding-bottom: 2rem; margin-top: 3rem; }
+"#;
+
+/// The whole report as one HTML page.
+pub fn render_html(report: &RunReport) -> String {
+    render_with(report, &charts::all(report), &tables::all(report))
+}
+
+/// The page, with charts and tables already made (so the files written beside it are the
+/// same ones).
+pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> String {
+    let s = &report.scenario;
+    let chart = |name: &str| charts.iter().find(|c| c.name == name);
+    let table = |name: &str| tables.iter().find(|t| t.name == name);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>orbit report: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        escape(&s.name)
+    );
+    let _ = writeln!(
+        out,
+        "<header>\n<h1>{}</h1>\n<p class=\"sub\">orbit report on scenario <code>{}</code>, {}: focus {} ({}), patron {} ({})</p>\n</header>",
+        escape(&s.name),
+        escape(&s.id),
+        s.years,
+        escape(&s.focus),
+        escape(report.actor_name(&s.focus)),
+        escape(&s.patron),
+        escape(report.actor_name(&s.patron)),
+    );
+    let mut sections = vec![
+        ("summary", "Summary"),
+        ("key-dates", "Key dates"),
+        ("dependence", "Dependence"),
+    ];
+    if report.transit.is_some() {
+        sections.push(("transit", "Transit game"));
+    }
+    sections.extend([
+        ("figures", "Figures vs data"),
+        ("claims", "Claims"),
+        ("forecasts", "Forecasts"),
+        ("data", "Data files"),
+    ]);
+    out.push_str("<nav>");
+    for (id, label) in &sections {
+        let _ = write!(out, "<a href=\"#{id}\">{label}</a>");
+    }
+    out.push_str("</nav>\n<main>\n");
+
+    // Summary.
+    out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
+    if let Some(d) = &s.description {
+        let _ = writeln!(out, "<p>{}</p>", escape(d));
+    }
+    if let Some(n) = &s.narrative {
+        let _ = writeln!(out, "<p>Narrative checked: {}</p>", escape(n));
+    }
+    out.push_str("<dl class=\"counts\">");
+    for (k, v) in &s.counts {
+        let _ = write!(
+            out,
+            "<div><dt>{}</dt><dd>{v}</dd></div>",
+            escape(&k.replace('_', " "))
+        );
+    }
+    out.push_str("</dl>\n</section>\n");
+
+    // Key dates and the timeline.
+    out.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");
+    if let Some(t) = table("key_events") {
+        push_table(&mut out, t);
+    }
+    if let Some(c) = chart("event_timeline") {
+        push_chart(&mut out, c);
+    }
+    if let Some(t) = table("events_by_kind_year") {
+        push_details_table(&mut out, t);
+    }
+    out.push_str("</section>\n");
+
+    // Dependence.
+    let _ = writeln!(
+        out,
+        "<section id=\"dependence\">\n<h2>Dependence of {} on {}</h2>\n<p>Shares of goods trade by partner; the energy subsidy is the reference price minus the price paid, times the volume, over GDP.</p>",
+        escape(&report.dependence.actor),
+        escape(&report.dependence.patron)
+    );
+    for name in ["trade_shares", "energy_subsidy"] {
+        if let Some(c) = chart(name) {
+            push_chart(&mut out, c);
+        }
+    }
+    for name in ["dependence_by_year", "subsidy_estimates"] {
+        if let Some(t) = table(name) {
+            push_table(&mut out, t);
+        }
+    }
+    if let Some(t) = table("dependence") {
+        push_details_table(&mut out, t);
+    }
+    out.push_str("</section>\n");
+
+    if report.transit.is_some() {
+        out.push_str("<section id=\"transit\">\n<h2>Transit game</h2>\n");
+        if let Some(c) = chart("transit_network") {
+            push_chart(&mut out, c);
+        }
+        out.push_str("</section>\n");
+    }
+
+    // The narrative's figures.
+    out.push_str("<section id=\"figures\">\n<h2>The narrative's figures against the data</h2>\n");
+    for check in &report.figure_checks {
+        let _ = writeln!(
+            out,
+            "<h3>P{} <code>{}</code>: {} <span class=\"verdict\">({})</span></h3>\n<blockquote>{}</blockquote>\n<p>The narrative states <strong>{}</strong> for {}.{}</p>",
+            check.paragraph,
+            escape(&check.claim),
+            escape(&check.measure),
+            escape(check.verdict.as_str()),
+            escape(&check.text),
+            percent(check.figure),
+            escape(&check.measure),
+            check.closest_gap.map_or(String::new(), |g| format!(
+                " The closest figure in the data differs by {:+.1} percentage points.",
+                100.0 * g
+            )),
+        );
+        out.push_str("<div class=\"table-wrap\"><table><tr><th>years</th><th>value</th><th>label</th><th>provenance</th></tr>");
+        for o in &check.observations {
+            let provenance = match &o.provenance {
+                Provenance::Sourced { source } => format!("sourced: {}", escape(source)),
+                Provenance::Derived { formula, sources } => format!(
+                    "derived: {} from {}",
+                    escape(formula),
+                    escape(&sources.join("; "))
+                ),
+            };
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{provenance}</td></tr>",
+                o.years,
+                percent(o.value),
+                escape(o.label.as_deref().unwrap_or("")),
+            );
+        }
+        out.push_str("</table></div>\n");
+        if let Some(c) = &check.correction {
+            let _ = writeln!(out, "<p>Correction: {}</p>", escape(c));
+        }
+    }
+    if let Some(t) = table("figure_checks") {
+        push_csv_link(&mut out, t);
+    }
+    out.push_str("</section>\n");
+
+    // Claims.
+    let c = &report.claims;
+    let verdicts: Vec<String> = c
+        .by_verdict
+        .iter()
+        .map(|(k, v)| format!("{v} {}", escape(&k.replace('_', " "))))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<section id=\"claims\">\n<h2>Claims of the narrative</h2>\n<p>{} claims checked: {}.</p>",
+        c.total,
+        verdicts.join(", ")
+    );
+    if let Some(t) = table("claims") {
+        push_table(&mut out, t);
+    }
+    out.push_str("</section>\n");
+
+    // Forecasts.
+    out.push_str("<section id=\"forecasts\">\n<h2>Forecasts</h2>\n<p>Expected utility model (Bueno de Mesquita, as reconstructed by Scholz et al. 2011; bdm variant) and the baselines of Thomson et al. (2006): compromise (capability × salience weighted mean), weighted median, and the Nash bargaining solution.</p>\n");
+    for name in ["issues", "forecasts"] {
+        if let Some(t) = table(name) {
+            push_table(&mut out, t);
+        }
+    }
+    for f in &report.forecasts {
+        push_issue(&mut out, report, f, charts);
+    }
+    for name in ["eum_rounds", "monte_carlo"] {
+        if let Some(t) = table(name) {
+            push_csv_link(&mut out, t);
+        }
+    }
+    out.push_str("</section>\n");
+
+    // Files.
+    out.push_str("<section id=\"data\">\n<h2>Data files</h2>\n<p>Beside this page: <a href=\"report.json\">report.json</a> (everything above, as <code>orbit run --format json</code> prints it) and one CSV per table:</p>\n<ul>\n");
+    for t in tables {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"{}\">{}</a>: {}</li>",
+            escape(&t.file_name()),
+            escape(&t.file_name()),
+            escape(&t.title)
+        );
+    }
+    out.push_str("</ul>\n<p>Each chart is also an SVG file under <code>charts/</code>.</p>\n</section>\n</main>\n");
+    let _ = writeln!(
+        out,
+        "<footer>Made by orbit from scenario <code>{}</code>. Every number carries its source in the scenario; derived numbers name their formula and inputs in <code>report.json</code>. This page loads nothing from the network.</footer>\n</body>\n</html>",
+        escape(&s.id)
+    );
+    out
+}
+
+fn push_issue(out: &mut String, report: &RunReport, f: &IssueForecast, charts: &[Chart]) {
+    let stem = file_stem(&f.issue);
+    let summary = report.issue(&f.issue);
+    let _ = writeln!(
+        out,
+        "<h3 id=\"issue-{stem}\">{}</h3>",
+        escape(f.name.as_deref().unwrap_or(&f.issue))
+    );
+    if let Some(s) = summary {
+        let _ = writeln!(
+            out,
+            "<p>Scale {}–{}: {} = {}; {} = {}. Status quo {} (as of {}).</p>",
+            scale_value(s.scale[0]),
+            scale_value(s.scale[1]),
+            scale_value(s.scale[0]),
+            escape(&s.scale_labels[0]),
+            scale_value(s.scale[1]),
+            escape(&s.scale_labels[1]),
+            scale_value(s.status_quo),
+            escape(&s.as_of),
+        );
+    }
+    for kind in ["forecasts", "eum_rounds", "monte_carlo"] {
+        let name = format!("{kind}_{stem}");
+        if let Some(c) = charts.iter().find(|c| c.name == name) {
+            push_chart(out, c);
+        }
+    }
+    if let Some(eum) = &f.eum {
+        let _ = write!(
+            out,
+            "<details><summary>Expected utility model: positions by round ({} rounds)</summary><div class=\"table-wrap\"><table><tr><th>round</th>",
+            eum.rounds.len().saturating_sub(1)
+        );
+        for a in &eum.actors {
+            let _ = write!(out, "<th>{}</th>", escape(a));
+        }
+        out.push_str("<th>median</th></tr>");
+        for r in &eum.rounds {
+            let _ = write!(out, "<tr><td class=\"num\">{}</td>", r.round);
+            for p in &r.positions {
+                let _ = write!(out, "<td class=\"num\">{}</td>", scale_value(*p));
+            }
+            let _ = write!(out, "<td class=\"num\">{}</td></tr>", scale_value(r.median));
+        }
+        out.push_str("</table></div></details>\n");
+    }
+}
+
+/// An SVG inline in a figure, with its title as caption and a link to its file. The
+/// `xmlns` attribute is dropped: HTML parses inline SVG without it, and the page then
+/// contains no URL at all that a reader could mistake for a resource.
+fn push_chart(out: &mut String, chart: &Chart) {
+    let svg = chart
+        .svg
+        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+        .replacen(
+            "<svg ",
+            &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&chart.title)),
+            1,
+        );
+    let _ = writeln!(
+        out,
+        "<figure id=\"chart-{}\">\n{svg}<figcaption>{} (<a href=\"charts/{}.svg\">SVG</a>)</figcaption>\n</figure>",
+        escape(&chart.name),
+        escape(&chart.title),
+        escape(&chart.name),
+    );
+}
+
+fn push_table(out: &mut String, t: &DataTable) {
+    let _ = writeln!(out, "<h3 id=\"table-{}\">{}</h3>", t.name, escape(&t.title));
+    if t.rows.is_empty() {
+        out.push_str("<p>None.</p>\n");
+        return;
+    }
+    push_table_body(out, t);
+    push_csv_link(out, t);
+}
+
+fn push_details_table(out: &mut String, t: &DataTable) {
+    let _ = writeln!(
+        out,
+        "<details id=\"table-{}\"><summary>{} ({} rows)</summary>",
+        t.name,
+        escape(&t.title),
+        t.rows.len()
+    );
+    push_table_body(out, t);
+    push_csv_link(out, t);
+    out.push_str("</details>\n");
+}
+
+fn push_table_body(out: &mut String, t: &DataTable) {
+    out.push_str("<div class=\"table-wrap\"><table>\n<tr>");
+    for h in &t.headers {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr>\n");
+    for row in &t.rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let class = if cell.is_number() {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            let _ = write!(out, "<td{class}>{}</td>", escape(&cell.display()));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table></div>\n");
+}
+
+fn push_csv_link(out: &mut String, t: &DataTable) {
+    let _ = writeln!(
+        out,
+        "<p class=\"csv\">CSV: <a href=\"{0}\">{0}</a></p>",
+        escape(&t.file_name())
+    );
+}

@@ -1,0 +1,59 @@
+//! The report of an orbit run: what it contains ([`RunReport`], built by [`build`]), its
+//! charts as SVG ([`charts`]), its tables as CSV ([`tables`]) and one self-contained HTML
+//! page ([`render_html`]).
+//!
+//! Everything here is pure: functions take results and return strings. The only step that
+//! touches the file system, writing [`files`] to a directory, is the caller's (the CLI's
+//! `orbit run --out DIR`). The dashboard draws the same charts from the same functions.
+
+pub mod charts;
+pub mod data;
+pub mod html;
+pub mod tables;
+
+pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
+pub use charts::{Chart, ChartContext, Palette};
+pub use data::{RunReport, build};
+pub use html::{escape, render_html};
+pub use tables::{Cell, DataTable, NumberStyle};
+
+/// One file of a written report, its path relative to the report directory (`/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Every file of the report: `index.html`, `report.json` (what `orbit run --format json`
+/// prints), one CSV per table and `charts/<name>.svg` per chart.
+pub fn files(report: &RunReport) -> Vec<ReportFile> {
+    let charts = charts::all(report);
+    let tables = tables::all(report);
+    let mut out = vec![
+        ReportFile {
+            path: "index.html".into(),
+            contents: html::render_with(report, &charts, &tables),
+        },
+        ReportFile {
+            path: "report.json".into(),
+            contents: to_json(report),
+        },
+    ];
+    out.extend(tables.iter().map(|t| ReportFile {
+        path: t.file_name(),
+        contents: t.to_csv(),
+    }));
+    out.extend(charts.into_iter().map(|c| ReportFile {
+        path: format!("charts/{}.svg", c.name),
+        contents: c.svg,
+    }));
+    out
+}
+
+/// The report as pretty-printed JSON with a final newline.
+pub fn to_json(report: &RunReport) -> String {
+    // Serialising plain structs of strings and numbers into a String cannot fail.
+    let mut json = serde_json::to_string_pretty(report).unwrap_or_default();
+    json.push('\n');
+    json
+}

@@ -1,0 +1,388 @@
+//! The report on the built-in scenario: every chart has its title, axis labels, legend,
+//! source line and data; output is deterministic; the HTML escapes scenario text and loads
+//! nothing from outside.
+
+use std::sync::OnceLock;
+
+use orbit_models::bargaining::EumOptions;
+use orbit_models::forecast::{ForecastOptions, Model, forecast_issue, input_from_issue};
+use orbit_models::sensitivity::MonteCarloSettings;
+use orbit_report::charts::{self, ChartContext, dependence, issue, network, timeline};
+use orbit_report::{RunReport, TransitEpoch, TransitPlayer, TransitShares};
+
+fn build_report() -> RunReport {
+    let world = orbit_scenario::builtin().expect("the built-in scenario is valid");
+    let options = ForecastOptions {
+        models: Model::ALL.to_vec(),
+        eum: EumOptions::default(),
+        monte_carlo: Some(MonteCarloSettings {
+            draws: 60,
+            seed: 7,
+            ..MonteCarloSettings::default()
+        }),
+    };
+    let forecasts = world
+        .issues
+        .iter()
+        .map(|i| {
+            forecast_issue(
+                &i.id,
+                Some(&i.name),
+                &input_from_issue(&world, i),
+                &options,
+                &|| {},
+            )
+            .expect("the built-in issues forecast")
+        })
+        .collect();
+    orbit_report::build(&world, forecasts)
+}
+
+fn report() -> &'static RunReport {
+    static REPORT: OnceLock<RunReport> = OnceLock::new();
+    REPORT.get_or_init(build_report)
+}
+
+fn count(svg: &str, needle: &str) -> usize {
+    svg.matches(needle).count()
+}
+
+/// The checks every chart must pass: a complete SVG with its title, the given axis labels
+/// and legend entries, a source line naming the scenario, and some data elements.
+fn check_chart(svg: &str, title: &str, axes: &[&str], legend: &[&str], data: &[(&str, usize)]) {
+    assert!(svg.starts_with("<svg "), "{}", &svg[..svg.len().min(200)]);
+    assert!(svg.trim_end().ends_with("</svg>"));
+    let text = svg.replace("&apos;", "'");
+    assert!(text.contains(title), "missing title {title:?}");
+    for a in axes {
+        assert!(text.contains(a), "missing axis label {a:?} in {title}");
+    }
+    for l in legend {
+        assert!(
+            text.contains(&format!(">\n{l}\n<"))
+                || text.contains(&format!(">{l}<"))
+                || text.contains(l),
+            "missing legend entry {l:?} in {title}"
+        );
+    }
+    assert!(
+        text.contains("Source: scenario union-state"),
+        "missing source line in {title}"
+    );
+    for (element, at_least) in data {
+        let n = count(svg, element);
+        assert!(
+            n >= *at_least,
+            "{title}: {n} {element} elements, expected at least {at_least}"
+        );
+    }
+}
+
+#[test]
+fn trade_shares_chart() {
+    let r = report();
+    let ctx = ChartContext::for_report(r);
+    let svg = dependence::trade_shares(&ctx, &r.dependence);
+    check_chart(
+        &svg,
+        "Republic of Belarus's export and import shares by partner",
+        &["share of exports (%)", "share of imports (%)", "year"],
+        &["RUS", "EU", "CIS", "partner"],
+        &[("<polyline", 4), ("<circle", 8)],
+    );
+    assert!(
+        svg.contains("Belstat"),
+        "the source line names the data's sources"
+    );
+    assert!(svg.contains("40%"), "percentages on the axis");
+}
+
+#[test]
+fn energy_subsidy_chart() {
+    let r = report();
+    let ctx = ChartContext::for_report(r);
+    let svg = dependence::energy_subsidy(&ctx, &r.dependence, &r.figure_checks);
+    check_chart(
+        &svg,
+        "Implicit energy subsidy from",
+        &["subsidy / GDP (%)", "year"],
+        &["gas price gap", "sourced estimate", "narrative's figure"],
+        &[("<circle", 2), ("<polyline", 4)],
+    );
+    assert!(svg.contains("narrative P2: 15.0%"));
+    assert!(
+        svg.contains("UDF.by"),
+        "the source line names the data's sources"
+    );
+}
+
+#[test]
+fn event_timeline_chart() {
+    let r = report();
+    let ctx = ChartContext::for_report(r);
+    let svg = timeline::event_timeline(&ctx, &r.event_counts, &r.key_events);
+    check_chart(
+        &svg,
+        timeline::TITLE,
+        &["year", "event kind", "energy flow", "treaty"],
+        &["1 event", "3 events", "key event (no.)"],
+        &[("<circle", 50)],
+    );
+    // Every key event is listed with its number.
+    for (n, e) in r.key_events.iter().enumerate() {
+        assert!(
+            svg.contains(&format!("{}. {}", n + 1, e.date)),
+            "key event {n}"
+        );
+    }
+}
+
+#[test]
+fn issue_charts() {
+    let r = report();
+    let ctx = ChartContext::for_report(r);
+    assert_eq!(r.forecasts.len(), 6);
+    for f in &r.forecasts {
+        let summary = r.issue(&f.issue);
+        let name = f.name.as_deref().unwrap();
+        let eum = f.eum.as_ref().unwrap();
+
+        let svg = issue::eum_rounds(&ctx, f, summary);
+        let mut legend: Vec<&str> = eum.actors.iter().map(String::as_str).collect();
+        legend.push("median voter");
+        check_chart(
+            &svg,
+            &format!("{name}: expected utility model"),
+            &[
+                "round (0 = positions as coded)",
+                "position on the issue scale",
+            ],
+            &legend,
+            &[("<polyline", eum.actors.len() + 1)],
+        );
+
+        let svg = issue::forecasts(&ctx, f, summary);
+        check_chart(
+            &svg,
+            &format!("{name}: forecasts of every model"),
+            &[
+                "position on the issue scale",
+                "actors (as coded)",
+                "status quo",
+            ],
+            &[
+                "expected utility",
+                "compromise",
+                "weighted median",
+                "Nash bargaining",
+                "90% of MC draws",
+            ],
+            &[("<circle", f.actors.len() + 4)],
+        );
+
+        let svg = issue::monte_carlo(&ctx, f, summary);
+        check_chart(
+            &svg,
+            &format!("{name}: forecasts over 60 Monte Carlo draws"),
+            &["share of draws (%)", "position on the issue scale"],
+            &[
+                "5th/95th percentile",
+                "unperturbed forecast",
+                "expected utility",
+            ],
+            &[("<rect", 5)],
+        );
+        assert!(svg.contains("seed 7"), "the source line names the seed");
+    }
+}
+
+fn transit() -> TransitShares {
+    let player = |code: &str, lon: f64, lat: f64| TransitPlayer {
+        code: code.into(),
+        position: Some([lon, lat]),
+    };
+    TransitShares {
+        players: vec![
+            player("RUS", 37.6, 55.8),
+            player("BLR", 27.6, 53.9),
+            player("POL", 21.0, 52.2),
+            player("DEU", 13.4, 52.5),
+        ],
+        epochs: vec![
+            TransitEpoch {
+                label: "1999-2011".into(),
+                shares: vec![0.4, 0.3, 0.1, 0.2],
+                links: vec![[0, 1], [1, 2], [2, 3]],
+            },
+            TransitEpoch {
+                label: "2012-2021 (Nord Stream)".into(),
+                shares: vec![0.6, 0.1, 0.05, 0.25],
+                links: vec![[0, 1], [1, 2], [2, 3], [0, 3]],
+            },
+        ],
+        source: "test network".into(),
+    }
+}
+
+#[test]
+fn transit_network_hook() {
+    let r = report();
+    assert!(r.transit.is_none());
+    assert!(!charts::all(r).iter().any(|c| c.name == "transit_network"));
+    assert!(!orbit_report::render_html(r).contains("id=\"transit\""));
+
+    let ctx = ChartContext::for_report(r);
+    let data = transit();
+    let svg = network::transit_network(&ctx, &data);
+    check_chart(
+        &svg,
+        network::TITLE,
+        &[
+            "longitude (°E)",
+            "latitude (°N)",
+            "1999-2011",
+            "2012-2021 (Nord Stream)",
+        ],
+        &["RUS", "DEU", "pipeline link", "disc area ∝ Shapley share"],
+        &[("<circle", 8), ("<polyline", 7)],
+    );
+    assert!(svg.contains("RUS 60.0%"));
+    assert!(svg.contains("test network"));
+
+    let mut with = r.clone();
+    with.transit = Some(data);
+    assert!(
+        charts::all(&with)
+            .iter()
+            .any(|c| c.name == "transit_network")
+    );
+    let html = orbit_report::render_html(&with);
+    assert!(html.contains("id=\"transit\"") && html.contains("RUS 60.0%"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = orbit_report::files(report());
+    let b = orbit_report::files(&build_report());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.path, y.path);
+        assert!(
+            x.contents == y.contents,
+            "{} differs between two renders",
+            x.path
+        );
+    }
+}
+
+#[test]
+fn files_cover_every_chart_and_table() {
+    let r = report();
+    let files = orbit_report::files(r);
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for p in [
+        "index.html",
+        "report.json",
+        "dependence.csv",
+        "key_events.csv",
+        "claims.csv",
+        "forecasts.csv",
+        "eum_rounds.csv",
+        "monte_carlo.csv",
+        "charts/trade_shares.svg",
+        "charts/energy_subsidy.svg",
+        "charts/event_timeline.svg",
+        "charts/forecasts_gas_price.svg",
+    ] {
+        assert!(paths.contains(&p), "missing {p} in {paths:?}");
+    }
+    assert_eq!(
+        paths.iter().filter(|p| p.starts_with("charts/")).count(),
+        3 + 3 * 6
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &files
+            .iter()
+            .find(|f| f.path == "report.json")
+            .unwrap()
+            .contents,
+    )
+    .unwrap();
+    assert_eq!(json["scenario"]["focus"], "BLR");
+    assert!(json.get("transit").is_none(), "no transit data, no key");
+    let eum = &files
+        .iter()
+        .find(|f| f.path == "eum_rounds.csv")
+        .unwrap()
+        .contents;
+    assert!(eum.starts_with("issue,round,actor,position\nrussian_air_base,0,RUS,90\n"));
+    // The HTML links every file it mentions, and every CSV is among the files.
+    let html = &files[0].contents;
+    for f in files
+        .iter()
+        .filter(|f| f.path.ends_with(".csv") || f.path.ends_with(".svg"))
+    {
+        assert!(
+            html.contains(&format!("href=\"{}\"", f.path)),
+            "{} not linked",
+            f.path
+        );
+    }
+}
+
+#[test]
+fn html_has_every_section_and_no_external_resource() {
+    let html = orbit_report::render_html(report());
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for id in [
+        "summary",
+        "key-dates",
+        "dependence",
+        "figures",
+        "claims",
+        "forecasts",
+        "data",
+    ] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\">")),
+            "section {id}"
+        );
+    }
+    assert_eq!(count(&html, "<svg "), 3 + 3 * 6, "charts inline");
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert!(!html.contains("src="));
+    for bad in ["<script", "<link", "<img", "<iframe", "@import", "url("] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    for href in html.split("href=\"").skip(1) {
+        let target = &href[..href.find('"').unwrap()];
+        assert!(
+            target.starts_with('#') || !(target.contains(':') || target.starts_with('/')),
+            "href {target:?} is not local"
+        );
+    }
+}
+
+#[test]
+fn scenario_text_is_escaped() {
+    let mut r = report().clone();
+    let evil = "<script>alert('x')</script> & \"quoted\"";
+    r.scenario.name = evil.into();
+    r.scenario.id = format!("id{evil}");
+    r.key_events[0].description = evil.into();
+    r.claims.corrected[0].text = evil.into();
+    r.forecasts[0].name = Some(evil.into());
+    r.forecasts[0].actors[0].name = evil.into();
+    if let Some(eum) = r.forecasts[0].eum.as_mut() {
+        eum.actors[0] = evil.into();
+    }
+    let html = orbit_report::render_html(&r);
+    assert!(!html.contains("<script"), "unescaped script tag");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;")
+    );
+    for chart in charts::all(&r) {
+        assert!(!chart.svg.contains("<script"), "{}", chart.name);
+    }
+    assert!(orbit_report::escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;");
+}
