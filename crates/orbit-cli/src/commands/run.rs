@@ -16,6 +16,7 @@ use orbit_models::forecast::{
     ForecastOptions, IssueForecast, Model, forecast_issue, input_from_issue,
 };
 use orbit_models::sensitivity::MonteCarloSettings;
+use orbit_models::transit::{DEFAULT_EPOCHS, TransitOptions, TransitReport, epoch, epochs};
 use orbit_scenario::{Verdict, World, YearSpan};
 use serde::Serialize;
 
@@ -33,6 +34,9 @@ pub struct RunReport {
     pub issues: Vec<IssueSummary>,
     /// Every model's forecast of every issue (bdm variant), with Monte Carlo sensitivity.
     pub forecasts: Vec<IssueForecast>,
+    /// The gas pipelines as a network game per epoch (Shapley, core, nucleolus), when the
+    /// scenario has a gas network with known capacities.
+    pub transit: Option<TransitReport>,
 }
 
 #[derive(Debug, Args)]
@@ -178,7 +182,22 @@ pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
             })
             .collect(),
         forecasts,
+        transit: transit(world),
     }
+}
+
+/// The default epochs that have a gas network; a scenario without one is not an error for the
+/// report as a whole.
+fn transit(world: &World) -> Option<TransitReport> {
+    let options = TransitOptions::default();
+    let years: Vec<i32> = DEFAULT_EPOCHS
+        .into_iter()
+        .filter(|&y| epoch(world, y, &options).is_ok())
+        .collect();
+    if years.is_empty() {
+        return None;
+    }
+    epochs(world, &years, &options).ok()
 }
 
 /// All models on every issue of the scenario, the EUM in its default (bdm) variant.
@@ -371,6 +390,10 @@ fn render(report: &RunReport, world: &World) -> String {
 
     if !report.forecasts.is_empty() {
         out.push_str(&render_forecasts(&report.forecasts));
+    }
+    if let Some(transit) = &report.transit {
+        out.push('\n');
+        out.push_str(&super::transit::render_summary(transit));
     }
     out
 }
