@@ -45,6 +45,13 @@ enum Command {
     Timeline(commands::timeline::TimelineArgs),
     /// Interdependence indices (partner shares, HHI, trade dependence, energy subsidy)
     Dependence(commands::dependence::DependenceArgs),
+    /// Shapley, Banzhaf, core and nucleolus of a TU game or pipeline network (JSON)
+    Game {
+        #[command(subcommand)]
+        command: commands::game::GameCommand,
+    },
+    /// Transit power: the scenario's gas pipelines as a network game per epoch
+    Transit(commands::transit::TransitArgs),
     /// Manage the SQLite store of events, indicators and sources
     Store {
         #[command(subcommand)]
@@ -62,6 +69,8 @@ fn main() -> ExitCode {
         Command::Forecast(args) => commands::forecast::run(cli.scenario.as_deref(), &args),
         Command::Timeline(args) => commands::timeline::run(cli.scenario.as_deref(), &args),
         Command::Dependence(args) => commands::dependence::run(cli.scenario.as_deref(), &args),
+        Command::Game { command } => commands::game::run(&command),
+        Command::Transit(args) => commands::transit::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };
     match result {

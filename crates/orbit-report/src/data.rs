@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use orbit_models::dependence::{DependenceProfile, FigureCheck, figure_checks, profile};
 use orbit_models::forecast::IssueForecast;
+use orbit_models::transit::{DEFAULT_EPOCHS, TransitOptions, TransitReport, epoch, epochs};
 use orbit_scenario::{Verdict, World, YearSpan};
 use serde::Serialize;
 
-use crate::charts::network::TransitShares;
+use crate::charts::network::{TransitEpoch, TransitPlayer, TransitShares};
 
 /// Everything `orbit run` reports; every number in it comes from the scenario or
 /// `orbit-models`.
@@ -24,9 +25,13 @@ pub struct RunReport {
     pub issues: Vec<IssueSummary>,
     /// Every model's forecast of every issue (bdm variant), with Monte Carlo sensitivity.
     pub forecasts: Vec<IssueForecast>,
-    /// Shapley shares of the pipeline network game per epoch, once the transit engine
-    /// provides them; the report leaves the network chart out while this is `None`.
+    /// The gas pipelines as a network game per epoch (Shapley, Banzhaf, core, nucleolus,
+    /// Belarus's trend), when the scenario has a gas network with known capacities.
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit_game: Option<TransitReport>,
+    /// The same game's Shapley shares, shaped for the network chart (not serialized: the
+    /// numbers are in `transit_game`).
+    #[serde(skip)]
     pub transit: Option<TransitShares>,
 }
 
@@ -118,6 +123,7 @@ impl RunReport {
 
 /// Assembles the report; every number in it comes from the scenario or `orbit-models`.
 pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
+    let transit_game = transit_game(world);
     let codes =
         |ids: &[orbit_scenario::ActorId]| ids.iter().map(|&a| world.code(a).to_string()).collect();
     let counts = BTreeMap::from([
@@ -224,6 +230,70 @@ pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
             })
             .collect(),
         forecasts,
-        transit: None,
+        transit: transit_game.as_ref().map(chart_shares),
+        transit_game,
+    }
+}
+
+/// The default epochs that have a gas network; a scenario without one is not an error for
+/// the report as a whole.
+pub fn transit_game(world: &World) -> Option<TransitReport> {
+    let options = TransitOptions::default();
+    let years: Vec<i32> = DEFAULT_EPOCHS
+        .into_iter()
+        .filter(|&y| epoch(world, y, &options).is_ok())
+        .collect();
+    if years.is_empty() {
+        return None;
+    }
+    epochs(world, &years, &options).ok()
+}
+
+/// Players of every epoch (in order of first appearance), their Shapley shares and the
+/// country-to-country links of each epoch's network.
+fn chart_shares(report: &TransitReport) -> TransitShares {
+    let mut players: Vec<String> = Vec::new();
+    for e in &report.epochs {
+        for p in &e.players {
+            if !players.contains(p) {
+                players.push(p.clone());
+            }
+        }
+    }
+    let index = |code: &str| players.iter().position(|p| p == code);
+    let epochs = report
+        .epochs
+        .iter()
+        .map(|e| TransitEpoch {
+            label: e.year.to_string(),
+            shares: players
+                .iter()
+                .map(|p| {
+                    e.results
+                        .iter()
+                        .find(|r| &r.player == p)
+                        .map_or(0.0, |r| r.shapley_share)
+                })
+                .collect(),
+            links: e
+                .network
+                .links
+                .iter()
+                .filter_map(|l| Some([index(&l.from)?, index(&l.to)?]))
+                .collect(),
+        })
+        .collect();
+    TransitShares {
+        players: players
+            .iter()
+            .map(|code| TransitPlayer {
+                code: code.clone(),
+                position: None,
+            })
+            .collect(),
+        epochs,
+        source: "pipeline capacities of the scenario (see transit_game.epochs[].segments); \
+                 Shapley value of the max-flow network game (Hubert & Ikonnikova 2011)"
+            .to_string(),
     }
 }

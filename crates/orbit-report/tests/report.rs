@@ -227,9 +227,31 @@ fn transit() -> TransitShares {
 #[test]
 fn transit_network_hook() {
     let r = report();
-    assert!(r.transit.is_none());
-    assert!(!charts::all(r).iter().any(|c| c.name == "transit_network"));
-    assert!(!orbit_report::render_html(r).contains("id=\"transit\""));
+    // The built-in scenario has a gas network: the game's shares are charted.
+    let shares = r
+        .transit
+        .as_ref()
+        .expect("the built-in scenario has a transit game");
+    assert_eq!(shares.epochs.len(), 4);
+    for e in &shares.epochs {
+        assert!(
+            (e.shares.iter().sum::<f64>() - 1.0).abs() < 1e-9,
+            "{}",
+            e.label
+        );
+    }
+    assert!(charts::all(r).iter().any(|c| c.name == "transit_network"));
+    assert!(orbit_report::render_html(r).contains("id=\"transit\""));
+    // Without one, the chart and the section are left out.
+    let mut without = r.clone();
+    without.transit = None;
+    without.transit_game = None;
+    assert!(
+        !charts::all(&without)
+            .iter()
+            .any(|c| c.name == "transit_network")
+    );
+    assert!(!orbit_report::render_html(&without).contains("id=\"transit\""));
 
     let ctx = ChartContext::for_report(r);
     let data = transit();
@@ -298,7 +320,7 @@ fn files_cover_every_chart_and_table() {
     }
     assert_eq!(
         paths.iter().filter(|p| p.starts_with("charts/")).count(),
-        3 + 3 * 6
+        3 + 3 * 6 + 1
     );
     let json: serde_json::Value = serde_json::from_str(
         &files
@@ -348,7 +370,7 @@ fn html_has_every_section_and_no_external_resource() {
             "section {id}"
         );
     }
-    assert_eq!(count(&html, "<svg "), 3 + 3 * 6, "charts inline");
+    assert_eq!(count(&html, "<svg "), 3 + 3 * 6 + 1, "charts inline");
     assert!(!html.contains("http://") && !html.contains("https://"));
     assert!(!html.contains("src="));
     for bad in ["<script", "<link", "<img", "<iframe", "@import", "url("] {

@@ -2,9 +2,11 @@
 
 pub mod dependence;
 pub mod forecast;
+pub mod game;
 pub mod run;
 pub mod store;
 pub mod timeline;
+pub mod transit;
 pub mod validate;
 
 use std::fmt;

@@ -287,6 +287,10 @@ fn render(report: &RunReport, world: &World) -> String {
     if !report.forecasts.is_empty() {
         out.push_str(&render_forecasts(&report.forecasts));
     }
+    if let Some(transit) = &report.transit_game {
+        out.push('\n');
+        out.push_str(&super::transit::render_summary(transit));
+    }
     out
 }
 

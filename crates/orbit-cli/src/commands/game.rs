@@ -1,0 +1,605 @@
+//! `orbit game`: Shapley, Banzhaf, core and nucleolus of any TU game or pipeline network given
+//! as a JSON file.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use orbit_models::games::{
+    DenseGame, GameError, Link, Network, NetworkGame, Node, ShapleyMethod, ShapleyOptions, TuGame,
+    banzhaf, least_core, lex_masks, members, nucleolus, shapley,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::InvalidInput;
+use crate::output::{Format, Table, write_json};
+
+/// Most players a `--game` file may list (2^20 − 1 coalitions), and most players whose
+/// coalitions `orbit game values` prints.
+pub const MAX_FILE_PLAYERS: usize = 20;
+
+/// Most permutations `--permutations` accepts.
+pub const MAX_PERMUTATIONS: usize = 100_000_000;
+
+#[derive(Debug, Subcommand)]
+pub enum GameCommand {
+    /// Shapley value (exact up to 20 players with `--method auto`, else permutation sampling)
+    Shapley {
+        #[command(flatten)]
+        input: GameInput,
+        #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
+        method: MethodArg,
+        /// Permutations to sample (`--method sampled`, or auto above 20 players)
+        #[arg(long, default_value_t = 10_000, value_name = "N")]
+        permutations: usize,
+        /// Seed of the sampler; the same seed gives the same numbers on any thread count
+        #[arg(long, default_value_t = 0, value_name = "S")]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Banzhaf value, raw and normalised
+    Banzhaf {
+        #[command(flatten)]
+        input: GameInput,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Whether the core is empty, the least-core epsilon and a least-core point
+    Core {
+        #[command(flatten)]
+        input: GameInput,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Nucleolus (sequence of LPs; at most 16 players)
+    Nucleolus {
+        #[command(flatten)]
+        input: GameInput,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Every coalition's value (for a network: the most it can route alone)
+    Values {
+        #[command(flatten)]
+        input: GameInput,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Exact up to 20 players, sampled above
+    Auto,
+    /// Exact subset enumeration (at most 26 players)
+    Exact,
+    /// Permutation sampling (Castro, Gómez & Tejada 2009)
+    Sampled,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct GameInput {
+    /// TU game: {"players": [..], "values": [{"coalition": [..], "value": x}, ..]}, every
+    /// non-empty coalition exactly once
+    #[arg(long, value_name = "FILE.json")]
+    game: Option<PathBuf>,
+    /// Pipeline network: {"players": [..], "nodes": [{"id", "owner", "supply", "demand"}, ..],
+    /// "links": [{"from", "to", "capacity", "owner"}, ..]}; v(S) = the most S can route alone
+    #[arg(long, value_name = "FILE.json")]
+    network: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GameFile {
+    players: Vec<String>,
+    values: Vec<CoalitionValue>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoalitionValue {
+    coalition: Vec<String>,
+    value: f64,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum NetworkKind {
+    /// v(S) = maximum flow.
+    #[default]
+    MaxFlow,
+    /// v(S) = maximum of Σ value·delivered − Σ cost·flow.
+    Surplus,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkFile {
+    players: Vec<String>,
+    #[serde(default)]
+    kind: NetworkKind,
+    nodes: Vec<NodeFile>,
+    links: Vec<LinkFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NodeFile {
+    id: String,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    supply: f64,
+    #[serde(default)]
+    demand: f64,
+    #[serde(default)]
+    value: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkFile {
+    from: String,
+    to: String,
+    capacity: f64,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    cost: f64,
+}
+
+/// A game read from a file: a dense TU game or a network game.
+#[derive(Debug)]
+enum Loaded {
+    Dense(DenseGame),
+    Network(NetworkGame),
+}
+
+impl TuGame for Loaded {
+    fn n(&self) -> usize {
+        match self {
+            Loaded::Dense(g) => g.n(),
+            Loaded::Network(g) => g.n(),
+        }
+    }
+
+    fn value_of(&self, coalition: &[u64]) -> f64 {
+        match self {
+            Loaded::Dense(g) => g.value_of(coalition),
+            Loaded::Network(g) => g.value_of(coalition),
+        }
+    }
+
+    fn value(&self, mask: u64) -> f64 {
+        match self {
+            Loaded::Dense(g) => g.value(mask),
+            Loaded::Network(g) => g.value(mask),
+        }
+    }
+}
+
+fn invalid(path: &Path, message: impl std::fmt::Display, hint: &str) -> anyhow::Error {
+    let mut text = format!("error: `{}`: {message}", path.display());
+    if !hint.is_empty() {
+        let _ = write!(text, "\n  = hint: {hint}");
+    }
+    InvalidInput(text).into()
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<T> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read `{}`", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        invalid(
+            path,
+            format_args!("not a valid {what} file: {e}"),
+            match what {
+                "game" => {
+                    r#"expected {"players": ["A", "B"], "values": [{"coalition": ["A"], "value": 1.0}, ...]}"#
+                }
+                _ => {
+                    r#"expected {"players": [..], "nodes": [{"id": "n1", "owner": "A", "supply": 1.0}, ..], "links": [{"from": "n1", "to": "n2", "capacity": 1.0, "owner": "A"}, ..]}"#
+                }
+            },
+        )
+    })
+}
+
+fn player_index(path: &Path, players: &[String]) -> Result<HashMap<String, usize>> {
+    if players.is_empty() {
+        return Err(invalid(path, "the game has no players", ""));
+    }
+    let mut index = HashMap::new();
+    for (i, p) in players.iter().enumerate() {
+        if index.insert(p.clone(), i).is_some() {
+            return Err(invalid(
+                path,
+                format_args!("player `{p}` is listed twice"),
+                "",
+            ));
+        }
+    }
+    Ok(index)
+}
+
+fn show(coalition: &[&str]) -> String {
+    format!("[{}]", coalition.join(", "))
+}
+
+fn parse_game(path: &Path, file: GameFile) -> Result<(Vec<String>, Loaded)> {
+    let n = file.players.len();
+    let index = player_index(path, &file.players)?;
+    if n > MAX_FILE_PLAYERS {
+        return Err(invalid(
+            path,
+            format_args!("too many players: {n} (a game file may list at most {MAX_FILE_PLAYERS})"),
+            "describe larger games as a `--network`, whose coalitions are evaluated lazily",
+        ));
+    }
+    let mut values = vec![0.0; 1 << n];
+    let mut seen: Vec<Option<usize>> = vec![None; 1 << n];
+    for (entry, cv) in file.values.iter().enumerate() {
+        let names: Vec<&str> = cv.coalition.iter().map(String::as_str).collect();
+        if names.is_empty() {
+            return Err(invalid(
+                path,
+                format_args!("entry {entry} has an empty coalition"),
+                "the empty coalition is worth 0 and is not listed",
+            ));
+        }
+        let mut mask = 0u64;
+        for name in &names {
+            let Some(&i) = index.get(*name) else {
+                return Err(invalid(
+                    path,
+                    format_args!(
+                        "coalition {} (entry {entry}) names unknown player `{name}`",
+                        show(&names)
+                    ),
+                    &format!("the players are {}", file.players.join(", ")),
+                ));
+            };
+            if mask >> i & 1 == 1 {
+                return Err(invalid(
+                    path,
+                    format_args!(
+                        "coalition {} (entry {entry}) lists `{name}` twice",
+                        show(&names)
+                    ),
+                    "",
+                ));
+            }
+            mask |= 1 << i;
+        }
+        if let Some(first) = seen[mask as usize] {
+            return Err(invalid(
+                path,
+                format_args!(
+                    "coalition {} is given twice (entries {first} and {entry})",
+                    show(&names)
+                ),
+                "",
+            ));
+        }
+        seen[mask as usize] = Some(entry);
+        values[mask as usize] = cv.value;
+    }
+    let missing: Vec<u64> = lex_masks(n)
+        .into_iter()
+        .filter(|&m| seen[m as usize].is_none())
+        .collect();
+    if let Some(&first) = missing.first() {
+        let names: Vec<&str> = members(first)
+            .into_iter()
+            .map(|i| file.players[i].as_str())
+            .collect();
+        let more = if missing.len() > 1 {
+            format!(" (and {} more)", missing.len() - 1)
+        } else {
+            String::new()
+        };
+        return Err(invalid(
+            path,
+            format_args!("coalition {} is missing{more}", show(&names)),
+            &format!(
+                "give every non-empty coalition of the {n} players exactly once ({} entries)",
+                (1u64 << n) - 1
+            ),
+        ));
+    }
+    let game = DenseGame::from_masks(n, values).map_err(|e| invalid(path, e, ""))?;
+    Ok((file.players, Loaded::Dense(game)))
+}
+
+fn parse_network(path: &Path, file: NetworkFile) -> Result<(Vec<String>, Loaded)> {
+    let index = player_index(path, &file.players)?;
+    let owner = |what: String, name: &Option<String>| -> Result<Option<usize>> {
+        match name {
+            None => Ok(None),
+            Some(name) => index.get(name).copied().map(Some).ok_or_else(|| {
+                invalid(
+                    path,
+                    format_args!("{what} is owned by unknown player `{name}`"),
+                    &format!("the players are {}", file.players.join(", ")),
+                )
+            }),
+        }
+    };
+    let mut nodes = Vec::with_capacity(file.nodes.len());
+    for n in &file.nodes {
+        nodes.push(Node {
+            id: n.id.clone(),
+            owner: owner(format!("node `{}`", n.id), &n.owner)?,
+            supply: n.supply,
+            demand: n.demand,
+            value: n.value,
+        });
+    }
+    let mut links = Vec::with_capacity(file.links.len());
+    for (l, link) in file.links.iter().enumerate() {
+        links.push(Link {
+            from: link.from.clone(),
+            to: link.to.clone(),
+            capacity: link.capacity,
+            owner: owner(
+                format!("link {l} ({} -> {})", link.from, link.to),
+                &link.owner,
+            )?,
+            cost: link.cost,
+        });
+    }
+    let network = Network {
+        players: file.players.clone(),
+        nodes,
+        links,
+    };
+    let game = match file.kind {
+        NetworkKind::MaxFlow => NetworkGame::new(&network),
+        NetworkKind::Surplus => NetworkGame::surplus(&network),
+    }
+    .map_err(|e| invalid(path, e, "links are numbered from 0 in file order"))?;
+    Ok((file.players, Loaded::Network(game)))
+}
+
+fn load(input: &GameInput) -> Result<(Vec<String>, Loaded)> {
+    match (&input.game, &input.network) {
+        (Some(path), _) => parse_game(path, read_json(path, "game")?),
+        (None, Some(path)) => parse_network(path, read_json(path, "network")?),
+        (None, None) => Err(InvalidInput(
+            "error: give a game with `--game FILE.json` or `--network FILE.json`".into(),
+        )
+        .into()),
+    }
+}
+
+/// Engine errors on user input: exit 1 with a hint where one helps.
+fn engine_error(e: GameError) -> anyhow::Error {
+    let hint = match &e {
+        GameError::TooManyPlayers { method, .. } if method.contains("core") => {
+            "\n  = hint: the core and nucleolus need 2^n - 2 LP rows; `orbit game shapley --method sampled` works for any size"
+        }
+        GameError::TooManyPlayers { .. } => {
+            "\n  = hint: use `--method sampled --permutations N` for large games"
+        }
+        GameError::EmptyImputationSet { .. } => {
+            "\n  = hint: `orbit game core` still gives the least core"
+        }
+        _ => "",
+    };
+    InvalidInput(format!("error: {e}{hint}")).into()
+}
+
+fn grand(game: &Loaded) -> f64 {
+    game.value((1u64 << game.n().min(63)) - 1)
+}
+
+fn fmt(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+/// Prints one vector per player as a table, JSON (`{"players", key: [...]}` plus `extra`) or
+/// CSV.
+fn print_vector(
+    format: Format,
+    title: &str,
+    players: &[String],
+    columns: &[(&str, Vec<f64>)],
+    extra: Value,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let mut doc = json!({ "players": players });
+            for (key, v) in columns {
+                doc[*key] = json!(v);
+            }
+            if let Value::Object(map) = extra {
+                for (k, v) in map {
+                    doc[k] = v;
+                }
+            }
+            write_json(&mut out, &doc)
+        }
+        Format::Csv | Format::Table => {
+            let mut headers = vec!["player"];
+            headers.extend(columns.iter().map(|c| c.0));
+            let mut table = Table::new(&headers).numeric(&(1..headers.len()).collect::<Vec<_>>());
+            for (i, p) in players.iter().enumerate() {
+                let mut row = vec![p.clone()];
+                row.extend(columns.iter().map(|c| match format {
+                    Format::Csv => format!("{}", c.1[i]),
+                    _ => fmt(c.1[i]),
+                }));
+                table.push(row);
+            }
+            if format == Format::Csv {
+                table.write_csv(&mut out)
+            } else {
+                write!(out, "{title}\n\n{}", table.render(40))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+pub fn run(command: &GameCommand) -> Result<()> {
+    match command {
+        GameCommand::Shapley {
+            input,
+            method,
+            permutations,
+            seed,
+            format,
+        } => {
+            if *permutations > MAX_PERMUTATIONS {
+                return Err(InvalidInput(format!(
+                    "error: `--permutations` is limited to {MAX_PERMUTATIONS}"
+                ))
+                .into());
+            }
+            let (players, game) = load(input)?;
+            let options = ShapleyOptions {
+                method: match method {
+                    MethodArg::Auto => ShapleyMethod::Auto,
+                    MethodArg::Exact => ShapleyMethod::Exact,
+                    MethodArg::Sampled => ShapleyMethod::Sampled,
+                },
+                permutations: *permutations,
+                seed: *seed,
+            };
+            let phi = shapley(&game, &options).map_err(engine_error)?;
+            let v = grand(&game);
+            let shares: Vec<f64> = phi
+                .values
+                .iter()
+                .map(|x| if v != 0.0 { x / v } else { 0.0 })
+                .collect();
+            let sampled = phi.method == ShapleyMethod::Sampled;
+            let title = if sampled {
+                format!(
+                    "Shapley value, sampled ({} permutations, seed {seed}); v(N) = {}",
+                    phi.permutations,
+                    fmt(v)
+                )
+            } else {
+                format!("Shapley value (exact); v(N) = {}", fmt(v))
+            };
+            let mut columns = vec![("shapley", phi.values.clone())];
+            if format != &Format::Json {
+                columns.push(("share", shares));
+            }
+            let extra = if sampled {
+                columns.push(("std_errors", phi.std_errors.clone()));
+                json!({"method": "sampled", "permutations": phi.permutations, "seed": seed})
+            } else {
+                json!({})
+            };
+            print_vector(*format, &title, &players, &columns, extra)
+        }
+        GameCommand::Banzhaf { input, format } => {
+            let (players, game) = load(input)?;
+            let b = banzhaf(&game).map_err(engine_error)?;
+            let index = b
+                .index
+                .clone()
+                .unwrap_or_else(|| vec![f64::NAN; players.len()]);
+            let extra = json!({ "banzhaf_index": b.index });
+            let columns = if format == &Format::Json {
+                vec![("banzhaf", b.raw)]
+            } else {
+                vec![("banzhaf", b.raw), ("index", index)]
+            };
+            print_vector(
+                *format,
+                "Banzhaf value (raw) and normalised index",
+                &players,
+                &columns,
+                extra,
+            )
+        }
+        GameCommand::Core { input, format } => {
+            let (players, game) = load(input)?;
+            let lc = least_core(&game).map_err(engine_error)?;
+            let title = format!(
+                "Core {}; least-core epsilon = {}; a least-core point:",
+                if lc.core_empty { "empty" } else { "not empty" },
+                fmt(lc.epsilon)
+            );
+            let extra = json!({"core_empty": lc.core_empty, "least_core_epsilon": lc.epsilon});
+            print_vector(
+                *format,
+                &title,
+                &players,
+                &[("point", lc.allocation)],
+                extra,
+            )
+        }
+        GameCommand::Nucleolus { input, format } => {
+            let (players, game) = load(input)?;
+            let nu = nucleolus(&game).map_err(engine_error)?;
+            print_vector(
+                *format,
+                "Nucleolus",
+                &players,
+                &[("nucleolus", nu.allocation)],
+                json!({}),
+            )
+        }
+        GameCommand::Values { input, format } => {
+            let (players, game) = load(input)?;
+            let n = players.len();
+            if n > MAX_FILE_PLAYERS {
+                return Err(InvalidInput(format!(
+                    "error: {n} players have too many coalitions to print (at most {MAX_FILE_PLAYERS} players)"
+                ))
+                .into());
+            }
+            let rows: Vec<(Vec<&str>, f64)> = lex_masks(n)
+                .into_iter()
+                .map(|m| {
+                    let names = members(m)
+                        .into_iter()
+                        .map(|i| players[i].as_str())
+                        .collect();
+                    (names, game.value(m))
+                })
+                .collect();
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => {
+                    let values: Vec<Value> = rows
+                        .iter()
+                        .map(|(c, v)| json!({"coalition": c, "value": v}))
+                        .collect();
+                    write_json(&mut out, &json!({"players": players, "values": values}))
+                }
+                Format::Csv | Format::Table => {
+                    let mut table = Table::new(&["coalition", "value"]).numeric(&[1]);
+                    for (c, v) in &rows {
+                        table.push(vec![
+                            c.join("+"),
+                            if *format == Format::Csv {
+                                format!("{v}")
+                            } else {
+                                fmt(*v)
+                            },
+                        ]);
+                    }
+                    if *format == Format::Csv {
+                        table.write_csv(&mut out)
+                    } else {
+                        write!(out, "Coalition values\n\n{}", table.render(80))?;
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+}
