@@ -8,3 +8,4 @@ pub mod dependence;
 pub mod forecast;
 pub mod games;
 pub mod sensitivity;
+pub mod simulation;

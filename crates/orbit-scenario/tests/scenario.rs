@@ -458,3 +458,132 @@ proptest! {
         let _ = load_str("mutated.toml", &lines.join("\n"));
     }
 }
+
+// ---- links -------------------------------------------------------------------------------
+
+#[test]
+fn example_links_are_resolved() {
+    use orbit_scenario::{LinkForm, LinkInput, Variable};
+    let world = load_str("example.toml", EXAMPLE).unwrap();
+    assert_eq!(world.links.len(), 2);
+    let first = &world.links[0];
+    assert_eq!(first.form, LinkForm::Linear);
+    assert_eq!(first.input, LinkInput::Change);
+    assert_eq!(first.range, (-0.02, 0.0));
+    assert!(matches!(first.from, Variable::Sanctions { .. }));
+    assert_eq!(first.to.name(&world), "trade_share.exports.BLR.EU");
+    let second = &world.links[1];
+    assert_eq!(second.threshold, Some(0.5));
+    assert_eq!(second.toward, world.actor_id("RUS"));
+    assert_eq!(second.to.name(&world), "position.russian_air_base.BLR");
+}
+
+#[test]
+fn link_unknown_issue_is_located() {
+    check(
+        "to = \"position.russian_air_base.BLR\"",
+        "to = \"position.air_base.BLR\"",
+        "unknown issue `air_base`",
+        "\"position.air_base.BLR\"",
+    );
+}
+
+#[test]
+fn link_unknown_actor_is_located() {
+    check(
+        "from = \"sanctions.EU.BLR\"",
+        "from = \"sanctions.EUR.BLR\"",
+        "unknown actor `EUR`",
+        "\"sanctions.EUR.BLR\"",
+    );
+}
+
+#[test]
+fn link_actor_without_position_is_located() {
+    check(
+        "to = \"position.russian_air_base.BLR\"",
+        "to = \"position.russian_air_base.EU\"",
+        "holds no position on issue",
+        "\"position.russian_air_base.EU\"",
+    );
+}
+
+#[test]
+fn link_bad_grammar_is_located() {
+    check(
+        "from = \"sanctions.EU.BLR\"",
+        "from = \"sanctions.EU\"",
+        "is not a state variable",
+        "\"sanctions.EU\"",
+    );
+}
+
+#[test]
+fn link_to_read_only_variable() {
+    check(
+        "to = \"trade_share.exports.BLR.EU\"",
+        "to = \"dependence.BLR.RUS\"",
+        "which links cannot drive",
+        "\"dependence.BLR.RUS\"",
+    );
+}
+
+#[test]
+fn link_empty_range() {
+    check(
+        "range = [-0.02, 0.0]",
+        "range = [0.0, -0.02]",
+        "is empty",
+        "[0.0, -0.02]",
+    );
+}
+
+#[test]
+fn link_parameter_outside_range() {
+    check(
+        "range = [-0.02, 0.0]",
+        "range = [-0.005, 0.0]",
+        "outside its range",
+        "[-0.005, 0.0]",
+    );
+}
+
+#[test]
+fn link_threshold_form_needs_threshold() {
+    check(
+        "threshold = 0.5\n",
+        "",
+        "needs `threshold`",
+        "\"threshold\"\nparameter = 0.05",
+    );
+}
+
+#[test]
+fn link_unknown_form() {
+    check(
+        "form = \"linear\"",
+        "form = \"quadratic\"",
+        "unknown link form `quadratic`",
+        "\"quadratic\"",
+    );
+}
+
+#[test]
+fn link_toward_on_a_share_target() {
+    check(
+        "input = \"change\"",
+        "input = \"change\"\ntoward = \"RUS\"",
+        "applies only to a `position.*` target",
+        "\"RUS\"\nparameter = -0.01",
+    );
+}
+
+#[test]
+fn link_without_provenance() {
+    check(
+        "rationale = \"Above half of its exports going to Russia, Minsk gives ground on bases (analyst judgement)\"\n",
+        "",
+        "neither `source` nor `rationale`",
+        "\"exports-to-rus-pull-air-base\"",
+    );
+}
