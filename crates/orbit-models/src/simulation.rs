@@ -203,7 +203,7 @@ fn initial_share(world: &World, var: &Variable, year: i32) -> Option<f64> {
 }
 
 /// The price observed for `year`: the `annual` record if there is one, else the last listed.
-fn observed_price(
+pub fn observed_price(
     world: &World,
     commodity: Commodity,
     importer: ActorId,

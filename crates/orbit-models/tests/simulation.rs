@@ -188,3 +188,197 @@ proptest! {
         prop_assert!(shares.iter().sum::<f64>() <= 1.0 + 1e-12);
     }
 }
+
+// ---- backtest ----------------------------------------------------------------------------
+
+mod backtests {
+    use super::*;
+    use orbit_models::backtest::{QuestionKind, backtest, cutoff_world};
+
+    /// What a simulation built at the cutoff sees: the cutoff world and its central run.
+    fn cutoff_state(world: &World, cutoff: i32) -> String {
+        let (past, notes) = cutoff_world(world, cutoff);
+        let sim = Simulator::new(&past, cutoff, 2030).unwrap();
+        let run = sim.run_central().unwrap();
+        serde_json::to_string(&(&past, notes, &sim.indicator_names, run)).unwrap()
+    }
+
+    /// Every kind of datum dated after 2019, each mutated on its own, leaves the 2019 state as
+    /// it was; the same mutation before the cutoff changes it (so the check can fail).
+    #[test]
+    fn nothing_after_the_cutoff_leaks_in() {
+        const CUTOFF: i32 = 2019;
+        let cutoff = CUTOFF;
+        let world = builtin();
+        let reference = cutoff_state(&world, cutoff);
+        type Mutation = Box<dyn Fn(&mut World, bool) -> bool>;
+        let after = |y: i32, later: bool| if later { y > CUTOFF } else { y <= CUTOFF };
+        let mutations: Vec<(&str, Mutation)> = vec![
+            (
+                "trade",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for t in w.trade.iter_mut().filter(|t| after(t.year, later)) {
+                        t.share = Some(0.99);
+                        hit = true;
+                    }
+                    hit
+                }),
+            ),
+            (
+                "energy",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for e in w.energy.iter_mut().filter(|e| after(e.year, later)) {
+                        e.price = Some(999.0);
+                        hit = true;
+                    }
+                    hit
+                }),
+            ),
+            (
+                "indicators",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for i in w
+                        .indicators
+                        .iter_mut()
+                        .filter(|i| after(i.years.first, later))
+                    {
+                        i.value += 1.0;
+                        hit = true;
+                    }
+                    hit
+                }),
+            ),
+            (
+                "sanctions",
+                Box::new(move |w, later| {
+                    let n = w.sanctions.len();
+                    w.sanctions.retain(|s| !after(s.start.year, later));
+                    w.sanctions.len() != n
+                }),
+            ),
+            (
+                "events",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for e in w.events.iter_mut().filter(|e| after(e.date.year, later)) {
+                        e.kind = orbit_scenario::EventKind::Repression;
+                        hit = true;
+                    }
+                    hit
+                }),
+            ),
+            (
+                "pipeline openings",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for p in w.pipelines.iter_mut() {
+                        if p.opened.is_some_and(|o| after(o, later)) {
+                            p.opened = None;
+                            hit = true;
+                        }
+                    }
+                    hit
+                }),
+            ),
+            (
+                "pipeline closures",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for p in w.pipelines.iter_mut() {
+                        if p.closed.is_some_and(|c| after(c, later)) {
+                            p.closed = Some(CUTOFF + 1);
+                            hit = true;
+                        }
+                    }
+                    hit
+                }),
+            ),
+            (
+                "outcomes",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for i in w.issues.iter_mut() {
+                        for o in i.outcomes.iter_mut().filter(|o| after(o.date.year, later)) {
+                            o.value = i.scale_max;
+                            hit = true;
+                        }
+                    }
+                    hit
+                }),
+            ),
+        ];
+        for (what, mutate) in &mutations {
+            let mut later = world.clone();
+            assert!(
+                mutate(&mut later, true),
+                "no {what} after {cutoff} to mutate"
+            );
+            assert!(
+                cutoff_state(&later, cutoff) == reference,
+                "changing {what} after {cutoff} changed the cutoff state"
+            );
+            let mut earlier = world.clone();
+            if mutate(&mut earlier, false) && *what != "pipeline closures" && *what != "outcomes" {
+                assert!(
+                    cutoff_state(&earlier, cutoff) != reference,
+                    "changing {what} before {cutoff} should change the state"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn issues_dated_after_the_cutoff_are_skipped_with_a_note() {
+        let world = builtin();
+        let (past, notes) = cutoff_world(&world, 2019);
+        assert!(past.issues.is_empty());
+        assert!(notes.iter().any(|n| n.contains("deeper_integration")));
+        assert!(
+            past.links
+                .iter()
+                .all(|l| !l.to_name.starts_with("position."))
+        );
+        let (past, _) = cutoff_world(&world, 2021);
+        assert_eq!(past.issues.len(), world.issues.len());
+        assert!(
+            past.issues
+                .iter()
+                .all(|i| i.outcomes.iter().all(|o| o.date.year <= 2021))
+        );
+    }
+
+    #[test]
+    fn backtest_2021_scores_issues_and_indicators() {
+        let world = builtin();
+        let settings = SimulationSettings {
+            runs: 20,
+            seed: 3,
+            ..SimulationSettings::default()
+        };
+        let bt = backtest(&world, 2021, &settings).unwrap();
+        let issues: Vec<_> = bt
+            .scores
+            .iter()
+            .filter(|s| s.kind == QuestionKind::Issue)
+            .collect();
+        assert!(
+            issues
+                .iter()
+                .any(|s| s.question == "neutrality" && s.observed == 100.0)
+        );
+        for s in &issues {
+            assert!(s.model_brier.is_some_and(|b| (0.0..=1.0).contains(&b)));
+            assert_eq!(s.status_quo_error, (s.status_quo - s.observed).abs());
+        }
+        let bt = backtest(&world, 2019, &settings).unwrap();
+        assert!(bt.scores.iter().all(|s| s.kind == QuestionKind::Indicator));
+        assert!(
+            bt.scores
+                .iter()
+                .any(|s| s.question == "price.gas.BLR" && s.date == "2021")
+        );
+    }
+}
