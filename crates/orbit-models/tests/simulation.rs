@@ -382,3 +382,49 @@ mod backtests {
         );
     }
 }
+
+// ---- overlays ----------------------------------------------------------------------------
+
+fn with_overlay(file: &str, text: &str) -> World {
+    orbit_scenario::overlay::load_with_overlays(
+        orbit_scenario::BUILTIN_NAME,
+        orbit_scenario::BUILTIN_TOML,
+        &[(file.to_string(), text.to_string())],
+        &[],
+    )
+    .unwrap()
+}
+
+fn central_value(world: &World, name: &str, year: i32) -> f64 {
+    let sim = Simulator::new(world, 2015, 2030).unwrap();
+    let t = sim.run_central().unwrap();
+    let c = sim.indicator_names.iter().position(|n| n == name).unwrap();
+    t.indicators[(year - 2015) as usize][c]
+}
+
+#[test]
+fn overlays_change_the_run() {
+    let base = builtin();
+    let ns2 = with_overlay(
+        "ns2.toml",
+        include_str!("../../../scenarios/overlays/nord-stream-2-from-2021.toml"),
+    );
+    assert_eq!(
+        central_value(&ns2, "transit_share.BLR", 2020),
+        central_value(&base, "transit_share.BLR", 2020)
+    );
+    assert!(
+        central_value(&ns2, "transit_share.BLR", 2021)
+            < central_value(&base, "transit_share.BLR", 2021)
+    );
+    let calm = with_overlay(
+        "calm.toml",
+        include_str!("../../../scenarios/overlays/no-eu-sanctions-after-2020.toml"),
+    );
+    let eu = "trade_share.exports.BLR.EU";
+    assert_eq!(
+        central_value(&calm, eu, 2020),
+        central_value(&base, eu, 2020)
+    );
+    assert!(central_value(&calm, eu, 2022) > central_value(&base, eu, 2022));
+}
