@@ -45,6 +45,12 @@ enum Command {
     Timeline(commands::timeline::TimelineArgs),
     /// Interdependence indices (partner shares, HHI, trade dependence, energy subsidy)
     Dependence(commands::dependence::DependenceArgs),
+    /// Yearly simulation with Monte Carlo fans, optionally with counterfactual overlays
+    Simulate(commands::simulate::SimulateArgs),
+    /// Difference between the simulation of a scenario and of the scenario with an overlay
+    Compare(commands::compare::CompareArgs),
+    /// Score simulated forecasts from a cutoff year against what happened, with baselines
+    Backtest(commands::backtest::BacktestArgs),
     /// Manage the SQLite store of events, indicators and sources
     Store {
         #[command(subcommand)]
@@ -62,6 +68,9 @@ fn main() -> ExitCode {
         Command::Forecast(args) => commands::forecast::run(cli.scenario.as_deref(), &args),
         Command::Timeline(args) => commands::timeline::run(cli.scenario.as_deref(), &args),
         Command::Dependence(args) => commands::dependence::run(cli.scenario.as_deref(), &args),
+        Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),
+        Command::Compare(args) => commands::compare::run(&args),
+        Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };
     match result {

@@ -1,8 +1,11 @@
 //! One module per subcommand; shared loading and error reporting here.
 
+pub mod backtest;
+pub mod compare;
 pub mod dependence;
 pub mod forecast;
 pub mod run;
+pub mod simulate;
 pub mod store;
 pub mod timeline;
 pub mod validate;
