@@ -670,6 +670,9 @@ impl Simulator {
             compromise: Vec::new(),
         };
         let mut input_buf: Vec<BargainingInput> = issues.to_vec();
+        // An issue whose positions and saliences did not move since last year gets last
+        // year's forecasts again (the models are deterministic): most years, most issues.
+        let mut last: Vec<Option<(BargainingInput, (f64, f64))>> = vec![None; issues.len()];
         for (k, year) in (self.from..=self.to).enumerate() {
             for &(s, v) in &self.shocks[k + 1] {
                 state[s] = v;
@@ -684,13 +687,20 @@ impl Simulator {
                     actor.position = state[ps];
                     actor.salience = state[ss];
                 }
-                let (e, c) = self
-                    .bargain(input)
-                    .map_err(|source| SimulationError::Bargaining {
-                        issue: self.issue_ids[i].clone(),
-                        year,
-                        source,
-                    })?;
+                let (e, c) = match &last[i] {
+                    Some((previous, result)) if previous == input => *result,
+                    _ => {
+                        let result =
+                            self.bargain(input)
+                                .map_err(|source| SimulationError::Bargaining {
+                                    issue: self.issue_ids[i].clone(),
+                                    year,
+                                    source,
+                                })?;
+                        last[i] = Some((input.clone(), result));
+                        result
+                    }
+                };
                 eum.push(e);
                 comp.push(c);
             }
