@@ -52,6 +52,12 @@ enum Command {
     },
     /// Transit power: the scenario's gas pipelines as a network game per epoch
     Transit(commands::transit::TransitArgs),
+    /// Yearly simulation with Monte Carlo fans, optionally with counterfactual overlays
+    Simulate(commands::simulate::SimulateArgs),
+    /// Difference between the simulation of a scenario and of the scenario with an overlay
+    Compare(commands::compare::CompareArgs),
+    /// Score simulated forecasts from a cutoff year against what happened, with baselines
+    Backtest(commands::backtest::BacktestArgs),
     /// Manage the SQLite store of events, indicators and sources
     Store {
         #[command(subcommand)]
@@ -71,6 +77,9 @@ fn main() -> ExitCode {
         Command::Dependence(args) => commands::dependence::run(cli.scenario.as_deref(), &args),
         Command::Game { command } => commands::game::run(&command),
         Command::Transit(args) => commands::transit::run(cli.scenario.as_deref(), &args),
+        Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),
+        Command::Compare(args) => commands::compare::run(&args),
+        Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };
     match result {

@@ -26,6 +26,7 @@ pub struct RawScenario {
     pub issues: Vec<Spanned<RawIssue>>,
     pub events: Vec<Spanned<RawEvent>>,
     pub claims: Vec<Spanned<RawClaim>>,
+    pub links: Vec<Spanned<RawLink>>,
     /// The `[scenario]` table was there but did not parse (and was reported).
     pub meta_failed: bool,
     /// The text is empty or not TOML, so there is nothing to check further.
@@ -45,6 +46,7 @@ pub const SECTIONS: &[&str] = &[
     "issues",
     "events",
     "claims",
+    "links",
 ];
 
 /// Parses `text`; returns what could be read and every problem met on the way.
@@ -97,6 +99,7 @@ pub fn parse(text: &str) -> (RawScenario, Vec<Diagnostic>) {
             "issues" => raw.issues = deserialize_each(value, name, &mut problems),
             "events" => raw.events = deserialize_each(value, name, &mut problems),
             "claims" => raw.claims = deserialize_each(value, name, &mut problems),
+            "links" => raw.links = deserialize_each(value, name, &mut problems),
             other => problems.push(
                 Diagnostic::new(format!("unknown section `{other}`"), Some(key_span)).with_hint(
                     format!(

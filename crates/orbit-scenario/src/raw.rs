@@ -328,3 +328,41 @@ pub struct RawClaim {
     #[serde(default)]
     pub source: Option<SStr>,
 }
+
+/// One `[[links]]` entry: a declared causal link between two state variables of the
+/// simulation (see `docs/scenario.md`, section "Links", and `docs/models/simulation.md`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub id: SStr,
+    /// The driving state variable, e.g. `sanctions.EU.BLR`.
+    pub from: SStr,
+    /// The driven state variable, e.g. `trade_share.exports.BLR.EU`.
+    pub to: SStr,
+    /// `linear`, `logistic` or `threshold`.
+    pub form: SStr,
+    /// `level` (default) or `change`: whether the form reads the driver's value or its change
+    /// since the previous year.
+    #[serde(default)]
+    pub input: Option<SStr>,
+    /// The effect's size (slope, logistic ceiling, or step height).
+    pub parameter: SNum,
+    /// Where the `threshold` form switches on.
+    #[serde(default)]
+    pub threshold: Option<SNum>,
+    /// The centre of the `logistic` form.
+    #[serde(default)]
+    pub midpoint: Option<SNum>,
+    /// The slope of the `logistic` form at its midpoint (default 1).
+    #[serde(default)]
+    pub steepness: Option<SNum>,
+    /// For `position.*` targets: move toward this actor's position on the same issue.
+    #[serde(default)]
+    pub toward: Option<SStr>,
+    /// Uncertainty of `parameter`: `[low, high]`, containing it.
+    pub range: Spanned<Vec<f64>>,
+    #[serde(default)]
+    pub rationale: Option<SStr>,
+    #[serde(default)]
+    pub source: Option<SStr>,
+}

@@ -539,6 +539,122 @@ pub enum Measure {
     EnergySubsidyShareGdp,
 }
 
+vocabulary!(
+    /// The functional form of a [`Link`] (see `docs/scenario.md`, "Links").
+    LinkForm {
+        Linear = "linear",
+        Logistic = "logistic",
+        Threshold = "threshold",
+    }
+);
+
+vocabulary!(
+    /// What a [`Link`]'s form reads from its driver.
+    LinkInput {
+        Level = "level",
+        Change = "change",
+    }
+);
+
+/// A state variable of the yearly simulation, named in scenario files by the grammar in
+/// `docs/scenario.md` ("State variables"). Every id inside is resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Variable {
+    /// `trade_share.<exports|imports>.<reporter>.<partner>`: share in [0, 1].
+    TradeShare {
+        flow: TradeFlow,
+        reporter: ActorId,
+        partner: ActorId,
+    },
+    /// `dependence.<actor>.<patron>`: mean of the export and import shares (read-only).
+    Dependence { actor: ActorId, patron: ActorId },
+    /// `sanctions.<imposer>.<target>`: sanctions measures in force (read-only).
+    Sanctions { imposer: ActorId, target: ActorId },
+    /// `events.<kind>.<actor>`: events of that kind naming the actor in the year (read-only).
+    Events { kind: EventKind, actor: ActorId },
+    /// `transit_share.<actor>`: the actor's Shapley share of the gas transit game (read-only).
+    TransitShare { actor: ActorId },
+    /// `price.<gas|oil>.<importer>`: what the importer pays (USD per 1000 m3 or per tonne).
+    Price {
+        commodity: Commodity,
+        importer: ActorId,
+    },
+    /// `position.<issue>.<actor>`: on the issue's scale. `issue` indexes [`World::issues`].
+    Position { issue: usize, actor: ActorId },
+    /// `salience.<issue>.<actor>`: in [0, 1].
+    Salience { issue: usize, actor: ActorId },
+}
+
+impl Variable {
+    /// Whether links may drive it (derived and timeline-only variables may not).
+    pub fn settable(&self) -> bool {
+        matches!(
+            self,
+            Variable::TradeShare { .. }
+                | Variable::Price { .. }
+                | Variable::Position { .. }
+                | Variable::Salience { .. }
+        )
+    }
+
+    /// The name as written in scenario files, e.g. `trade_share.exports.BLR.EU`.
+    pub fn name(&self, world: &World) -> String {
+        let c = |a: ActorId| world.code(a);
+        match *self {
+            Variable::TradeShare {
+                flow,
+                reporter,
+                partner,
+            } => format!("trade_share.{flow}.{}.{}", c(reporter), c(partner)),
+            Variable::Dependence { actor, patron } => {
+                format!("dependence.{}.{}", c(actor), c(patron))
+            }
+            Variable::Sanctions { imposer, target } => {
+                format!("sanctions.{}.{}", c(imposer), c(target))
+            }
+            Variable::Events { kind, actor } => format!("events.{kind}.{}", c(actor)),
+            Variable::TransitShare { actor } => format!("transit_share.{}", c(actor)),
+            Variable::Price {
+                commodity,
+                importer,
+            } => format!("price.{commodity}.{}", c(importer)),
+            Variable::Position { issue, actor } => {
+                format!("position.{}.{}", world.issues[issue].id, c(actor))
+            }
+            Variable::Salience { issue, actor } => {
+                format!("salience.{}.{}", world.issues[issue].id, c(actor))
+            }
+        }
+    }
+}
+
+/// A declared causal link of the simulation: each year, `to` changes by
+/// `form(parameter; x)` where `x` is `from`'s level or change (see `docs/scenario.md`).
+/// Invariants: `range.0 <= parameter <= range.1`; `threshold` is present iff the form is
+/// `threshold`, `midpoint` iff it is `logistic`; `steepness > 0`; `to` is settable; `toward`
+/// only on a `position` target, naming an actor with a position on the same issue.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub id: String,
+    #[serde(skip)]
+    pub from: Variable,
+    #[serde(skip)]
+    pub to: Variable,
+    /// `from` and `to` as written.
+    pub from_name: String,
+    pub to_name: String,
+    pub form: LinkForm,
+    pub input: LinkInput,
+    pub parameter: f64,
+    pub threshold: Option<f64>,
+    pub midpoint: Option<f64>,
+    pub steepness: f64,
+    pub toward: Option<ActorId>,
+    pub range: (f64, f64),
+    pub rationale: Option<String>,
+    pub source: Option<String>,
+}
+
 /// A validated scenario. Events are sorted by date (stable for equal dates).
 #[derive(Debug, Clone, Serialize)]
 pub struct World {
@@ -553,6 +669,8 @@ pub struct World {
     pub issues: Vec<Issue>,
     pub events: Vec<Event>,
     pub claims: Vec<Claim>,
+    /// The simulation's declared links, in the order they apply each year.
+    pub links: Vec<Link>,
 }
 
 impl World {

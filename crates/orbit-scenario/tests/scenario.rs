@@ -458,3 +458,220 @@ proptest! {
         let _ = load_str("mutated.toml", &lines.join("\n"));
     }
 }
+
+// ---- links -------------------------------------------------------------------------------
+
+#[test]
+fn example_links_are_resolved() {
+    use orbit_scenario::{LinkForm, LinkInput, Variable};
+    let world = load_str("example.toml", EXAMPLE).unwrap();
+    assert_eq!(world.links.len(), 2);
+    let first = &world.links[0];
+    assert_eq!(first.form, LinkForm::Linear);
+    assert_eq!(first.input, LinkInput::Change);
+    assert_eq!(first.range, (-0.02, 0.0));
+    assert!(matches!(first.from, Variable::Sanctions { .. }));
+    assert_eq!(first.to.name(&world), "trade_share.exports.BLR.EU");
+    let second = &world.links[1];
+    assert_eq!(second.threshold, Some(0.5));
+    assert_eq!(second.toward, world.actor_id("RUS"));
+    assert_eq!(second.to.name(&world), "position.russian_air_base.BLR");
+}
+
+#[test]
+fn link_unknown_issue_is_located() {
+    check(
+        "to = \"position.russian_air_base.BLR\"",
+        "to = \"position.air_base.BLR\"",
+        "unknown issue `air_base`",
+        "\"position.air_base.BLR\"",
+    );
+}
+
+#[test]
+fn link_unknown_actor_is_located() {
+    check(
+        "from = \"sanctions.EU.BLR\"",
+        "from = \"sanctions.EUR.BLR\"",
+        "unknown actor `EUR`",
+        "\"sanctions.EUR.BLR\"",
+    );
+}
+
+#[test]
+fn link_actor_without_position_is_located() {
+    check(
+        "to = \"position.russian_air_base.BLR\"",
+        "to = \"position.russian_air_base.EU\"",
+        "holds no position on issue",
+        "\"position.russian_air_base.EU\"",
+    );
+}
+
+#[test]
+fn link_bad_grammar_is_located() {
+    check(
+        "from = \"sanctions.EU.BLR\"",
+        "from = \"sanctions.EU\"",
+        "is not a state variable",
+        "\"sanctions.EU\"",
+    );
+}
+
+#[test]
+fn link_to_read_only_variable() {
+    check(
+        "to = \"trade_share.exports.BLR.EU\"",
+        "to = \"dependence.BLR.RUS\"",
+        "which links cannot drive",
+        "\"dependence.BLR.RUS\"",
+    );
+}
+
+#[test]
+fn link_empty_range() {
+    check(
+        "range = [-0.02, 0.0]",
+        "range = [0.0, -0.02]",
+        "is empty",
+        "[0.0, -0.02]",
+    );
+}
+
+#[test]
+fn link_parameter_outside_range() {
+    check(
+        "range = [-0.02, 0.0]",
+        "range = [-0.005, 0.0]",
+        "outside its range",
+        "[-0.005, 0.0]",
+    );
+}
+
+#[test]
+fn link_threshold_form_needs_threshold() {
+    check(
+        "threshold = 0.5\n",
+        "",
+        "needs `threshold`",
+        "\"threshold\"\nparameter = 0.05",
+    );
+}
+
+#[test]
+fn link_unknown_form() {
+    check(
+        "form = \"linear\"",
+        "form = \"quadratic\"",
+        "unknown link form `quadratic`",
+        "\"quadratic\"",
+    );
+}
+
+#[test]
+fn link_toward_on_a_share_target() {
+    check(
+        "input = \"change\"",
+        "input = \"change\"\ntoward = \"RUS\"",
+        "applies only to a `position.*` target",
+        "\"RUS\"\nparameter = -0.01",
+    );
+}
+
+#[test]
+fn link_without_provenance() {
+    check(
+        "rationale = \"Above half of its exports going to Russia, Minsk gives ground on bases (analyst judgement)\"\n",
+        "",
+        "neither `source` nor `rationale`",
+        "\"exports-to-rus-pull-air-base\"",
+    );
+}
+
+// ---- overlays ----------------------------------------------------------------------------
+
+mod overlays {
+    use orbit_scenario::overlay::{OverlayError, load_with_overlays};
+    use orbit_scenario::{BUILTIN_NAME, BUILTIN_TOML};
+
+    const NO_SANCTIONS: &str =
+        include_str!("../../../scenarios/overlays/no-eu-sanctions-after-2020.toml");
+    const NS2: &str = include_str!("../../../scenarios/overlays/nord-stream-2-from-2021.toml");
+
+    fn load(
+        overlays: &[(&str, &str)],
+        sets: &[&str],
+    ) -> Result<orbit_scenario::World, OverlayError> {
+        let overlays: Vec<(String, String)> = overlays
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        load_with_overlays(BUILTIN_NAME, BUILTIN_TOML, &overlays, &sets)
+    }
+
+    #[test]
+    fn drop_removes_entries_by_id() {
+        let base = orbit_scenario::builtin().unwrap();
+        let world = load(&[("no.toml", NO_SANCTIONS)], &[]).unwrap();
+        assert!(world.sanctions.len() < base.sanctions.len());
+        assert!(world.sanctions.iter().all(|s| s.start.year <= 2020));
+        assert_eq!(world.events.len(), base.events.len());
+    }
+
+    #[test]
+    fn keys_replace_the_matching_entry() {
+        let world = load(&[("ns2.toml", NS2)], &[]).unwrap();
+        let ns2 = world
+            .pipelines
+            .iter()
+            .find(|p| p.id == "nord-stream-2")
+            .unwrap();
+        assert_eq!(ns2.opened, Some(2021));
+        assert!(ns2.in_service(2025));
+        // The rest of the entry is kept.
+        assert_eq!(ns2.segments.len(), 1);
+    }
+
+    #[test]
+    fn set_changes_a_link_parameter() {
+        let world = load(&[], &["links.dependence-pulls-integration.parameter=0.3"]).unwrap();
+        let link = world
+            .links
+            .iter()
+            .find(|l| l.id == "dependence-pulls-integration")
+            .unwrap();
+        assert_eq!(link.parameter, 0.3);
+    }
+
+    #[test]
+    fn set_is_validated_like_the_file() {
+        // 0.9 is outside the link's range [0.05, 0.4].
+        let err = load(&[], &["links.dependence-pulls-integration.parameter=0.9"]).unwrap_err();
+        assert!(err.to_string().contains("outside its range"), "{err}");
+    }
+
+    #[test]
+    fn set_unknown_id_and_bad_syntax() {
+        let err = load(&[], &["links.nope.parameter=0.3"]).unwrap_err();
+        assert!(
+            err.to_string().contains("no `links` entry has id `nope`"),
+            "{err}"
+        );
+        let err = load(&[], &["parameter=0.3"]).unwrap_err();
+        assert!(matches!(err, OverlayError::SetSyntax(_)));
+    }
+
+    #[test]
+    fn dropping_an_unknown_id_is_an_error() {
+        let err = load(
+            &[("x.toml", "[[events]]\nid = \"nope\"\ndrop = true\n")],
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("`events` entry has id `nope`"),
+            "{err}"
+        );
+    }
+}

@@ -1,9 +1,12 @@
 //! One module per subcommand; shared loading and error reporting here.
 
+pub mod backtest;
+pub mod compare;
 pub mod dependence;
 pub mod forecast;
 pub mod game;
 pub mod run;
+pub mod simulate;
 pub mod store;
 pub mod timeline;
 pub mod transit;

@@ -1,0 +1,162 @@
+//! `orbit backtest`: simulate from what was known at a cutoff and score the forecasts against
+//! what happened, next to the status-quo and compromise baselines.
+
+use std::path::Path;
+
+use anyhow::Result;
+use clap::Args;
+use orbit_models::backtest::{Backtest, backtest};
+
+use super::InvalidInput;
+use super::simulate::RunArgs;
+use crate::output::{Format, Table, write_json};
+
+/// The rolling cutoffs of `--rolling`.
+pub const ROLLING: [i32; 5] = [2005, 2010, 2015, 2019, 2021];
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Last year whose data the simulation may use
+    #[arg(long, default_value_t = 2019, conflicts_with = "rolling")]
+    pub cutoff: i32,
+    /// Run the cutoffs 2005, 2010, 2015, 2019 and 2021
+    #[arg(long)]
+    pub rolling: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+fn show(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_string(), show)
+}
+
+pub fn scores_table(results: &[Backtest]) -> Table {
+    let mut table = Table::new(&[
+        "cutoff",
+        "question",
+        "date",
+        "observed",
+        "model",
+        "status quo",
+        "compromise",
+        "err model",
+        "err sq",
+        "err comp",
+        "brier model",
+        "brier sq",
+        "brier comp",
+    ])
+    .numeric(&[0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    for bt in results {
+        for s in &bt.scores {
+            table.push(vec![
+                s.cutoff.to_string(),
+                s.question.clone(),
+                s.date.clone(),
+                show(s.observed),
+                show(s.model),
+                show(s.status_quo),
+                opt(s.compromise),
+                show(s.model_error),
+                show(s.status_quo_error),
+                opt(s.compromise_error),
+                opt(s.model_brier),
+                opt(s.status_quo_brier),
+                opt(s.compromise_brier),
+            ]);
+        }
+    }
+    table
+}
+
+/// Per cutoff: how many questions, and how often the model beat, tied or lost to the status quo.
+pub fn summary_table(results: &[Backtest]) -> Table {
+    let mut table = Table::new(&[
+        "cutoff",
+        "questions",
+        "model better",
+        "tie",
+        "status quo better",
+        "mean Brier model",
+        "mean Brier sq",
+    ])
+    .numeric(&[0, 1, 2, 3, 4, 5, 6]);
+    for bt in results {
+        let n = bt.scores.len();
+        let better = bt
+            .scores
+            .iter()
+            .filter(|s| s.model_error + 1e-9 < s.status_quo_error)
+            .count();
+        let worse = bt
+            .scores
+            .iter()
+            .filter(|s| s.status_quo_error + 1e-9 < s.model_error)
+            .count();
+        let briers: Vec<(f64, f64)> = bt
+            .scores
+            .iter()
+            .filter_map(|s| Some((s.model_brier?, s.status_quo_brier?)))
+            .collect();
+        let mean = |f: &dyn Fn(&(f64, f64)) -> f64| {
+            if briers.is_empty() {
+                "-".to_string()
+            } else {
+                show(briers.iter().map(f).sum::<f64>() / briers.len() as f64)
+            }
+        };
+        table.push(vec![
+            bt.cutoff.to_string(),
+            n.to_string(),
+            better.to_string(),
+            (n - better - worse).to_string(),
+            worse.to_string(),
+            mean(&|b| b.0),
+            mean(&|b| b.1),
+        ]);
+    }
+    table
+}
+
+pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
+    let world = super::load_world(scenario)?;
+    let settings = args.run.settings()?;
+    let cutoffs: Vec<i32> = if args.rolling {
+        ROLLING.to_vec()
+    } else {
+        vec![args.cutoff]
+    };
+    let results = cutoffs
+        .iter()
+        .map(|&c| {
+            backtest(&world, c, &settings)
+                .map_err(|e| InvalidInput(format!("error: cutoff {c}: {e}")).into())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut out = std::io::stdout().lock();
+    match args.run.format {
+        Format::Json => write_json(&mut out, &results),
+        Format::Csv => scores_table(&results).write_csv(&mut out),
+        Format::Table => {
+            use std::io::Write;
+            writeln!(
+                out,
+                "backtest of {}: {} runs, seed {}; errors are absolute, on each question's scale",
+                world.meta.id, settings.runs, settings.seed
+            )?;
+            write!(out, "{}", scores_table(&results).render(40))?;
+            writeln!(out)?;
+            write!(out, "{}", summary_table(&results).render(40))?;
+            for bt in &results {
+                for note in &bt.notes {
+                    writeln!(out, "note ({}): {note}", bt.cutoff)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}

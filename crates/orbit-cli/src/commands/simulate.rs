@@ -1,0 +1,180 @@
+//! `orbit simulate`: the yearly simulation of the scenario (optionally with counterfactual
+//! overlays), with Monte Carlo fans over the links' uncertain parameters and the issue inputs.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use orbit_models::simulation::{SimulationResult, SimulationSettings, Simulator, monte_carlo};
+use orbit_scenario::World;
+use orbit_scenario::overlay::{OverlayError, load_with_overlays};
+
+use super::InvalidInput;
+use super::forecast::Progress;
+use crate::output::{Format, Table, write_json};
+
+/// Flags shared by `simulate`, `compare` and `backtest`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Monte Carlo runs (0: the central run only)
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub runs: usize,
+    /// Seed of the runs (ChaCha8Rng, one stream per run)
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Keep the links' parameters as stated (vary only the issue inputs)
+    #[arg(long)]
+    pub fixed_links: bool,
+    /// No progress bar
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+impl RunArgs {
+    pub fn settings(&self) -> Result<SimulationSettings> {
+        if self.runs > super::forecast::MAX_RUNS {
+            return Err(InvalidInput(format!(
+                "error: `--runs {}` is above the limit of {}",
+                self.runs,
+                super::forecast::MAX_RUNS
+            ))
+            .into());
+        }
+        Ok(SimulationSettings {
+            runs: self.runs,
+            seed: self.seed,
+            vary_links: !self.fixed_links,
+            ..SimulationSettings::default()
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// First simulated year
+    #[arg(long, default_value_t = 2015)]
+    pub from: i32,
+    /// Last simulated year
+    #[arg(long, default_value_t = 2030)]
+    pub to: i32,
+    /// Counterfactual overlay merged over the scenario (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Vec<PathBuf>,
+    /// Change one field for this run: `section.id.field=value` (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Loads the scenario (or the built-in one) with overlays and `--set` edits merged over it.
+pub fn load(scenario: Option<&Path>, overlays: &[PathBuf], sets: &[String]) -> Result<World> {
+    if overlays.is_empty() && sets.is_empty() {
+        return super::load_world(scenario);
+    }
+    let (name, text) = match scenario {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read `{}`", path.display()))?,
+        ),
+        None => (
+            orbit_scenario::BUILTIN_NAME.to_string(),
+            orbit_scenario::BUILTIN_TOML.to_string(),
+        ),
+    };
+    let overlays = overlays
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|t| (p.display().to_string(), t))
+                .with_context(|| format!("cannot read `{}`", p.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    load_with_overlays(&name, &text, &overlays, sets).map_err(|e| match e {
+        OverlayError::Invalid(orbit_scenario::ScenarioError::Invalid(d)) => {
+            InvalidInput(d.to_string()).into()
+        }
+        other => InvalidInput(format!("error: {other}")).into(),
+    })
+}
+
+/// Runs the simulation of `world` with a progress bar.
+pub fn simulate(world: &World, from: i32, to: i32, run: &RunArgs) -> Result<SimulationResult> {
+    let settings = run.settings()?;
+    let sim = Simulator::new(world, from, to).map_err(|e| InvalidInput(format!("error: {e}")))?;
+    let progress = Progress::new(settings.runs as u64, run.quiet);
+    progress.set_message("simulating".to_string());
+    let result = monte_carlo(&sim, &settings, &|| progress.tick())
+        .map_err(|e| InvalidInput(format!("error: {e}")))?;
+    progress.finish();
+    Ok(result)
+}
+
+/// The long table: one row per series and year with the central run and the fan.
+pub fn long_table(result: &SimulationResult) -> Table {
+    let mut table =
+        Table::new(&["series", "year", "central", "p5", "p50", "p95"]).numeric(&[1, 2, 3, 4, 5]);
+    let n_ind = result.indicator_names.len();
+    let n_iss = result.issue_ids.len();
+    for (k, fan) in result.fans.iter().enumerate() {
+        for (y, year) in result.years.iter().enumerate() {
+            let central = if k < n_ind {
+                result.central.indicators[y][k]
+            } else if k < n_ind + n_iss {
+                result.central.eum[y][k - n_ind]
+            } else {
+                result.central.compromise[y][k - n_ind - n_iss]
+            };
+            let show = |x: f64| format!("{x:.3}");
+            let (p5, p50, p95) = if result.runs == 0 {
+                (String::new(), String::new(), String::new())
+            } else {
+                (show(fan.p5[y]), show(fan.p50[y]), show(fan.p95[y]))
+            };
+            table.push(vec![
+                fan.name.clone(),
+                year.to_string(),
+                show(central),
+                p5,
+                p50,
+                p95,
+            ]);
+        }
+    }
+    table
+}
+
+/// Whether a series is shown in the people's table (positions and saliences are in JSON/CSV).
+pub fn is_key_series(name: &str) -> bool {
+    !name.starts_with("position.")
+        && !name.starts_with("salience.")
+        && !name.starts_with("compromise.")
+}
+
+pub fn run(scenario: Option<&Path>, args: &SimulateArgs) -> Result<()> {
+    let world = load(scenario, &args.overlay, &args.sets)?;
+    let result = simulate(&world, args.from, args.to, &args.run)?;
+    let mut out = std::io::stdout().lock();
+    match args.run.format {
+        Format::Json => write_json(&mut out, &result),
+        Format::Csv => long_table(&result).write_csv(&mut out),
+        Format::Table => {
+            use std::io::Write;
+            let mut table = long_table(&result);
+            table.rows.retain(|r| is_key_series(&r[0]));
+            writeln!(
+                out,
+                "{} {}-{}: {} runs, seed {} ({}); central run and 5/50/95% fans",
+                world.meta.id, args.from, args.to, result.runs, result.seed, result.rng
+            )?;
+            write!(out, "{}", table.render(48))?;
+            for note in &result.notes {
+                writeln!(out, "note: {note}")?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Backtests: cut a scenario at a year, simulate forward from what was known then, and score
+//! the forecasts against what happened, next to naive baselines.
+//!
+//! [`cutoff_world`] keeps only data dated on or before the cutoff year (the no-leak rule is
+//! tested by mutating every later datum). [`backtest`] then asks the questions the full
+//! scenario can answer after the cutoff: each `[[issues.outcomes]]` entry of an issue whose
+//! positions were known by then (absolute error on the issue scale; and a Brier score for the
+//! event "the outcome moved at least 10% of the scale away from the status quo", with the
+//! probability taken over the Monte Carlo runs), and each later trade share and energy price
+//! the state tracks (absolute error). Baselines: the status quo persists (the issue's status
+//! quo; the indicator's value at the cutoff), and the compromise model on the cutoff positions.
+
+use orbit_scenario::{PartialDate, Variable, World};
+use serde::Serialize;
+
+use crate::bargaining::compromise;
+use crate::forecast::input_from_issue;
+use crate::simulation::{SimulationError, SimulationSettings, Simulator, monte_carlo};
+
+/// A move of at least this share of an issue's scale away from the status quo is an "event".
+pub const EVENT_SHARE: f64 = 0.1;
+
+fn known_by(date: PartialDate, cutoff: i32) -> bool {
+    date.year <= cutoff
+}
+
+/// The scenario as it was known at the end of `cutoff`: every record dated after it dropped,
+/// every end or opening dated after it unknown, issues whose positions are dated after it
+/// skipped (with their links). Returns the world and notes on what was dropped.
+pub fn cutoff_world(world: &World, cutoff: i32) -> (World, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut w = world.clone();
+    w.meta.years.last = w.meta.years.last.min(cutoff).max(w.meta.years.first);
+    for actor in &mut w.actors {
+        actor
+            .attributes
+            .retain(|a| a.year.is_none_or(|y| y <= cutoff));
+    }
+    w.indicators.retain(|i| i.years.last <= cutoff);
+    w.trade.retain(|t| t.year <= cutoff);
+    w.energy.retain(|e| e.year <= cutoff);
+    // A pipeline's status is as of today; at the cutoff it follows from the dates known then.
+    for p in &mut w.pipelines {
+        if p.opened.is_some_and(|o| o > cutoff) {
+            p.opened = None;
+        }
+        if p.closed.is_some_and(|c| c > cutoff) || p.opened.is_none() {
+            p.closed = None;
+        }
+        p.status = match (p.opened, p.closed) {
+            (None, _) => orbit_scenario::PipelineStatus::Proposed,
+            (Some(_), None) => orbit_scenario::PipelineStatus::Operating,
+            (Some(_), Some(_)) => orbit_scenario::PipelineStatus::Stopped,
+        };
+    }
+    w.alliances.retain(|a| known_by(a.signed, cutoff));
+    for a in &mut w.alliances {
+        if a.in_force.is_some_and(|d| !known_by(d, cutoff)) {
+            a.in_force = None;
+        }
+        if a.ended.is_some_and(|d| !known_by(d, cutoff)) {
+            a.ended = None;
+        }
+    }
+    // Events are sorted by date, so the kept ones are a prefix and indices stay valid.
+    w.events.retain(|e| known_by(e.date, cutoff));
+    for e in &mut w.events {
+        if e.end_date.is_some_and(|d| !known_by(d, cutoff)) {
+            e.end_date = None;
+        }
+    }
+    let kept_events = w.events.len();
+    w.sanctions.retain(|s| known_by(s.start, cutoff));
+    for s in &mut w.sanctions {
+        if s.end.is_some_and(|d| !known_by(d, cutoff)) {
+            s.end = None;
+        }
+        if s.event.is_some_and(|e| e >= kept_events) {
+            s.event = None;
+        }
+    }
+    if !w.claims.is_empty() {
+        notes.push("the narrative's claims are dropped: the essay postdates any cutoff".into());
+        w.claims.clear();
+    }
+    // Issues: keep those whose positions were known; remap the links' issue indices.
+    let mut remap: Vec<Option<usize>> = Vec::new();
+    let mut issues = Vec::new();
+    for issue in w.issues.drain(..) {
+        if known_by(issue.as_of, cutoff) {
+            remap.push(Some(issues.len()));
+            let mut issue = issue;
+            issue.outcomes.retain(|o| known_by(o.date, cutoff));
+            issues.push(issue);
+        } else {
+            notes.push(format!(
+                "issue `{}` is skipped: its positions are as of {}, after the cutoff",
+                issue.id, issue.as_of
+            ));
+            remap.push(None);
+        }
+    }
+    w.issues = issues;
+    let map = |v: Variable| -> Option<Variable> {
+        match v {
+            Variable::Position { issue, actor } => {
+                remap[issue].map(|issue| Variable::Position { issue, actor })
+            }
+            Variable::Salience { issue, actor } => {
+                remap[issue].map(|issue| Variable::Salience { issue, actor })
+            }
+            other => Some(other),
+        }
+    };
+    let mut links = Vec::new();
+    for mut link in w.links.drain(..) {
+        match (map(link.from), map(link.to)) {
+            (Some(from), Some(to)) => {
+                link.from = from;
+                link.to = to;
+                links.push(link);
+            }
+            _ => notes.push(format!("link `{}` is skipped with its issue", link.id)),
+        }
+    }
+    w.links = links;
+    (w, notes)
+}
+
+/// What a question asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    Issue,
+    Indicator,
+}
+
+/// One scored question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub cutoff: i32,
+    pub kind: QuestionKind,
+    /// The issue id or the indicator's variable name.
+    pub question: String,
+    /// When the outcome was observed.
+    pub date: String,
+    pub observed: f64,
+    /// The simulation's central run (EUM for issues).
+    pub model: f64,
+    pub status_quo: f64,
+    /// Compromise model on the cutoff positions (issues only).
+    pub compromise: Option<f64>,
+    pub model_error: f64,
+    pub status_quo_error: f64,
+    pub compromise_error: Option<f64>,
+    /// Brier scores of the event "moved ≥ 10% of the scale from the status quo" (issues only).
+    pub model_brier: Option<f64>,
+    pub status_quo_brier: Option<f64>,
+    pub compromise_brier: Option<f64>,
+}
+
+/// The scores of one cutoff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backtest {
+    pub cutoff: i32,
+    pub scores: Vec<Score>,
+    pub notes: Vec<String>,
+}
+
+/// Backtests the scenario at `cutoff`: builds the cutoff world, simulates from the cutoff to
+/// the last year with an observation, and scores every question dated after the cutoff.
+pub fn backtest(
+    world: &World,
+    cutoff: i32,
+    settings: &SimulationSettings,
+) -> Result<Backtest, SimulationError> {
+    let (past, mut notes) = cutoff_world(world, cutoff);
+    let mut last = cutoff;
+    for issue in &world.issues {
+        for o in &issue.outcomes {
+            last = last.max(o.date.year);
+        }
+    }
+    for t in &world.trade {
+        last = last.max(t.year);
+    }
+    for e in &world.energy {
+        last = last.max(e.year);
+    }
+    let sim = Simulator::new(&past, cutoff, last)?;
+    let result = monte_carlo(&sim, settings, &|| {})?;
+    let central = &result.central;
+    let at = |year: i32| (year - cutoff) as usize;
+    let mut scores = Vec::new();
+    for (i, issue) in past.issues.iter().enumerate() {
+        let full = world
+            .issues
+            .iter()
+            .find(|f| f.id == issue.id)
+            .expect("cutoff issues come from the world");
+        let input = input_from_issue(&past, issue);
+        let comp = compromise(&input).ok();
+        let range = issue.scale_max - issue.scale_min;
+        let moved = |x: f64| (x - issue.status_quo).abs() >= EVENT_SHARE * range;
+        for o in full.outcomes.iter().filter(|o| o.date.year > cutoff) {
+            let y = at(o.date.year);
+            let model = central.eum[y][i];
+            let event = if moved(o.value) { 1.0 } else { 0.0 };
+            let p = result
+                .eum_runs
+                .iter()
+                .filter(|run| moved(run[y][i]))
+                .count() as f64
+                / result.eum_runs.len().max(1) as f64;
+            let brier = |p: f64| (p - event) * (p - event);
+            scores.push(Score {
+                cutoff,
+                kind: QuestionKind::Issue,
+                question: issue.id.clone(),
+                date: o.date.to_string(),
+                observed: o.value,
+                model,
+                status_quo: issue.status_quo,
+                compromise: comp,
+                model_error: (model - o.value).abs(),
+                status_quo_error: (issue.status_quo - o.value).abs(),
+                compromise_error: comp.map(|c| (c - o.value).abs()),
+                model_brier: Some(brier(p)),
+                status_quo_brier: Some(brier(0.0)),
+                compromise_brier: comp.map(|c| brier(if moved(c) { 1.0 } else { 0.0 })),
+            });
+        }
+    }
+    // Indicators the state tracks: later trade shares and energy prices.
+    let column = |name: &str| sim.indicator_names.iter().position(|n| n == name);
+    let mut indicator_question = |name: String, year: i32, observed: f64| {
+        let Some(c) = column(&name) else {
+            notes.push(format!(
+                "`{name}` in {year} is not scored: nothing was known of it at the cutoff"
+            ));
+            return;
+        };
+        let model = central.indicators[at(year)][c];
+        let status_quo = central.indicators[0][c];
+        let known_at_cutoff = past.trade.iter().any(|t| {
+            t.share.is_some()
+                && Variable::TradeShare {
+                    flow: t.flow,
+                    reporter: t.reporter,
+                    partner: t.partner,
+                }
+                .name(&past)
+                    == name
+        }) || name.starts_with("price.");
+        if !known_at_cutoff {
+            notes.push(format!(
+                "`{name}` in {year} is not scored: no share was on record at the cutoff"
+            ));
+            return;
+        }
+        scores.push(Score {
+            cutoff,
+            kind: QuestionKind::Indicator,
+            question: name,
+            date: year.to_string(),
+            observed,
+            model,
+            status_quo,
+            compromise: None,
+            model_error: (model - observed).abs(),
+            status_quo_error: (status_quo - observed).abs(),
+            compromise_error: None,
+            model_brier: None,
+            status_quo_brier: None,
+            compromise_brier: None,
+        });
+    };
+    for t in world.trade.iter().filter(|t| t.year > cutoff) {
+        if t.flow == orbit_scenario::TradeFlow::Turnover {
+            continue;
+        }
+        if let Some(share) = t.share {
+            let name = Variable::TradeShare {
+                flow: t.flow,
+                reporter: t.reporter,
+                partner: t.partner,
+            }
+            .name(world);
+            indicator_question(name, t.year, share);
+        }
+    }
+    let mut prices: Vec<(String, i32, f64)> = Vec::new();
+    for e in world.energy.iter().filter(|e| e.year > cutoff) {
+        let name = Variable::Price {
+            commodity: e.commodity,
+            importer: e.importer,
+        }
+        .name(world);
+        if prices.iter().any(|p| p.0 == name && p.1 == e.year) {
+            continue;
+        }
+        if let Some(p) = crate::simulation::observed_price(world, e.commodity, e.importer, e.year) {
+            prices.push((name, e.year, p));
+        }
+    }
+    for (name, year, p) in prices {
+        indicator_question(name, year, p);
+    }
+    notes.sort();
+    notes.dedup();
+    Ok(Backtest {
+        cutoff,
+        scores,
+        notes,
+    })
+}
