@@ -21,8 +21,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use orbit_scenario::{
-    ActorId, ActorKind, Commodity, Link, LinkForm, LinkInput, SanctionKind, TradeFlow, Variable,
-    World,
+    ActorId, Commodity, Link, LinkForm, LinkInput, SanctionKind, TradeFlow, Variable, World,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -33,8 +32,6 @@ use serde::Serialize;
 use crate::bargaining::{
     BargainingError, BargainingInput, EumOptions, StopRule, compromise, run_eum,
 };
-use crate::games::shapley_exact;
-use crate::games::{Link as NetLink, Network, NetworkGame, Node};
 use crate::sensitivity::{PerturbationSpec, perturb, quantile};
 
 /// Why a simulation could not run.
@@ -233,108 +230,34 @@ pub fn sanctions_in_force(world: &World, imposer: ActorId, target: ActorId, year
         .count()
 }
 
-/// The gas transit game of the pipelines in service in `year`, and each actor's Shapley share
-/// of the grand coalition's value (`φ_i / v(N)`).
-///
-/// Nodes are the places segments join (regions belong to their parent state); each node is
-/// owned by its state, links by nobody, so a coalition can route gas only through the
-/// territories of its members. The patron's node supplies the sum of the capacities leaving
-/// it; demand sits at the pipelines' end points (nodes no in-service segment leaves), equal to
-/// the capacity arriving there. A segment of unknown capacity takes its pipeline's largest
-/// known capacity; a pipeline with no known capacity is left out (and noted).
+/// Each player's Shapley share (`φ_i / v(N)`) of the gas transit game of `year`: the game of
+/// [`crate::transit::epoch`] (the pipelines standing at the end of the year, transit states
+/// holding the pipes on their soil, segments without a sourced capacity left out), so the
+/// simulation and `orbit transit` always agree. Players without a state actor id are skipped;
+/// a year without a gas network gives an empty map and a note.
 pub fn transit_shares(world: &World, year: i32, notes: &mut Vec<String>) -> BTreeMap<ActorId, f64> {
-    let patron = world.meta.patron;
-    let state_of = |a: ActorId| -> ActorId {
-        let actor = world.actor(a);
-        match (actor.kind, actor.parent) {
-            (ActorKind::Region | ActorKind::Firm, Some(p)) => p,
-            _ => a,
-        }
-    };
-    let mut edges: Vec<(ActorId, ActorId, f64)> = Vec::new();
-    for p in world
-        .pipelines
-        .iter()
-        .filter(|p| p.commodity == Commodity::Gas && p.in_service(year))
-    {
-        let known = p
-            .segments
-            .iter()
-            .filter_map(|s| s.capacity)
-            .fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.max(c))));
-        let Some(fallback) = known else {
-            notes.push(format!(
-                "pipeline `{}` has no known capacity and is left out of the transit game",
-                p.id
-            ));
-            continue;
-        };
-        for s in &p.segments {
-            edges.push((s.from, s.to, s.capacity.unwrap_or(fallback)));
-        }
-    }
-    let mut places: Vec<ActorId> = Vec::new();
-    for &(a, b, _) in &edges {
-        for x in [a, b] {
-            if !places.contains(&x) {
-                places.push(x);
+    match crate::transit::epoch(world, year, &crate::transit::TransitOptions::default()) {
+        Ok(game) => {
+            for left in game
+                .left_out
+                .iter()
+                .filter(|l| l.reason == crate::transit::LeftOutReason::NoCapacity)
+            {
+                notes.push(format!(
+                    "transit game {year}: segment {} -> {} of `{}` is left out (no sourced capacity)",
+                    left.from, left.to, left.pipeline
+                ));
             }
+            game.results
+                .iter()
+                .filter_map(|r| Some((world.actor_id(&r.player)?, r.shapley_share)))
+                .collect()
+        }
+        Err(e) => {
+            notes.push(format!("no transit game for {year}: {e}"));
+            BTreeMap::new()
         }
     }
-    let mut players: Vec<ActorId> = Vec::new();
-    for &x in &places {
-        let s = state_of(x);
-        if !players.contains(&s) {
-            players.push(s);
-        }
-    }
-    if edges.is_empty() || players.len() < 2 || players.len() > 20 {
-        return BTreeMap::new();
-    }
-    let player = |a: ActorId| players.iter().position(|&p| p == state_of(a));
-    let nodes: Vec<Node> = places
-        .iter()
-        .map(|&x| {
-            let out: f64 = edges.iter().filter(|e| e.0 == x).map(|e| e.2).sum();
-            let inc: f64 = edges.iter().filter(|e| e.1 == x).map(|e| e.2).sum();
-            Node {
-                id: world.code(x).to_string(),
-                owner: player(x),
-                supply: if x == patron { out } else { 0.0 },
-                demand: if out == 0.0 && x != patron { inc } else { 0.0 },
-                value: 0.0,
-            }
-        })
-        .collect();
-    let network = Network {
-        players: players.iter().map(|&p| world.code(p).to_string()).collect(),
-        nodes,
-        links: edges
-            .iter()
-            .map(|&(a, b, c)| NetLink {
-                from: world.code(a).to_string(),
-                to: world.code(b).to_string(),
-                capacity: c,
-                owner: None,
-                cost: 0.0,
-            })
-            .collect(),
-    };
-    let Ok(game) = NetworkGame::new(&network) else {
-        return BTreeMap::new();
-    };
-    let Ok(phi) = shapley_exact(&game) else {
-        return BTreeMap::new();
-    };
-    let total: f64 = phi.iter().sum();
-    if total <= 0.0 {
-        return BTreeMap::new();
-    }
-    players
-        .iter()
-        .zip(phi)
-        .map(|(&p, v)| (p, v / total))
-        .collect()
 }
 
 impl Simulator {
