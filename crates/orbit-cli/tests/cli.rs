@@ -272,7 +272,7 @@ fn dependence_on_the_builtin_scenario_has_the_essays_years() {
 
 #[test]
 fn run_on_the_builtin_scenario() {
-    let (o, _d) = orbit(&["run"]);
+    let (o, _d) = orbit(&["run", "--sim-runs", "10"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.starts_with("orbit run: "));
@@ -282,11 +282,16 @@ fn run_on_the_builtin_scenario() {
         "The narrative's figures against the data",
         "Claims of the narrative checked: 59",
         "Contested issues",
+        "Forecasts (expected utility model",
+        "expected utility model by round",
+        "Transit power:",
+        "Simulation 2015-2030 (10 runs, seed 1)",
+        "Backtest: forecasts from the data up to each cutoff",
     ] {
         assert!(text.contains(section), "missing {section}:\n{text}");
     }
     insta::assert_snapshot!("run_builtin", text);
-    let (o, _d) = orbit(&["run", "--format", "json"]);
+    let (o, _d) = orbit(&["run", "--format", "json", "--sim-runs", "10"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["scenario"]["focus"], "BLR");
     assert_eq!(v["claims"]["total"], 59);
@@ -299,6 +304,10 @@ fn run_on_the_builtin_scenario() {
         assert_eq!(mc["draws"], 1000);
         assert!(f["eum"]["rounds"].as_array().unwrap().len() >= 2);
     }
+    assert_eq!(v["simulation"]["runs"], 10);
+    assert_eq!(v["simulation"]["years"].as_array().unwrap().len(), 16);
+    assert_eq!(v["backtest"].as_array().unwrap().len(), 5);
+    assert_eq!(v["transit_game"]["epochs"].as_array().unwrap().len(), 4);
 }
 
 fn shared(path: &str) -> PathBuf {
@@ -558,7 +567,7 @@ fn run_writes_a_self_contained_report_and_never_overwrites_it_silently() {
             .output()
             .expect("orbit runs")
     };
-    let base = ["run", "--runs", "50", "--quiet"];
+    let base = ["run", "--runs", "50", "--quiet", "--sim-runs", "5"];
     let o = run(&[&base[..], &["--out", "rep"]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -641,11 +650,18 @@ fn run_writes_a_self_contained_report_and_never_overwrites_it_silently() {
 
 #[test]
 fn run_writes_the_report_into_orbit_report_by_default_unless_told_not_to() {
-    let (o, d) = orbit(&["run", "--runs", "0", "--quiet"]);
+    let (o, d) = orbit(&["run", "--runs", "0", "--quiet", "--no-simulation"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(d.path().join("orbit-report/index.html").is_file());
     assert!(stderr(&o).contains("orbit-report"), "{}", stderr(&o));
-    let (o, d) = orbit(&["run", "--runs", "0", "--quiet", "--no-report"]);
+    let (o, d) = orbit(&[
+        "run",
+        "--runs",
+        "0",
+        "--quiet",
+        "--no-report",
+        "--no-simulation",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!d.path().join("orbit-report").exists());
     let (o, _d) = orbit(&["run", "--no-report", "--force"]);

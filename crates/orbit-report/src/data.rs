@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use orbit_models::backtest::Backtest;
 use orbit_models::dependence::{DependenceProfile, FigureCheck, figure_checks, profile};
 use orbit_models::forecast::IssueForecast;
+use orbit_models::simulation::SimulationResult;
 use orbit_models::transit::{DEFAULT_EPOCHS, TransitOptions, TransitReport, epoch, epochs};
 use orbit_scenario::{Verdict, World, YearSpan};
 use serde::Serialize;
@@ -29,6 +31,12 @@ pub struct RunReport {
     /// Belarus's trend), when the scenario has a gas network with known capacities.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_game: Option<TransitReport>,
+    /// The yearly simulation with Monte Carlo fans (`orbit simulate`), when computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<SimulationResult>,
+    /// Rolling backtests (`orbit backtest --rolling`), when computed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub backtest: Vec<Backtest>,
     /// The same game's Shapley shares, shaped for the network chart (not serialized: the
     /// numbers are in `transit_game`).
     #[serde(skip)]
@@ -230,6 +238,8 @@ pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
             })
             .collect(),
         forecasts,
+        simulation: None,
+        backtest: Vec::new(),
         transit: transit_game.as_ref().map(chart_shares),
         transit_game,
     }

@@ -100,8 +100,14 @@ pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTa
         ("figures", "Figures vs data"),
         ("claims", "Claims"),
         ("forecasts", "Forecasts"),
-        ("data", "Data files"),
     ]);
+    if report.simulation.is_some() {
+        sections.push(("simulation", "Simulation"));
+    }
+    if !report.backtest.is_empty() {
+        sections.push(("backtest", "Backtest"));
+    }
+    sections.push(("data", "Data files"));
     out.push_str("<nav>");
     for (id, label) in &sections {
         let _ = write!(out, "<a href=\"#{id}\">{label}</a>");
@@ -249,6 +255,33 @@ pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTa
         }
     }
     out.push_str("</section>\n");
+
+    if let Some(sim) = &report.simulation {
+        let _ = writeln!(
+            out,
+            "<section id=\"simulation\">\n<h2>Simulation {}-{}</h2>\n<p>The essay's thesis as a yearly stepper: timeline shocks and the scenario's declared links move the indicators and the issue positions; each year the expected utility model forecasts every issue. Bands hold 90% of {} Monte Carlo runs (seed {}) over the links' uncertain parameters and the inputs' uncertainty; the dashed line is the central run. See <code>docs/models/simulation.md</code>.</p>",
+            sim.years.first().copied().unwrap_or_default(),
+            sim.years.last().copied().unwrap_or_default(),
+            sim.runs,
+            sim.seed
+        );
+        for name in ["simulation_issues", "simulation_indicators"] {
+            if let Some(c) = chart(name) {
+                push_chart(&mut out, c);
+            }
+        }
+        if let Some(t) = table("simulation_fans") {
+            push_csv_link(&mut out, t);
+        }
+        out.push_str("</section>\n");
+    }
+    if !report.backtest.is_empty() {
+        out.push_str("<section id=\"backtest\">\n<h2>Backtest</h2>\n<p>At each cutoff the scenario is cut to the data dated on or before it, simulated forward and scored against what happened (absolute error on each question's scale), beside two naive baselines: the status quo persists, and the compromise model on the cutoff positions. See <code>docs/backtest.md</code>.</p>\n");
+        if let Some(t) = table("backtest") {
+            push_table(&mut out, t);
+        }
+        out.push_str("</section>\n");
+    }
 
     // Files.
     out.push_str("<section id=\"data\">\n<h2>Data files</h2>\n<p>Beside this page: <a href=\"report.json\">report.json</a> (everything above, as <code>orbit run --format json</code> prints it) and one CSV per table:</p>\n<ul>\n");

@@ -117,7 +117,7 @@ fn provenance(p: &Provenance) -> (Cell, Cell) {
 
 /// Every table of the report, in the order the HTML shows them.
 pub fn all(report: &RunReport) -> Vec<DataTable> {
-    vec![
+    let mut tables = vec![
         key_events(report),
         event_counts(report),
         dependence_by_year(&report.dependence),
@@ -129,7 +129,91 @@ pub fn all(report: &RunReport) -> Vec<DataTable> {
         forecasts(report),
         eum_rounds(report),
         monte_carlo(report),
-    ]
+    ];
+    if report.simulation.is_some() {
+        tables.push(simulation_fans(report));
+    }
+    if !report.backtest.is_empty() {
+        tables.push(backtest(report));
+    }
+    tables
+}
+
+/// The simulation's yearly fans, long format: one row per series and year.
+pub fn simulation_fans(report: &RunReport) -> DataTable {
+    let mut t = DataTable::new(
+        "simulation_fans",
+        "Yearly simulation: 5/50/95% of the Monte Carlo runs and the central run",
+        &["series", "year", "p5", "p50", "p95", "central"],
+    );
+    let Some(sim) = &report.simulation else {
+        return t;
+    };
+    let central = |name: &str, y: usize| -> Option<f64> {
+        if let Some(i) = sim.indicator_names.iter().position(|n| n == name) {
+            return sim.central.indicators.get(y).map(|row| row[i]);
+        }
+        let (model, id) = name.split_once('.')?;
+        let i = sim.issue_ids.iter().position(|x| x == id)?;
+        let rows = if model == "eum" {
+            &sim.central.eum
+        } else {
+            &sim.central.compromise
+        };
+        rows.get(y).map(|row| row[i])
+    };
+    for fan in &sim.fans {
+        for (y, year) in sim.years.iter().enumerate() {
+            t.push(vec![
+                Cell::text(&fan.name),
+                Cell::text(year.to_string()),
+                Cell::Number(fan.p5[y], NumberStyle::Decimals(3)),
+                Cell::Number(fan.p50[y], NumberStyle::Decimals(3)),
+                Cell::Number(fan.p95[y], NumberStyle::Decimals(3)),
+                central(&fan.name, y)
+                    .map_or(Cell::Empty, |v| Cell::Number(v, NumberStyle::Decimals(3))),
+            ]);
+        }
+    }
+    t
+}
+
+/// Every scored question of the rolling backtests.
+pub fn backtest(report: &RunReport) -> DataTable {
+    let mut t = DataTable::new(
+        "backtest",
+        "Backtest: forecasts from data up to each cutoff, scored against what happened",
+        &[
+            "cutoff",
+            "question",
+            "observed on",
+            "observed",
+            "model",
+            "status quo",
+            "compromise",
+            "model error",
+            "status quo error",
+            "compromise error",
+        ],
+    );
+    let n = |v: f64| Cell::Number(v, NumberStyle::Decimals(3));
+    for bt in &report.backtest {
+        for sc in &bt.scores {
+            t.push(vec![
+                Cell::text(bt.cutoff.to_string()),
+                Cell::text(&sc.question),
+                Cell::text(&sc.date),
+                n(sc.observed),
+                n(sc.model),
+                n(sc.status_quo),
+                sc.compromise.map_or(Cell::Empty, n),
+                n(sc.model_error),
+                n(sc.status_quo_error),
+                sc.compromise_error.map_or(Cell::Empty, n),
+            ]);
+        }
+    }
+    t
 }
 
 pub fn key_events(report: &RunReport) -> DataTable {

@@ -408,3 +408,55 @@ fn scenario_text_is_escaped() {
     }
     assert!(orbit_report::escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;");
 }
+
+#[test]
+fn simulation_and_backtest_sections() {
+    use orbit_models::simulation::{SimulationSettings, Simulator, monte_carlo};
+    let world = orbit_scenario::builtin().expect("the built-in scenario is valid");
+    let settings = SimulationSettings {
+        runs: 4,
+        seed: 3,
+        ..SimulationSettings::default()
+    };
+    let sim = Simulator::new(&world, 2015, 2024).unwrap();
+    let mut r = report().clone();
+    assert!(r.simulation.is_none() && r.backtest.is_empty());
+    r.simulation = Some(monte_carlo(&sim, &settings, &|| {}).unwrap());
+    r.backtest = vec![orbit_models::backtest::backtest(&world, 2021, &settings).unwrap()];
+    let all = charts::all(&r);
+    let issues = all.iter().find(|c| c.name == "simulation_issues").unwrap();
+    check_chart(
+        &issues.svg,
+        charts::simulation::ISSUES_TITLE,
+        &["year", "forecast on the issue scale"],
+        &[
+            "5-95% of runs",
+            "median of runs",
+            "central run",
+            "4 runs, seed 3",
+        ],
+        &[("<polygon", 6), ("<polyline", 6)],
+    );
+    let indicators = all
+        .iter()
+        .find(|c| c.name == "simulation_indicators")
+        .unwrap();
+    assert!(indicators.svg.contains("dependence.BLR.RUS"));
+    assert!(
+        !indicators.svg.contains("salience."),
+        "inputs stay out of the indicator chart"
+    );
+    let html = orbit_report::render_html(&r);
+    assert!(html.contains("<section id=\"simulation\">"));
+    assert!(html.contains("<section id=\"backtest\">"));
+    let files = orbit_report::files(&r);
+    let fans = files
+        .iter()
+        .find(|f| f.path == "simulation_fans.csv")
+        .expect("the fans are exported");
+    assert!(
+        fans.contents
+            .starts_with("series,year,p5,p50,p95,central\n")
+    );
+    assert!(files.iter().any(|f| f.path == "backtest.csv"));
+}

@@ -18,6 +18,11 @@ use orbit_report::data::KeyEvent;
 use orbit_report::{ReportFile, RunReport, build};
 use orbit_scenario::World;
 
+use orbit_models::backtest::{Backtest, backtest};
+use orbit_models::simulation::{
+    SimulationResult, SimulationSettings, Simulator, monte_carlo as sim_monte_carlo,
+};
+
 use super::forecast::{Progress, stop_reason};
 use super::{InvalidInput, load_world};
 use crate::output::{Format, Table, percent, write_json};
@@ -30,6 +35,16 @@ pub struct RunArgs {
     /// Seed of the Monte Carlo draws
     #[arg(long, default_value_t = 1, value_name = "S")]
     seed: u64,
+    /// Monte Carlo runs of the yearly simulation and of each backtest cutoff (0: the central
+    /// run only; the fans then collapse onto it)
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    sim_runs: usize,
+    /// Last year of the simulation (it starts in 2015)
+    #[arg(long, default_value_t = 2030, value_name = "YEAR")]
+    sim_to: i32,
+    /// Leave out the simulation and the backtest
+    #[arg(long)]
+    no_simulation: bool,
     /// No progress bar
     #[arg(long)]
     quiet: bool,
@@ -79,10 +94,49 @@ pub fn forecasts(world: &World, runs: usize, seed: u64, quiet: bool) -> Result<V
     Ok(out)
 }
 
+/// The yearly simulation from 2015 and the rolling backtests, with `--sim-runs` runs each.
+fn simulation(world: &World, args: &RunArgs) -> Result<(SimulationResult, Vec<Backtest>)> {
+    if args.sim_runs > super::forecast::MAX_RUNS {
+        return Err(InvalidInput(format!(
+            "error: `--sim-runs` is limited to {}",
+            super::forecast::MAX_RUNS
+        ))
+        .into());
+    }
+    let settings = SimulationSettings {
+        // The fans need at least one run besides the central one.
+        runs: args.sim_runs.max(1),
+        seed: args.seed,
+        ..SimulationSettings::default()
+    };
+    let from = 2015.max(world.meta.years.first);
+    let sim = Simulator::new(world, from, args.sim_to.max(from))
+        .map_err(|e| InvalidInput(format!("error: simulation: {e}")))?;
+    let progress = Progress::new(settings.runs as u64, args.quiet);
+    progress.set_message("simulating".to_string());
+    let result = sim_monte_carlo(&sim, &settings, &|| progress.tick())
+        .map_err(|e| InvalidInput(format!("error: simulation: {e}")))?;
+    progress.finish();
+    let backtests = super::backtest::ROLLING
+        .iter()
+        .filter(|&&c| world.meta.years.contains(c))
+        .map(|&c| {
+            backtest(world, c, &settings)
+                .map_err(|e| InvalidInput(format!("error: backtest at cutoff {c}: {e}")).into())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((result, backtests))
+}
+
 pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
     let world = load_world(scenario)?;
     let forecasts = forecasts(&world, args.runs, args.seed, args.quiet)?;
-    let report = build(&world, forecasts);
+    let mut report = build(&world, forecasts);
+    if !args.no_simulation && !world.issues.is_empty() {
+        let (simulation, backtest) = simulation(&world, args)?;
+        report.simulation = Some(simulation);
+        report.backtest = backtest;
+    }
     // Check every target before printing or writing anything, so a refusal leaves no trace.
     let files = if args.no_report {
         None
@@ -291,6 +345,66 @@ fn render(report: &RunReport, world: &World) -> String {
         out.push('\n');
         out.push_str(&super::transit::render_summary(transit));
     }
+    if let Some(sim) = &report.simulation {
+        out.push_str(&render_simulation(sim));
+    }
+    if !report.backtest.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nBacktest: forecasts from the data up to each cutoff against what happened (details: `orbit backtest --rolling`, docs/backtest.md)\n"
+        );
+        out.push_str(&super::backtest::summary_table(&report.backtest).render(40));
+    }
+    out
+}
+
+/// The simulation's key series in a few years: median and 90% band of the runs.
+fn render_simulation(sim: &SimulationResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nSimulation {}-{} ({} runs, seed {}): median and 5-95% of the runs (docs/models/simulation.md)\n",
+        sim.years.first().copied().unwrap_or_default(),
+        sim.years.last().copied().unwrap_or_default(),
+        sim.runs,
+        sim.seed
+    );
+    let shown: Vec<(usize, i32)> = sim
+        .years
+        .iter()
+        .enumerate()
+        .filter(|(k, y)| **y % 5 == 0 || *k + 1 == sim.years.len())
+        .map(|(k, y)| (k, *y))
+        .collect();
+    let mut headers = vec!["series".to_string()];
+    headers.extend(shown.iter().map(|(_, y)| y.to_string()));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut table = Table::new(&header_refs).numeric(&(1..headers.len()).collect::<Vec<_>>());
+    for fan in sim
+        .fans
+        .iter()
+        .filter(|f| super::simulate::is_key_series(&f.name))
+    {
+        let share = !fan.name.starts_with("eum.") && !fan.name.starts_with("price.");
+        let show = |v: f64| {
+            if share && !fan.name.starts_with("sanctions.") && !fan.name.starts_with("events.") {
+                format!("{:.1}%", 100.0 * v)
+            } else {
+                format!("{v:.1}")
+            }
+        };
+        let mut row = vec![fan.name.clone()];
+        row.extend(shown.iter().map(|&(k, _)| {
+            format!(
+                "{} ({}-{})",
+                show(fan.p50[k]),
+                show(fan.p5[k]),
+                show(fan.p95[k])
+            )
+        }));
+        table.push(row);
+    }
+    out.push_str(&table.render(48));
     out
 }
 

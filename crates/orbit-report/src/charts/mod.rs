@@ -11,6 +11,7 @@
 pub mod dependence;
 pub mod issue;
 pub mod network;
+pub mod simulation;
 pub mod timeline;
 
 use std::collections::BTreeSet;
@@ -188,6 +189,18 @@ pub fn all(report: &RunReport) -> Vec<Chart> {
             svg: timeline::event_timeline(&ctx, &report.event_counts, &report.key_events),
         },
     ];
+    if let Some(sim) = &report.simulation {
+        out.push(Chart {
+            name: "simulation_issues".into(),
+            title: simulation::ISSUES_TITLE.into(),
+            svg: simulation::issue_fans(&ctx, sim, &report.issues),
+        });
+        out.push(Chart {
+            name: "simulation_indicators".into(),
+            title: simulation::INDICATORS_TITLE.into(),
+            svg: simulation::indicator_fans(&ctx, sim),
+        });
+    }
     if let Some(transit) = &report.transit {
         out.push(Chart {
             name: "transit_network".into(),
