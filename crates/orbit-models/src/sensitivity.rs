@@ -110,19 +110,7 @@ pub fn perturb(
     spec: &PerturbationSpec,
     rng: &mut ChaCha8Rng,
 ) -> BargainingInput {
-    let (lo, hi) = input.scale.unwrap_or_else(|| {
-        let lo = input
-            .actors
-            .iter()
-            .map(|a| a.position)
-            .fold(f64::INFINITY, f64::min);
-        let hi = input
-            .actors
-            .iter()
-            .map(|a| a.position)
-            .fold(f64::NEG_INFINITY, f64::max);
-        (lo, hi)
-    });
+    let (lo, hi) = input.scale.unwrap_or_else(|| input.position_range());
     let range = hi - lo;
     let mut out = input.clone();
     for actor in &mut out.actors {

@@ -599,16 +599,7 @@ fn actors_strategy() -> impl Strategy<Value = BargainingInput> {
 }
 
 fn in_initial_range(input: &BargainingInput, variant: Variant) -> Result<(), TestCaseError> {
-    let lo = input
-        .actors
-        .iter()
-        .map(|a| a.position)
-        .fold(f64::INFINITY, f64::min);
-    let hi = input
-        .actors
-        .iter()
-        .map(|a| a.position)
-        .fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = input.position_range();
     let options = EumOptions {
         variant,
         stop: StopRule::FixedRounds(8),

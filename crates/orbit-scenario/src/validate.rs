@@ -295,21 +295,14 @@ impl Checker {
         }
     }
 
-    fn vocab<T>(
-        &mut self,
-        value: &SStr,
-        field: &str,
-        context: &str,
-        parse: fn(&str) -> Option<T>,
-        names: fn() -> String,
-    ) -> Option<T> {
-        let parsed = parse(value.get_ref());
+    fn vocab<T: Vocabulary>(&mut self, value: &SStr, field: &str, context: &str) -> Option<T> {
+        let parsed = T::parse_name(value.get_ref());
         if parsed.is_none() {
             self.error_hint(
                 format!("unknown {field} `{}`", value.get_ref()),
                 value.span(),
                 context,
-                format!("use one of {}", names()),
+                format!("use one of {}", T::all_names()),
             );
         }
         parsed
@@ -451,13 +444,7 @@ impl Checker {
         let ctx = format!("actor `{}`", a.id.get_ref());
         let code = self.text(&a.id, "id", &ctx);
         let name = self.text(&a.name, "name", &ctx);
-        let kind = self.vocab(
-            &a.kind,
-            "actor kind",
-            &ctx,
-            ActorKind::parse,
-            ActorKind::names,
-        );
+        let kind = self.vocab::<ActorKind>(&a.kind, "actor kind", &ctx);
         let members = self.actor_refs(&a.members, "members", &ctx);
         let parent = self.opt_actor_ref(&a.parent, "parent", &ctx);
         let attributes: Vec<Option<Attribute>> = a
@@ -580,13 +567,7 @@ impl Checker {
         let reporter = self.actor_ref(&t.reporter, "reporter", &ctx);
         let partner = self.actor_ref(&t.partner, "partner", &ctx);
         let year = self.scenario_year(&t.year, "year", &ctx);
-        let flow = self.vocab(
-            &t.flow,
-            "trade flow",
-            &ctx,
-            TradeFlow::parse,
-            TradeFlow::names,
-        );
+        let flow = self.vocab::<TradeFlow>(&t.flow, "trade flow", &ctx);
         let value_usd = self.opt(&t.value_usd, |c, v| c.non_negative(v, "value_usd", &ctx));
         let share = self.opt(&t.share, |c, v| c.unit_interval(v, "share", &ctx));
         if t.value_usd.is_none() && t.share.is_none() {
@@ -632,13 +613,7 @@ impl Checker {
         );
         let importer = self.actor_ref(&e.importer, "importer", &ctx);
         let exporter = self.actor_ref(&e.exporter, "exporter", &ctx);
-        let commodity = self.vocab(
-            &e.commodity,
-            "commodity",
-            &ctx,
-            Commodity::parse,
-            Commodity::names,
-        );
+        let commodity = self.vocab::<Commodity>(&e.commodity, "commodity", &ctx);
         let year = self.scenario_year(&e.year, "year", &ctx);
         let period = self.opt_text(&e.period, "period", &ctx);
         let price = self.opt(&e.price, |c, v| c.non_negative(v, "price", &ctx));
@@ -675,20 +650,8 @@ impl Checker {
         let ctx = format!("pipeline `{}`", p.id.get_ref());
         let id = self.text(&p.id, "id", &ctx);
         let name = self.text(&p.name, "name", &ctx);
-        let commodity = self.vocab(
-            &p.commodity,
-            "commodity",
-            &ctx,
-            Commodity::parse,
-            Commodity::names,
-        );
-        let status = self.vocab(
-            &p.status,
-            "pipeline status",
-            &ctx,
-            PipelineStatus::parse,
-            PipelineStatus::names,
-        );
+        let commodity = self.vocab::<Commodity>(&p.commodity, "commodity", &ctx);
+        let status = self.vocab::<PipelineStatus>(&p.status, "pipeline status", &ctx);
         let opened = match &p.opened {
             Some(y) => self.year(y, "opened", &ctx).map(Some),
             None => Some(None),
@@ -764,13 +727,7 @@ impl Checker {
         let ctx = format!("alliance `{}`", a.id.get_ref());
         let id = self.text(&a.id, "id", &ctx);
         let name = self.text(&a.name, "name", &ctx);
-        let kind = self.vocab(
-            &a.kind,
-            "alliance kind",
-            &ctx,
-            AllianceKind::parse,
-            AllianceKind::names,
-        );
+        let kind = self.vocab::<AllianceKind>(&a.kind, "alliance kind", &ctx);
         let organisation = self.opt_actor_ref(&a.organisation, "organisation", &ctx);
         let members = self.actor_refs(&a.members, "members", &ctx);
         let signed = self.date(&a.signed, "signed", &ctx);
@@ -804,13 +761,7 @@ impl Checker {
         let id = self.text(&s.id, "id", &ctx);
         let imposer = self.actor_ref(&s.imposer, "imposer", &ctx);
         let target = self.actor_ref(&s.target, "target", &ctx);
-        let kind = self.vocab(
-            &s.kind,
-            "sanction kind",
-            &ctx,
-            SanctionKind::parse,
-            SanctionKind::names,
-        );
+        let kind = self.vocab::<SanctionKind>(&s.kind, "sanction kind", &ctx);
         let start = self.date(&s.start, "start", &ctx);
         let end = self.opt_date(&s.end, "end", &ctx);
         if let (Some(st), Some(Some(en)), Some(span)) =
@@ -1011,13 +962,7 @@ impl Checker {
             self.error("the event names no `actors`", e.id.span(), &ctx);
         }
         let actors = self.actor_refs(&e.actors, "actors", &ctx);
-        let kind = self.vocab(
-            &e.kind,
-            "event kind",
-            &ctx,
-            EventKind::parse,
-            EventKind::names,
-        );
+        let kind = self.vocab::<EventKind>(&e.kind, "event kind", &ctx);
         let description = self.text(&e.description, "description", &ctx);
         let quantity = self.opt(&e.quantity, |c, v| c.finite(v, "quantity", &ctx));
         if let (Some(q), None) = (&e.quantity, &e.unit) {
@@ -1064,7 +1009,7 @@ impl Checker {
             }
         };
         let text = self.text(&c.text, "text", &ctx);
-        let verdict = self.vocab(&c.verdict, "verdict", &ctx, Verdict::parse, Verdict::names);
+        let verdict = self.vocab::<Verdict>(&c.verdict, "verdict", &ctx);
         let correction = self.opt_text(&c.correction, "correction", &ctx);
         if matches!(verdict, Some(Verdict::Corrected)) && c.correction.is_none() {
             self.error(
@@ -1168,9 +1113,9 @@ impl Checker {
                 "links drive `trade_share.*`, `price.*`, `position.*` and `salience.*`; the others are computed from the timeline or the state",
             );
         }
-        let form = self.vocab(&l.form, "link form", &ctx, LinkForm::parse, LinkForm::names);
+        let form = self.vocab::<LinkForm>(&l.form, "link form", &ctx);
         let input = match &l.input {
-            Some(i) => self.vocab(i, "link input", &ctx, LinkInput::parse, LinkInput::names),
+            Some(i) => self.vocab::<LinkInput>(i, "link input", &ctx),
             None => Some(LinkInput::Level),
         };
         let parameter = self.finite(&l.parameter, "parameter", &ctx);
@@ -1406,12 +1351,10 @@ impl Checker {
                 })
             }
             ["events", kind, a] => {
-                let kind = self.vocab(
+                let kind = self.vocab::<EventKind>(
                     &Spanned::new(span.clone(), kind.to_string()),
                     "event kind",
                     ctx,
-                    EventKind::parse,
-                    EventKind::names,
                 );
                 let a = actor(self, a);
                 Some(Variable::Events {
@@ -1423,12 +1366,10 @@ impl Checker {
                 actor: actor(self, a)?,
             }),
             ["price", commodity, importer] => {
-                let commodity = self.vocab(
+                let commodity = self.vocab::<Commodity>(
                     &Spanned::new(span.clone(), commodity.to_string()),
                     "commodity",
                     ctx,
-                    Commodity::parse,
-                    Commodity::names,
                 );
                 let importer = actor(self, importer);
                 Some(Variable::Price {

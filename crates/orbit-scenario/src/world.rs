@@ -11,6 +11,14 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ActorId(pub usize);
 
+/// A closed set of names a scenario field may take.
+pub trait Vocabulary: Sized + Copy {
+    /// Parses a name as written in scenario files.
+    fn parse_name(text: &str) -> Option<Self>;
+    /// The accepted names, for error messages.
+    fn all_names() -> String;
+}
+
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -34,6 +42,16 @@ macro_rules! vocabulary {
             /// The accepted names, for error messages.
             pub fn names() -> String {
                 Self::ALL.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl Vocabulary for $name {
+            fn parse_name(text: &str) -> Option<Self> {
+                Self::parse(text)
+            }
+
+            fn all_names() -> String {
+                Self::names()
             }
         }
 

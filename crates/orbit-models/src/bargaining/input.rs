@@ -62,6 +62,15 @@ impl BargainingInput {
     pub fn names(&self) -> Vec<String> {
         self.actors.iter().map(|a| a.name.clone()).collect()
     }
+
+    /// The lowest and highest position held (`(∞, −∞)` without actors).
+    pub fn position_range(&self) -> (f64, f64) {
+        self.actors
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), a| {
+                (lo.min(a.position), hi.max(a.position))
+            })
+    }
 }
 
 /// Everything that can be wrong with a [`BargainingInput`] or with model options.
