@@ -22,6 +22,7 @@ struct Counts {
     sanctions: usize,
     issues: usize,
     claims: usize,
+    links: usize,
 }
 
 impl Counts {
@@ -37,6 +38,7 @@ impl Counts {
             sanctions: world.sanctions.len(),
             issues: world.issues.len(),
             claims: world.claims.len(),
+            links: world.links.len(),
         }
     }
 }
@@ -85,7 +87,7 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<()> {
             }
             writeln!(
                 out,
-                "ok: {shown} is valid: {} actors, {} events, {} indicators, {} trade and {} energy records, {} pipelines, {} alliances, {} sanctions, {} issues, {} claims",
+                "ok: {shown} is valid: {} actors, {} events, {} indicators, {} trade and {} energy records, {} pipelines, {} alliances, {} sanctions, {} issues, {} claims, {} links",
                 counts.actors,
                 counts.events,
                 counts.indicators,
@@ -95,7 +97,8 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<()> {
                 counts.alliances,
                 counts.sanctions,
                 counts.issues,
-                counts.claims
+                counts.claims,
+                counts.links
             )?;
             Ok(())
         }
