@@ -45,6 +45,8 @@ enum Command {
     Timeline(commands::timeline::TimelineArgs),
     /// Interdependence indices (partner shares, HHI, trade dependence, energy subsidy)
     Dependence(commands::dependence::DependenceArgs),
+    /// The dashboard: pages and a JSON API on http://127.0.0.1:8080/
+    Serve(commands::serve::ServeArgs),
     /// Manage the SQLite store of events, indicators and sources
     Store {
         #[command(subcommand)]
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Forecast(args) => commands::forecast::run(cli.scenario.as_deref(), &args),
         Command::Timeline(args) => commands::timeline::run(cli.scenario.as_deref(), &args),
         Command::Dependence(args) => commands::dependence::run(cli.scenario.as_deref(), &args),
+        Command::Serve(args) => commands::serve::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };
     match result {

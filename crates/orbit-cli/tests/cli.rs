@@ -95,7 +95,11 @@ fn validate_bad_file_lists_located_problems_and_exits_1() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(!stderr(&output).contains("error: error"), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("error: error"),
+        "{}",
+        stderr(&output)
+    );
     insta::assert_snapshot!("validate_bad", stderr(&output));
     let output = Command::new(env!("CARGO_BIN_EXE_orbit"))
         .args(["validate", "bad.toml", "--format", "json"])

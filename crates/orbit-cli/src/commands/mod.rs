@@ -3,6 +3,7 @@
 pub mod dependence;
 pub mod forecast;
 pub mod run;
+pub mod serve;
 pub mod store;
 pub mod timeline;
 pub mod validate;
