@@ -67,7 +67,7 @@ impl Default for Limits {
             actors: 200,
             rounds: 100,
             draws: 20_000,
-            work: 2_000_000_000,
+            work: 150_000_000,
             concurrent_runs: 2,
         }
     }
