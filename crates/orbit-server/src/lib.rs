@@ -188,7 +188,7 @@ impl AppState {
             overview: pages::overview(&report, &charts, &tables).into(),
             dependence: pages::dependence(&report, &charts, &tables).into(),
             transit: pages::transit(&report, &charts).into(),
-            forecast_index: pages::forecast_index(&report, &tables, None).into(),
+            forecast_index: pages::forecast_index(&report, &tables, &limits, None).into(),
             issue_pages: report
                 .forecasts
                 .iter()

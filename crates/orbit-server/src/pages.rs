@@ -503,6 +503,7 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
 pub fn forecast_index(
     report: &RunReport,
     tables: &[DataTable],
+    limits: &crate::Limits,
     form: Option<&FormState>,
 ) -> String {
     let fields: &[(String, String)] = form.map_or(&[], |f| &f.fields);
@@ -584,9 +585,9 @@ pub fn forecast_index(
          <label>Status quo <input name=\"status_quo\" value=\"{}\" size=\"6\"></label>\n\
          <label><input type=\"checkbox\" name=\"salience_percent\" value=\"true\"{}> saliences in percent</label>\n\
          <button type=\"submit\">Run the models</button></div>\n</form>\n</section>\n",
-        crate::Limits::default().actors,
-        crate::Limits::default().rounds,
-        crate::Limits::default().draws,
+        limits.actors,
+        limits.rounds,
+        limits.draws,
         get("csv", EXAMPLE_TABLE),
         get("name", "ec_emissions"),
         select(
@@ -702,7 +703,13 @@ pub async fn forecast_form_handler(
             },
         ),
     };
-    let mut response = Html(forecast_index(&state.0.report, &[], Some(&form))).into_response();
+    let mut response = Html(forecast_index(
+        &state.0.report,
+        &[],
+        &state.0.limits,
+        Some(&form),
+    ))
+    .into_response();
     *response.status_mut() = status;
     response
 }
