@@ -32,10 +32,9 @@ fn find_chart<'a>(charts: &'a [Chart], name: &str) -> Option<&'a Chart> {
 fn subtitle(report: &RunReport) -> String {
     let s = &report.scenario;
     format!(
-        "scenario {} ({}), {}: focus {} ({}), patron {} ({})",
+        "scenario {} ({}): focus {} ({}), patron {} ({})",
         s.name,
         s.id,
-        s.years,
         s.focus,
         report.actor_name(&s.focus),
         s.patron,
