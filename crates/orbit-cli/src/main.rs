@@ -58,6 +58,8 @@ enum Command {
     Compare(commands::compare::CompareArgs),
     /// Score simulated forecasts from a cutoff year against what happened, with baselines
     Backtest(commands::backtest::BacktestArgs),
+    /// The dashboard: pages and a JSON API on http://127.0.0.1:8080/
+    Serve(commands::serve::ServeArgs),
     /// Manage the SQLite store of events, indicators and sources
     Store {
         #[command(subcommand)]
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),
         Command::Compare(args) => commands::compare::run(&args),
         Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
+        Command::Serve(args) => commands::serve::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };
     match result {

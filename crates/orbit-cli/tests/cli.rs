@@ -952,3 +952,81 @@ fn backtest_2021_scores_against_baselines() {
     assert_eq!(neutrality["observed"], 100.0);
     assert_eq!(neutrality["status_quo_error"], 100.0);
 }
+
+/// Starts `orbit serve --port 0` with `extra` flags, asks it for `path` over a real socket,
+/// stops it, and returns the answer and everything it wrote on stderr.
+fn serve_once(extra: &[&str], path: &str) -> (String, String) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orbit"))
+        .args(["serve", "--port", "0", "--runs", "0"])
+        .args(extra)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("orbit serve starts");
+    let (tx, rx) = mpsc::channel();
+    let reader = BufReader::new(child.stderr.take().unwrap());
+    let lines = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in reader.lines().map_while(Result::ok) {
+            let _ = tx.send(line.clone());
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let mut addr = None;
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(120)) {
+        if let Some(rest) = line.split("http://").nth(1) {
+            addr = rest.split('/').next().map(str::to_string);
+            break;
+        }
+    }
+    let answer = addr.map(|addr| {
+        let mut stream = std::net::TcpStream::connect(&addr).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("an answer");
+        answer
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let stderr = lines.join().unwrap();
+    (
+        answer.unwrap_or_else(|| panic!("no URL printed: {stderr}")),
+        stderr,
+    )
+}
+
+#[test]
+fn serve_answers_on_loopback_and_logs_requests() {
+    let (answer, log) = serve_once(&[], "/api/timeline?actor=BLR&kind=sanction");
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains("\"kind\": \"sanction\""));
+    assert!(log.contains("orbit dashboard: http://127.0.0.1:"), "{log}");
+    assert!(
+        log.contains("/api/timeline?actor=BLR&kind=sanction") && log.contains("status=200"),
+        "{log}"
+    );
+
+    let (answer, log) = serve_once(&["--quiet"], "/nowhere");
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    assert_eq!(log.lines().count(), 1, "--quiet logs nothing: {log}");
+}
+
+#[test]
+fn serve_rejects_a_bad_address() {
+    let (o, _d) = orbit(&["serve", "--bind", "localhost:80"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

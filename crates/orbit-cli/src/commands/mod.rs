@@ -6,6 +6,7 @@ pub mod dependence;
 pub mod forecast;
 pub mod game;
 pub mod run;
+pub mod serve;
 pub mod simulate;
 pub mod store;
 pub mod timeline;

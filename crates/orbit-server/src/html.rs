@@ -1,0 +1,136 @@
+//! The page frame and the pieces pages are made of. Every text from the scenario or the
+//! request goes through [`escape`].
+
+use std::fmt::Write as _;
+
+use orbit_report::escape;
+use orbit_report::{Chart, DataTable};
+
+use crate::ApiError;
+
+/// The sections of the navigation bar: `(path, label)`.
+pub const NAV: &[(&str, &str)] = &[
+    ("/", "Overview"),
+    ("/timeline", "Timeline"),
+    ("/dependence", "Dependence"),
+    ("/transit", "Transit power"),
+    ("/forecast", "Forecasts"),
+    ("/simulation", "Simulation"),
+];
+
+/// A whole page: `active` is the path of its navigation entry.
+pub fn page(title: &str, subtitle: &str, active: &str, body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} · orbit dashboard</title>\n<link rel=\"icon\" href=\"data:,\">\n\
+         <link rel=\"stylesheet\" href=\"/assets/style.css\">\n</head>\n<body>\n\
+         <header><p class=\"brand\">orbit dashboard</p><h1>{}</h1><p class=\"sub\">{}</p></header>\n<nav>",
+        escape(title),
+        escape(title),
+        escape(subtitle)
+    );
+    for (path, label) in NAV {
+        let current = if *path == active {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = write!(out, "<a href=\"{path}\"{current}>{label}</a>");
+    }
+    out.push_str("</nav>\n<main>\n");
+    out.push_str(body);
+    out.push_str(
+        "</main>\n<footer>orbit dashboard: the same charts and tables as <code>orbit run</code>; \
+         JSON under <a href=\"/api/scenario\">/api/</a>. This page loads nothing from the network.</footer>\n</body>\n</html>\n",
+    );
+    out
+}
+
+/// An error as a page (404 for unknown pages, 400 for a bad filter...).
+pub fn error_page(error: &ApiError) -> String {
+    let mut body = format!(
+        "<section class=\"error\" id=\"error\"><h2>{} {}</h2><p class=\"message\">{}</p>",
+        error.status.as_u16(),
+        escape(error.status.canonical_reason().unwrap_or("")),
+        escape(&error.error)
+    );
+    if let Some(h) = &error.hint {
+        let _ = write!(body, "<p class=\"hint\">hint: {}</p>", escape(h));
+    }
+    body.push_str("</section>\n");
+    page("Error", "", "", &body)
+}
+
+/// An SVG chart inline in a figure with its caption. The `xmlns` attribute is dropped as in
+/// the report: HTML parses inline SVG without it.
+pub fn chart(out: &mut String, chart: &Chart) {
+    let svg = chart
+        .svg
+        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+        .replacen(
+            "<svg ",
+            &format!(
+                "<svg role=\"img\" class=\"chart\" aria-label=\"{}\" ",
+                escape(&chart.title)
+            ),
+            1,
+        );
+    let _ = writeln!(
+        out,
+        "<figure id=\"chart-{}\" data-chart=\"{}\">\n{svg}<figcaption>{}</figcaption>\n</figure>",
+        escape(&chart.name),
+        escape(&chart.name),
+        escape(&chart.title),
+    );
+}
+
+/// A data table with its title.
+pub fn table(out: &mut String, t: &DataTable) {
+    let _ = writeln!(out, "<h3 id=\"table-{}\">{}</h3>", t.name, escape(&t.title));
+    if t.rows.is_empty() {
+        out.push_str("<p>None.</p>\n");
+        return;
+    }
+    table_body(out, t);
+}
+
+/// A long table folded away.
+pub fn details_table(out: &mut String, t: &DataTable) {
+    let _ = writeln!(
+        out,
+        "<details id=\"table-{}\"><summary>{} ({} rows)</summary>",
+        t.name,
+        escape(&t.title),
+        t.rows.len()
+    );
+    table_body(out, t);
+    out.push_str("</details>\n");
+}
+
+fn table_body(out: &mut String, t: &DataTable) {
+    let _ = write!(
+        out,
+        "<div class=\"table-wrap\"><table data-table=\"{}\">\n<thead><tr>",
+        t.name
+    );
+    for h in &t.headers {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &t.rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let class = if cell.is_number() {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            let _ = write!(out, "<td{class}>{}</td>", escape(&cell.display()));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+}

@@ -1,0 +1,542 @@
+//! The orbit dashboard: a local web server over the same results as `orbit run`.
+//!
+//! [`AppState::build`] computes everything that does not depend on a request once, at
+//! start: the [`RunReport`] with every issue's forecasts, the report's charts and tables,
+//! the static pages and JSON documents, and an in-memory SQLite store for the timeline.
+//! [`router`] serves them:
+//!
+//! - pages: `/` (overview), `/timeline` (filterable), `/dependence`, `/transit`,
+//!   `/forecast` (issues, and a form that runs the models on a posted actor table),
+//!   `/forecast/{issue}`;
+//! - a JSON API under `/api/` (documented in `docs/api.md`) returning the structs the CLI
+//!   prints;
+//! - embedded assets under `/assets/` (one stylesheet); nothing is read from disk.
+//!
+//! Robustness: bodies over [`BODY_LIMIT`] get 413, malformed input 400 with a JSON error
+//! that names the problem, unknown paths 404; model runs on posted tables are bounded by
+//! [`Limits`] and run on the blocking pool, at most [`Limits::concurrent_runs`] at a time.
+
+mod api;
+mod html;
+mod pages;
+mod params;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use orbit_models::backtest::Backtest;
+use orbit_models::bargaining::EumOptions;
+use orbit_models::forecast::{ForecastOptions, IssueForecast, Model, forecast_issue};
+use orbit_models::sensitivity::MonteCarloSettings;
+use orbit_models::simulation::{SimulationResult, SimulationSettings, Simulator};
+use orbit_report::charts::{self, ChartContext};
+use orbit_report::{RunReport, TransitShares};
+use orbit_scenario::World;
+use orbit_store::{Store, StoreError};
+use serde::Serialize;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Request bodies larger than this get 413 Payload Too Large.
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// Bounds on the model runs a request can ask for (`POST /api/forecast`, the forecast form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Actors in a posted table.
+    pub actors: usize,
+    /// Rounds of the expected utility model.
+    pub rounds: usize,
+    /// Monte Carlo draws.
+    pub draws: usize,
+    /// Work of one request, counted as `(draws + 1) × rounds × actors²`: the expected
+    /// utility model's cost grows with the square of the actors per round.
+    pub work: u64,
+    /// Model runs in flight at once; further requests get 503 with `Retry-After`.
+    pub concurrent_runs: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            actors: 200,
+            rounds: 100,
+            draws: 20_000,
+            work: 150_000_000,
+            concurrent_runs: 2,
+        }
+    }
+}
+
+/// How the start-up forecasts are computed (as `orbit run --runs N --seed S`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartOptions {
+    /// Monte Carlo draws per issue for the forecasts' intervals (0: none).
+    pub runs: usize,
+    pub seed: u64,
+    /// Monte Carlo runs of the yearly simulation and the rolling backtests shown on
+    /// `/simulation` (`None`: not computed; the page says so).
+    pub simulation_runs: Option<usize>,
+    pub limits: Limits,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        StartOptions {
+            runs: 1000,
+            seed: 1,
+            simulation_runs: Some(200),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The years the dashboard simulates and the backtest cutoffs it scores (as `orbit run`).
+pub const SIMULATION_YEARS: (i32, i32) = (2015, 2030);
+pub const BACKTEST_CUTOFFS: [i32; 5] = [2005, 2010, 2015, 2019, 2021];
+
+/// The yearly simulation and the rolling backtests of `world`, as `orbit run` computes them.
+pub fn simulation(
+    world: &World,
+    runs: usize,
+    seed: u64,
+) -> Result<(SimulationResult, Vec<Backtest>), ServerError> {
+    let settings = SimulationSettings {
+        runs: runs.max(1),
+        seed,
+        ..SimulationSettings::default()
+    };
+    let error = |e: orbit_models::simulation::SimulationError| ServerError::Forecast {
+        issue: "simulation".into(),
+        message: e.to_string(),
+    };
+    let from = SIMULATION_YEARS.0.max(world.meta.years.first);
+    let sim = Simulator::new(world, from, SIMULATION_YEARS.1.max(from)).map_err(error)?;
+    let result = orbit_models::simulation::monte_carlo(&sim, &settings, &|| {}).map_err(error)?;
+    let backtests = BACKTEST_CUTOFFS
+        .iter()
+        .filter(|&&c| world.meta.years.contains(c))
+        .map(|&c| orbit_models::backtest::backtest(world, c, &settings).map_err(error))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((result, backtests))
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// A scenario issue could not be forecast.
+    #[error("issue `{issue}`: {message}")]
+    Forecast { issue: String, message: String },
+    /// The in-memory timeline store could not be built.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The socket or the runtime failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Everything the handlers share; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    report: RunReport,
+    world: World,
+    ctx: ChartContext,
+    store: Mutex<Store>,
+    limits: Limits,
+    runs_in_flight: AtomicUsize,
+    cache: Cache,
+}
+
+/// Responses that never change, rendered once.
+#[derive(Debug)]
+struct Cache {
+    overview: Bytes,
+    dependence: Bytes,
+    transit: Bytes,
+    forecast_index: Bytes,
+    /// `(issue id, page)`.
+    issue_pages: Vec<(String, Bytes)>,
+    api_scenario: Bytes,
+    api_report: Bytes,
+    api_dependence: Bytes,
+    api_transit: Option<Bytes>,
+    simulation: Bytes,
+    api_simulation: Option<Bytes>,
+    /// `(issue id, JSON)`.
+    api_forecasts: Vec<(String, Bytes)>,
+}
+
+impl AppState {
+    /// Computes the forecasts of every scenario issue (every model, the EUM in its default
+    /// `bdm` variant, `options.runs` Monte Carlo draws), then everything else the pages need.
+    pub fn build(world: World, options: &StartOptions) -> Result<AppState, ServerError> {
+        let forecast_options = ForecastOptions {
+            models: Model::ALL.to_vec(),
+            eum: EumOptions::default(),
+            monte_carlo: (options.runs > 0).then(|| MonteCarloSettings {
+                draws: options.runs,
+                seed: options.seed,
+                ..MonteCarloSettings::default()
+            }),
+        };
+        let mut forecasts = Vec::new();
+        for issue in &world.issues {
+            let input = orbit_models::forecast::input_from_issue(&world, issue);
+            let f = forecast_issue(
+                &issue.id,
+                Some(&issue.name),
+                &input,
+                &forecast_options,
+                &|| {},
+            )
+            .map_err(|e| ServerError::Forecast {
+                issue: issue.id.clone(),
+                message: e.to_string(),
+            })?;
+            forecasts.push(f);
+        }
+        let simulation = match options.simulation_runs {
+            Some(runs) if !world.issues.is_empty() => Some(simulation(&world, runs, options.seed)?),
+            _ => None,
+        };
+        AppState::assemble(world, forecasts, None, simulation, options.limits)
+    }
+
+    /// The state from forecasts computed elsewhere, and the transit game's shares once the
+    /// transit engine provides them (`None`: the transit page says they are not available).
+    pub fn from_parts(
+        world: World,
+        forecasts: Vec<IssueForecast>,
+        transit: Option<TransitShares>,
+        limits: Limits,
+    ) -> Result<AppState, ServerError> {
+        AppState::assemble(world, forecasts, transit, None, limits)
+    }
+
+    fn assemble(
+        world: World,
+        forecasts: Vec<IssueForecast>,
+        transit: Option<TransitShares>,
+        simulation: Option<(SimulationResult, Vec<Backtest>)>,
+        limits: Limits,
+    ) -> Result<AppState, ServerError> {
+        let store = Store::build_from_world(&world)?;
+        let mut report = orbit_report::build(&world, forecasts);
+        if let Some((sim, backtests)) = simulation {
+            report.simulation = Some(sim);
+            report.backtest = backtests;
+        }
+        // `build` solves the scenario's own transit game; shares given here replace it.
+        if transit.is_some() {
+            report.transit = transit;
+        }
+        let ctx = ChartContext::for_report(&report);
+        let charts = charts::all(&report);
+        let tables = orbit_report::tables::all(&report);
+        let cache = Cache {
+            overview: pages::overview(&report, &charts, &tables).into(),
+            dependence: pages::dependence(&report, &charts, &tables).into(),
+            transit: pages::transit(&report, &charts).into(),
+            forecast_index: pages::forecast_index(&report, &tables, &limits, None).into(),
+            issue_pages: report
+                .forecasts
+                .iter()
+                .map(|f| (f.issue.clone(), pages::issue(&report, f, &charts).into()))
+                .collect(),
+            api_scenario: json_bytes(&api::ScenarioDoc::of(&report)),
+            api_report: json_bytes(&report),
+            api_dependence: json_bytes(&report.dependence),
+            api_transit: match (&report.transit_game, &report.transit) {
+                (Some(game), _) => Some(json_bytes(game)),
+                (None, Some(shares)) => Some(json_bytes(shares)),
+                (None, None) => None,
+            },
+            simulation: pages::simulation(&report, &charts, &tables).into(),
+            api_simulation: report.simulation.as_ref().map(|sim| {
+                json_bytes(&serde_json::json!({
+                    "simulation": sim,
+                    "backtest": &report.backtest,
+                }))
+            }),
+            api_forecasts: report
+                .forecasts
+                .iter()
+                .map(|f| (f.issue.clone(), json_bytes(f)))
+                .collect(),
+        };
+        Ok(AppState(Arc::new(Inner {
+            report,
+            world,
+            ctx,
+            store: Mutex::new(store),
+            limits,
+            runs_in_flight: AtomicUsize::new(0),
+            cache,
+        })))
+    }
+
+    pub fn report(&self) -> &RunReport {
+        &self.0.report
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.0.limits
+    }
+
+    /// The store, even if a panic poisoned its lock: a query either ran or did not, and
+    /// SQLite's own state stays consistent.
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.0.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reserves one of the [`Limits::concurrent_runs`] model-run slots.
+    fn try_start_run(&self) -> Option<RunSlot> {
+        let slots = &self.0.runs_in_flight;
+        let limit = self.0.limits.concurrent_runs;
+        slots
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < limit).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| RunSlot(self.clone()))
+    }
+}
+
+/// A reserved model-run slot, released when dropped (also when the run panics).
+struct RunSlot(AppState);
+
+impl Drop for RunSlot {
+    fn drop(&mut self) {
+        self.0.0.runs_in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+fn json_bytes<T: Serialize + ?Sized>(value: &T) -> Bytes {
+    // Plain structs of strings and numbers always serialize.
+    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
+    out.push(b'\n');
+    out.into()
+}
+
+/// Every route of the dashboard, with the body limit, security headers and request logging
+/// (`tracing`, level INFO, target `tower_http::trace`).
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::overview_handler))
+        .route("/timeline", get(pages::timeline_handler))
+        .route("/dependence", get(pages::dependence_handler))
+        .route("/transit", get(pages::transit_handler))
+        .route(
+            "/forecast",
+            get(pages::forecast_index_handler).post(pages::forecast_form_handler),
+        )
+        .route("/forecast/{issue}", get(pages::issue_handler))
+        .route("/assets/{name}", get(asset))
+        .route("/api/scenario", get(api::scenario))
+        .route("/api/report", get(api::report))
+        .route("/api/timeline", get(api::timeline))
+        .route("/api/dependence", get(api::dependence))
+        .route("/api/transit", get(api::transit))
+        .route("/api/simulation", get(api::simulation))
+        .route("/simulation", get(pages::simulation_handler))
+        .route("/api/forecast", axum::routing::post(api::forecast_table))
+        .route("/api/forecast/{issue}", get(api::forecast_issue))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+/// The page loads nothing but this server's stylesheet; it runs no script at all.
+const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// The embedded assets, by exact name: there is no path to resolve, so nothing outside this
+/// list can be served.
+const ASSETS: &[(&str, &str, &str)] = &[(
+    "style.css",
+    "text/css; charset=utf-8",
+    include_str!("../assets/style.css"),
+)];
+
+async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, mime, body)) => (
+            [
+                (header::CONTENT_TYPE, *mime),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => ApiError::not_found(&format!("/assets/{name}")).into_page(),
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    let error = ApiError::not_found(uri.path());
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        error.into_response()
+    } else {
+        error.into_page()
+    }
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("`{}` does not accept {method}", uri.path()),
+    )
+    .hint("see `docs/api.md` for the methods of each endpoint")
+    .into_response()
+}
+
+/// An error answered as JSON `{"error": "...", "hint": "...", "problems": [...]}` (API)
+/// or as a page with the same text ([`ApiError::into_page`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Every problem of a posted actor table, each with its line and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<orbit_scenario::actor_table::TableProblem>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error: error.into(),
+            hint: None,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn bad_request(error: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, error)
+    }
+
+    fn not_found(path: &str) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, format!("no such page: `{path}`"))
+            .hint("the pages are /, /timeline, /dependence, /transit, /forecast, /simulation; the API is under /api/ (see `docs/api.md`)")
+    }
+
+    fn internal() -> Self {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal error; the server logged it",
+        )
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The error as an HTML page.
+    pub fn into_page(self) -> Response {
+        let status = self.status;
+        let mut response = axum::response::Html(html::error_page(&self)).into_response();
+        *response.status_mut() = status;
+        response
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, axum::Json(&self)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM), then finishes the
+/// requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+/// Binds `addr` on a new multi-threaded runtime, calls `on_bound` with the address actually
+/// bound (port 0 picks a free one) and serves until Ctrl-C.
+pub fn run_blocking(
+    addr: SocketAddr,
+    state: AppState,
+    on_bound: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        on_bound(listener.local_addr()?);
+        serve(listener, state).await?;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, serve until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

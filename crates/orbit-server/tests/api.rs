@@ -1,0 +1,700 @@
+//! In-process tests of every page and endpoint (tower `oneshot`, no socket): good input,
+//! bad input, limits, and that the server keeps answering after bad requests.
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use orbit_report::{TransitEpoch, TransitPlayer, TransitShares};
+use orbit_server::{AppState, Limits, StartOptions, router};
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// One state for the whole binary: the start-up forecasts are the slow part.
+fn state() -> AppState {
+    static STATE: OnceLock<AppState> = OnceLock::new();
+    STATE
+        .get_or_init(|| {
+            let world = orbit_scenario::builtin().expect("built-in scenario");
+            AppState::build(
+                world,
+                &StartOptions {
+                    runs: 40,
+                    simulation_runs: Some(5),
+                    ..StartOptions::default()
+                },
+            )
+            .expect("state")
+        })
+        .clone()
+}
+
+fn app() -> Router {
+    router(state())
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// A JSON error with this status whose message contains `needle`.
+    fn assert_error(&self, status: StatusCode, needle: &str) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert!(
+            self.content_type().starts_with("application/json"),
+            "{}",
+            self.content_type()
+        );
+        let json = self.json();
+        let error = json["error"].as_str().expect("error message");
+        assert!(error.contains(needle), "`{needle}` not in `{error}`");
+        json
+    }
+}
+
+async fn send_to(app: Router, request: Request<Body>) -> Reply {
+    let response = app.oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn get(uri: &str) -> Reply {
+    send_to(app(), Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn post(uri: &str, content_type: &str, body: impl Into<Body>) -> Reply {
+    send_to(
+        app(),
+        Request::post(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.into())
+            .unwrap(),
+    )
+    .await
+}
+
+const EC_TABLE: &str = "Actor,Capability,Position,Salience
+Netherlands,0.08,4,0.8
+Belgium,0.08,7,0.4
+Luxembourg,0.03,4,0.2
+Germany,0.16,4,0.8
+France,0.16,10,0.6
+Italy,0.16,10,0.6
+UK,0.16,10,0.9
+Ireland,0.05,7,0.1
+Denmark,0.05,4,1.0
+Greece,0.08,7,0.7
+";
+
+fn issues() -> Vec<String> {
+    state()
+        .report()
+        .issues
+        .iter()
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+/// Counts the drawing elements of the inline SVGs: a chart with data has many.
+fn svg_elements(html: &str) -> usize {
+    ["<circle", "<path", "<rect", "<polyline", "<line"]
+        .iter()
+        .map(|tag| html.matches(tag).count())
+        .sum()
+}
+
+// ---------------------------------------------------------------------------------------
+// Pages
+
+#[tokio::test]
+async fn every_page_renders_its_charts() {
+    let mut pages = vec![
+        "/".to_string(),
+        "/timeline".into(),
+        "/dependence".into(),
+        "/transit".into(),
+        "/simulation".into(),
+        "/forecast".into(),
+    ];
+    pages.extend(issues().iter().map(|i| format!("/forecast/{i}")));
+    assert!(pages.len() > 5, "the built-in scenario has issues");
+    for page in pages {
+        let r = get(&page).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        assert!(r.content_type().starts_with("text/html"), "{page}");
+        if page != "/forecast" {
+            assert!(r.body.contains("<svg "), "{page} has no chart");
+            assert!(svg_elements(&r.body) > 20, "{page}: charts without data");
+        }
+        assert!(r.body.contains("href=\"/assets/style.css\""), "{page}");
+        assert!(!r.body.contains("<script"), "{page} has a script");
+        assert!(
+            !r.body.contains("http://") && !r.body.contains("https://"),
+            "{page} links out"
+        );
+    }
+}
+
+#[tokio::test]
+async fn transit_page_and_api_show_the_network_game() {
+    let r = get("/transit").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("data-chart=\"transit_network\""));
+    assert!(!r.body.contains("id=\"no-transit\""));
+    let api = get("/api/transit").await;
+    assert_eq!(api.status, StatusCode::OK);
+    let game = api.json();
+    let years: Vec<i64> = game["epochs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(years, vec![2005, 2012, 2020, 2022]);
+    assert_eq!(game["focus"], "BLR");
+    assert_eq!(game["trend"].as_array().unwrap().len(), 4);
+
+    // Shares given by the caller replace the chart's data.
+    let world = orbit_scenario::builtin().unwrap();
+    let shares = TransitShares {
+        players: ["RUS", "BLR", "UKR"]
+            .map(|c| TransitPlayer {
+                code: c.into(),
+                position: None,
+            })
+            .into(),
+        epochs: vec![TransitEpoch {
+            label: "1997-2005".into(),
+            shares: vec![0.6, 0.25, 0.15],
+            links: vec![[0, 1], [0, 2]],
+        }],
+        source: "test shares".into(),
+    };
+    let state = AppState::from_parts(world, Vec::new(), Some(shares), Limits::default()).unwrap();
+    let page = send_to(
+        router(state),
+        Request::get("/transit").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("1997-2005"));
+    assert!(svg_elements(&page.body) > 5);
+}
+
+#[tokio::test]
+async fn simulation_page_and_api() {
+    let r = get("/simulation").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("data-chart=\"simulation_issues\""));
+    assert!(r.body.contains("data-chart=\"simulation_indicators\""));
+    assert!(r.body.contains("data-table=\"backtest\""));
+    let api = get("/api/simulation").await;
+    assert_eq!(api.status, StatusCode::OK);
+    let v = api.json();
+    assert_eq!(v["simulation"]["runs"], 5);
+    assert_eq!(v["simulation"]["years"].as_array().unwrap().len(), 16);
+    assert_eq!(v["backtest"].as_array().unwrap().len(), 5);
+
+    // Without a simulation the page says so and the API answers 404.
+    let world = orbit_scenario::builtin().unwrap();
+    let state = AppState::from_parts(world, Vec::new(), None, Limits::default()).unwrap();
+    let page = send_to(
+        router(state.clone()),
+        Request::get("/simulation").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"no-simulation\""));
+    send_to(
+        router(state),
+        Request::get("/api/simulation").body(Body::empty()).unwrap(),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "was not computed");
+}
+
+#[tokio::test]
+async fn timeline_page_filters() {
+    let all = get("/timeline").await;
+    let filtered =
+        get("/timeline?actor=BLR&kind=sanction&from=2020-01-01&to=2021-12-31&search=&key=").await;
+    assert_eq!(filtered.status, StatusCode::OK);
+    let count = |body: &str| -> usize {
+        let start = body.find("data-count=\"").expect("count") + "data-count=\"".len();
+        body[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert!(count(&filtered.body) > 0);
+    assert!(count(&filtered.body) < count(&all.body));
+    assert!(
+        filtered
+            .body
+            .contains("<option value=\"sanction\" selected>")
+    );
+    assert!(filtered.body.contains("value=\"2020-01-01\""));
+    assert!(filtered.body.contains("data-chart=\"event_timeline\""));
+}
+
+#[tokio::test]
+async fn timeline_page_bad_filter_is_400_with_the_form() {
+    let r = get("/timeline?from=2020-13-01").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.content_type().starts_with("text/html"));
+    assert!(r.body.contains("id=\"error\""));
+    assert!(r.body.contains("parameter `from`"));
+    assert!(r.body.contains("id=\"timeline-filter\""));
+}
+
+#[tokio::test]
+async fn request_text_is_escaped() {
+    let r = get("/timeline?search=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("<script>"));
+    assert!(r.body.contains("&lt;script&gt;"));
+}
+
+#[tokio::test]
+async fn forecast_form_runs_the_models() {
+    let form = format!(
+        "csv={}&name=ec&model=all&variant=scholz2011&rounds=&runs=50&seed=3&status_quo=4",
+        urlencode(EC_TABLE)
+    );
+    let r = post("/forecast", "application/x-www-form-urlencoded", form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"result\""));
+    assert!(r.body.contains("data-model=\"eum\""));
+    assert!(r.body.contains("data-chart=\"monte_carlo_result\""));
+    assert!(svg_elements(&r.body) > 20);
+    // The form keeps what was submitted.
+    assert!(r.body.contains("Netherlands,0.08,4,0.8"));
+}
+
+#[tokio::test]
+async fn forecast_form_bad_table_is_400_naming_the_cell() {
+    let bad = EC_TABLE.replace("Belgium,0.08,7,0.4", "Belgium,lots,7,0.4");
+    let form = format!("csv={}&runs=0", urlencode(&bad));
+    let r = post("/forecast", "application/x-www-form-urlencoded", form).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("line 3, column `Capability`"), "{}", r.body);
+    assert!(r.body.contains("Belgium,lots"));
+}
+
+fn urlencode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// API
+
+#[tokio::test]
+async fn api_scenario_and_report() {
+    let r = get("/api/scenario").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type().starts_with("application/json"));
+    let json = r.json();
+    assert_eq!(json["scenario"]["id"], "union-state");
+    assert_eq!(json["scenario"]["focus"], "BLR");
+    assert!(json["issues"].as_array().unwrap().len() >= 5);
+    assert!(!json["key_events"].as_array().unwrap().is_empty());
+
+    let report = get("/api/report").await.json();
+    assert_eq!(report["scenario"], json["scenario"]);
+    assert_eq!(
+        report["forecasts"].as_array().unwrap().len(),
+        issues().len()
+    );
+}
+
+#[tokio::test]
+async fn api_timeline_filters_like_the_cli() {
+    let r = get("/api/timeline?actor=BLR&kind=sanction").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let rows = r.json();
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    for row in rows {
+        assert_eq!(row["kind"], "sanction");
+        assert!(row["actors"].as_array().unwrap().iter().any(|a| a == "BLR"));
+    }
+    // The same rows as the store answers directly (what `orbit timeline --format json` prints).
+    let world = orbit_scenario::builtin().unwrap();
+    let store = orbit_store::Store::build_from_world(&world).unwrap();
+    let direct = store
+        .timeline(&orbit_store::TimelineQuery {
+            actors: vec!["BLR".into()],
+            kinds: vec!["sanction".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.json(), serde_json::to_value(&direct).unwrap());
+
+    let dated = get("/api/timeline?from=2020-01-01&to=2021-12-31&limit=3")
+        .await
+        .json();
+    let dated = dated.as_array().unwrap();
+    assert!(dated.len() <= 3 && !dated.is_empty());
+    for row in dated {
+        let date = row["date"].as_str().unwrap();
+        assert!(("2020".."2022").contains(&date), "{date}");
+    }
+    // Repeated and comma-separated values mean "any of".
+    let two = get("/api/timeline?kind=sanction,diplomatic&kind=treaty").await;
+    assert_eq!(two.status, StatusCode::OK, "{}", two.body);
+}
+
+#[tokio::test]
+async fn api_timeline_bad_input() {
+    get("/api/timeline?from=2020-13-01").await.assert_error(
+        StatusCode::BAD_REQUEST,
+        "parameter `from`: invalid date `2020-13-01`",
+    );
+    get("/api/timeline?to=yesterday")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "parameter `to`");
+    let unknown = get("/api/timeline?actor=XYZ")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "unknown actor `XYZ`");
+    assert!(unknown["hint"].as_str().unwrap().contains("BLR"));
+    let kind = get("/api/timeline?kind=picnic")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "unknown event kind `picnic`");
+    assert!(kind["hint"].as_str().unwrap().contains("sanction"));
+    get("/api/timeline?from=2021&to=2020")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "the date range is empty");
+    get("/api/timeline?colour=red")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "unknown parameter `colour`");
+    get("/api/timeline?limit=-1")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "parameter `limit`");
+    get("/api/timeline?key=maybe")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "parameter `key`");
+    get("/api/timeline?from=2020&from=2021")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "more than once");
+}
+
+#[tokio::test]
+async fn api_dependence() {
+    let r = get("/api/dependence").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let json = r.json();
+    assert_eq!(json["actor"], "BLR");
+    assert_eq!(json["patron"], "RUS");
+    assert!(!json["years"].as_array().unwrap().is_empty());
+
+    let year = get("/api/dependence?year=2020").await.json();
+    for y in year["years"].as_array().unwrap() {
+        assert_eq!(y["year"], 2020);
+    }
+    get("/api/dependence?actor=ATL")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "unknown actor `ATL`");
+    get("/api/dependence?year=twenty")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "parameter `year`");
+    get("/api/dependence?actor=BLR&partner=BLR")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "same actor");
+}
+
+#[tokio::test]
+async fn api_forecast_of_each_issue() {
+    for issue in issues() {
+        let r = get(&format!("/api/forecast/{issue}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{issue}");
+        let json = r.json();
+        assert_eq!(json["issue"], issue.as_str());
+        assert!(json["eum"]["forecast"].is_number());
+        assert_eq!(json["monte_carlo"]["draws"], 40);
+    }
+    let r = get("/api/forecast/moon_base")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "unknown issue `moon_base`");
+    assert!(r["hint"].as_str().unwrap().contains(&issues()[0]));
+}
+
+#[tokio::test]
+async fn api_forecast_posted_table_matches_the_models() {
+    let r = post(
+        "/api/forecast?variant=scholz2011&status_quo=4&runs=100&seed=7",
+        "text/csv",
+        EC_TABLE,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let json = r.json();
+    assert_eq!(json["issue"], "actors");
+    assert_eq!(json["monte_carlo"]["draws"], 100);
+    assert_eq!(json["actors"].as_array().unwrap().len(), 10);
+
+    // The same numbers as the library (what `orbit forecast --actors` runs).
+    let rows = orbit_scenario::actor_table::parse_actor_table("t", EC_TABLE, false).unwrap();
+    let input = orbit_models::bargaining::BargainingInput {
+        actors: rows
+            .into_iter()
+            .map(|r| {
+                orbit_models::bargaining::Actor::new(r.name, r.capability, r.position, r.salience)
+            })
+            .collect(),
+        status_quo: Some(4.0),
+        scale: None,
+    };
+    let options = orbit_models::forecast::ForecastOptions {
+        models: orbit_models::forecast::Model::ALL.to_vec(),
+        eum: orbit_models::bargaining::EumOptions::scholz2011(),
+        monte_carlo: Some(orbit_models::sensitivity::MonteCarloSettings {
+            draws: 100,
+            seed: 7,
+            ..Default::default()
+        }),
+    };
+    let direct =
+        orbit_models::forecast::forecast_issue("actors", None, &input, &options, &|| {}).unwrap();
+    // Byte for byte (parsing the JSON back would round the last digit of some floats).
+    let expected = serde_json::to_string_pretty(&direct).unwrap() + "\n";
+    assert!(
+        r.body == expected,
+        "the API's forecast differs from the library's"
+    );
+
+    let table = "Actor,Capability,Position,Salience\nA,1,0,50\nB,3,10,100\n";
+    let percent = post(
+        "/api/forecast?salience_percent=true&model=compromise&name=ec",
+        "text/csv",
+        table,
+    )
+    .await;
+    assert_eq!(percent.status, StatusCode::OK, "{}", percent.body);
+    assert_eq!(percent.json()["issue"], "ec");
+    assert!(percent.json()["eum"].is_null());
+    post("/api/forecast?model=compromise", "text/csv", table)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "line 2, column `Salience`");
+}
+
+#[tokio::test]
+async fn api_forecast_malformed_table_names_row_and_column() {
+    let bad = EC_TABLE.replace("Germany,0.16,4,0.8", "Germany,0.16,4,1.8");
+    let json = post("/api/forecast", "text/csv", bad)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "line 5, column `Salience`");
+    assert_eq!(json["problems"][0]["line"], 5);
+    assert_eq!(json["problems"][0]["column"], "Salience");
+
+    post("/api/forecast", "text/csv", "")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "the table is empty");
+    post("/api/forecast", "text/csv", "Name,Size\nA,1\n")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "invalid actor table");
+    post("/api/forecast", "text/csv", vec![0xff_u8, 0xfe, 0x00])
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
+    post("/api/forecast?model=oracle", "text/csv", EC_TABLE)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "unknown model `oracle`");
+    post("/api/forecast?status_quo=inf", "text/csv", EC_TABLE)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "status_quo");
+    post("/api/forecast?runs=many", "text/csv", EC_TABLE)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "parameter `runs`");
+}
+
+#[tokio::test]
+async fn api_forecast_limits() {
+    post("/api/forecast?runs=20001", "text/csv", EC_TABLE)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "20001 Monte Carlo draws");
+    post("/api/forecast?rounds=101", "text/csv", EC_TABLE)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "parameter `rounds`");
+    post("/api/forecast?rounds=0", "text/csv", EC_TABLE)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "parameter `rounds`");
+    let mut big = String::from("Actor,Capability,Position,Salience\n");
+    for i in 0..201 {
+        big.push_str(&format!("a{i},1,{},0.5\n", i % 10));
+    }
+    post("/api/forecast", "text/csv", big.clone())
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "201 actors");
+    // Within each bound, but too much work together.
+    let mut many = String::from("Actor,Capability,Position,Salience\n");
+    for i in 0..200 {
+        many.push_str(&format!("a{i},1,{},0.5\n", i % 10));
+    }
+    post("/api/forecast?runs=20000&rounds=100", "text/csv", many)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "too much work");
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413() {
+    let body = "x".repeat(orbit_server::BODY_LIMIT + 1);
+    post("/api/forecast", "text/csv", body.clone())
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "1 MiB");
+    let form = post(
+        "/forecast",
+        "application/x-www-form-urlencoded",
+        format!("csv={body}"),
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn busy_server_answers_503() {
+    let world = orbit_scenario::builtin().unwrap();
+    let limits = Limits {
+        concurrent_runs: 0,
+        ..Limits::default()
+    };
+    let state = AppState::from_parts(world, Vec::new(), None, limits).unwrap();
+    let r = send_to(
+        router(state),
+        Request::post("/api/forecast")
+            .body(Body::from(EC_TABLE))
+            .unwrap(),
+    )
+    .await;
+    r.assert_error(StatusCode::SERVICE_UNAVAILABLE, "already running");
+    assert_eq!(r.headers.get(header::RETRY_AFTER).unwrap(), "1");
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404_without_file_access() {
+    for path in [
+        "/assets/../Cargo.toml",
+        "/assets/..%2fCargo.toml",
+        "/assets/%2e%2e%2f%2e%2e%2fCargo.toml",
+        "/assets/style.css/../../Cargo.toml",
+        "/../../etc/passwd",
+        "/etc/passwd",
+        "/assets/",
+        "/assets/lib.rs",
+        "/forecast/moon_base",
+    ] {
+        let r = get(path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            !r.body.contains("[package]") && !r.body.contains("root:"),
+            "{path}"
+        );
+    }
+    get("/api/nothing")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "no such page");
+    let css = get("/assets/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.content_type().starts_with("text/css"));
+    assert!(css.body.contains("figure"));
+}
+
+#[tokio::test]
+async fn wrong_method_is_405() {
+    let r = send_to(
+        app(),
+        Request::builder()
+            .method(Method::DELETE)
+            .uri("/api/timeline")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    r.assert_error(StatusCode::METHOD_NOT_ALLOWED, "/api/timeline");
+    get("/api/forecast")
+        .await
+        .assert_error(StatusCode::METHOD_NOT_ALLOWED, "/api/forecast");
+}
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    for path in ["/", "/api/scenario", "/nowhere"] {
+        let r = get(path).await;
+        let csp = r.headers.get(header::CONTENT_SECURITY_POLICY).unwrap();
+        assert!(csp.to_str().unwrap().contains("default-src 'none'"));
+        assert_eq!(
+            r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+            "nosniff"
+        );
+    }
+}
+
+#[tokio::test]
+async fn keeps_serving_after_bad_requests() {
+    // One router, as the server has: bad requests of every kind, then good ones.
+    let app = app();
+    let bad = [
+        Request::get("/api/timeline?from=13")
+            .body(Body::empty())
+            .unwrap(),
+        Request::get("/api/forecast/nope")
+            .body(Body::empty())
+            .unwrap(),
+        Request::post("/api/forecast")
+            .body(Body::from("x".repeat(orbit_server::BODY_LIMIT + 10)))
+            .unwrap(),
+        Request::post("/api/forecast")
+            .body(Body::from("Actor,Capability\n,\n"))
+            .unwrap(),
+        Request::post("/forecast")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("csv=%ZZ"))
+            .unwrap(),
+        Request::get("/assets/../../Cargo.toml")
+            .body(Body::empty())
+            .unwrap(),
+    ];
+    for request in bad {
+        let r = send_to(app.clone(), request).await;
+        assert!(r.status.is_client_error(), "{}", r.status);
+    }
+    for path in ["/api/timeline?actor=BLR", "/", "/api/scenario"] {
+        let r = send_to(app.clone(), Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+    }
+    let r = send_to(
+        app,
+        Request::post("/api/forecast?model=median")
+            .body(Body::from(EC_TABLE))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
