@@ -18,7 +18,7 @@ use crate::output::Format;
 /// model. Every command runs on the built-in Russia–Belarus Union State scenario unless
 /// `--scenario FILE` names another.
 #[derive(Debug, Parser)]
-#[command(name = "orbit", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "orbit", version, max_term_width = 100)]
 struct Cli {
     /// Scenario file (TOML) to use instead of the built-in Union State scenario
     #[arg(long, global = true, value_name = "FILE")]
