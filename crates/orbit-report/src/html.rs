@@ -396,12 +396,18 @@ fn push_details_table(out: &mut String, t: &DataTable) {
     out.push_str("</details>\n");
 }
 
-fn push_table_body(out: &mut String, t: &DataTable) {
-    out.push_str("<div class=\"table-wrap\"><table>\n<tr>");
+/// A table as HTML (`data-table` names it, for scripts and tests), numbers right-aligned and
+/// formatted for reading; shared by the report and the dashboard.
+pub fn push_table_body(out: &mut String, t: &DataTable) {
+    let _ = write!(
+        out,
+        "<div class=\"table-wrap\"><table data-table=\"{}\">\n<thead><tr>",
+        escape(t.name)
+    );
     for h in &t.headers {
         let _ = write!(out, "<th>{}</th>", escape(h));
     }
-    out.push_str("</tr>\n");
+    out.push_str("</tr></thead>\n<tbody>\n");
     for row in &t.rows {
         out.push_str("<tr>");
         for cell in row {
@@ -414,7 +420,7 @@ fn push_table_body(out: &mut String, t: &DataTable) {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table></div>\n");
+    out.push_str("</tbody></table></div>\n");
 }
 
 fn push_csv_link(out: &mut String, t: &DataTable) {

@@ -94,7 +94,7 @@ pub fn table(out: &mut String, t: &DataTable) {
         out.push_str("<p>None.</p>\n");
         return;
     }
-    table_body(out, t);
+    orbit_report::html::push_table_body(out, t);
 }
 
 /// A long table folded away.
@@ -106,31 +106,6 @@ pub fn details_table(out: &mut String, t: &DataTable) {
         escape(&t.title),
         t.rows.len()
     );
-    table_body(out, t);
+    orbit_report::html::push_table_body(out, t);
     out.push_str("</details>\n");
-}
-
-fn table_body(out: &mut String, t: &DataTable) {
-    let _ = write!(
-        out,
-        "<div class=\"table-wrap\"><table data-table=\"{}\">\n<thead><tr>",
-        t.name
-    );
-    for h in &t.headers {
-        let _ = write!(out, "<th>{}</th>", escape(h));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for row in &t.rows {
-        out.push_str("<tr>");
-        for cell in row {
-            let class = if cell.is_number() {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            let _ = write!(out, "<td{class}>{}</td>", escape(&cell.display()));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody></table></div>\n");
 }
