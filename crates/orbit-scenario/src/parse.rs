@@ -31,6 +31,9 @@ pub struct RawScenario {
     pub meta_failed: bool,
     /// The text is empty or not TOML, so there is nothing to check further.
     pub unreadable: bool,
+    /// Ids of `[[actors]]` entries that were reported as malformed: references to them are
+    /// not reported again as unknown.
+    pub malformed_actor_ids: Vec<String>,
 }
 
 /// The top-level keys a scenario may have.
@@ -89,7 +92,17 @@ pub fn parse(text: &str) -> (RawScenario, Vec<Diagnostic>) {
                 raw.meta = deserialize_one(value, "the `[scenario]` table", &mut problems);
                 raw.meta_failed = raw.meta.is_none();
             }
-            "actors" => raw.actors = deserialize_each(value, name, &mut problems),
+            "actors" => {
+                raw.malformed_actor_ids = malformed_ids(&value);
+                raw.actors = deserialize_each(value, name, &mut problems);
+                let parsed: Vec<&str> = raw
+                    .actors
+                    .iter()
+                    .map(|a| a.get_ref().id.get_ref().as_str())
+                    .collect();
+                raw.malformed_actor_ids
+                    .retain(|id| !parsed.contains(&id.as_str()));
+            }
             "indicators" => raw.indicators = deserialize_each(value, name, &mut problems),
             "trade" => raw.trade = deserialize_each(value, name, &mut problems),
             "energy" => raw.energy = deserialize_each(value, name, &mut problems),
@@ -142,6 +155,26 @@ fn deserialize_one<T: DeserializeOwned>(
             None
         }
     }
+}
+
+/// The `id` strings of every entry of an array of tables, whether or not the entry is valid.
+fn malformed_ids(value: &Spanned<DeValue<'_>>) -> Vec<String> {
+    let DeValue::Array(items) = value.get_ref() else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            Some(
+                item.get_ref()
+                    .as_table()?
+                    .get("id")?
+                    .get_ref()
+                    .as_str()?
+                    .to_string(),
+            )
+        })
+        .collect()
 }
 
 fn deserialize_each<T: DeserializeOwned>(

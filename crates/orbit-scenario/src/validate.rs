@@ -31,6 +31,8 @@ pub fn validate(raw: RawScenario) -> Result<World, Vec<Diagnostic>> {
 struct Checker {
     problems: Vec<Diagnostic>,
     actor_index: HashMap<String, ActorId>,
+    /// Actors whose entries were malformed (already reported): no second report per reference.
+    malformed_actors: Vec<String>,
     years: Option<YearSpan>,
 }
 
@@ -69,6 +71,7 @@ impl Checker {
                 ),
             );
         }
+        self.malformed_actors = raw.malformed_actor_ids.clone();
         let years = self.year_span(&meta);
         self.years = years;
         self.index_actors(&raw.actors);
@@ -345,6 +348,9 @@ impl Checker {
         let code = value.get_ref();
         if let Some(&id) = self.actor_index.get(code) {
             return Some(id);
+        }
+        if self.malformed_actors.iter().any(|m| m == code) {
+            return None;
         }
         let suggestion = self
             .actor_index

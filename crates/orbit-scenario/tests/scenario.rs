@@ -675,3 +675,32 @@ mod overlays {
         );
     }
 }
+
+#[test]
+fn a_malformed_actor_is_reported_once_not_at_every_reference() {
+    let text = EXAMPLE.replacen(
+        "name = \"Republic of Belarus\"",
+        "name = \"Republic of Belarus\"\nflag = \"red-green\"",
+        1,
+    );
+    let found = problems(&text);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.message.contains("unknown field `flag`")),
+        "{found:#?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|p| p.message.contains("unknown actor `BLR`")),
+        "references to the malformed actor are not reported again: {found:#?}"
+    );
+    // A reference to an actor that is really missing is still reported.
+    let text = text.replacen("partner = \"EU\"", "partner = \"EUR\"", 1);
+    assert!(
+        problems(&text)
+            .iter()
+            .any(|p| p.message.contains("unknown actor `EUR`"))
+    );
+}
