@@ -953,6 +953,22 @@ fn backtest_2021_scores_against_baselines() {
     assert_eq!(neutrality["status_quo_error"], 100.0);
 }
 
+#[test]
+fn backtest_gas_price_table() {
+    let (o, _d) = orbit(&["backtest", "--gas-price", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let r06 = rows.iter().find(|r| r["year"] == 2006).unwrap();
+    assert_eq!(r06["recorded"], 46.68);
+    assert_eq!(r06["persistence"], 46.68);
+    assert!(r06["model"].as_f64().unwrap() > 46.68);
+    assert_eq!(r06["prediction"]["reference"], 230.0);
+    let (o, _d) = orbit(&["backtest", "--gas-price"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("err persistence"), "{}", stdout(&o));
+}
+
 /// Starts `orbit serve --port 0` with `extra` flags, asks it for `path` over a real socket,
 /// stops it, and returns the answer and everything it wrote on stderr.
 fn serve_once(extra: &[&str], path: &str) -> (String, String) {
