@@ -298,7 +298,7 @@ fn run_on_the_builtin_scenario() {
     assert!(v["key_events"].as_array().unwrap().len() >= 10);
     assert!(v["figure_checks"].as_array().unwrap().len() >= 2);
     let forecasts = v["forecasts"].as_array().unwrap();
-    assert_eq!(forecasts.len(), 6);
+    assert_eq!(forecasts.len(), 7);
     for f in forecasts {
         let mc = &f["monte_carlo"];
         assert_eq!(mc["draws"], 1000);
@@ -951,6 +951,22 @@ fn backtest_2021_scores_against_baselines() {
         .unwrap();
     assert_eq!(neutrality["observed"], 100.0);
     assert_eq!(neutrality["status_quo_error"], 100.0);
+}
+
+#[test]
+fn backtest_gas_price_table() {
+    let (o, _d) = orbit(&["backtest", "--gas-price", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let r06 = rows.iter().find(|r| r["year"] == 2006).unwrap();
+    assert_eq!(r06["recorded"], 46.68);
+    assert_eq!(r06["persistence"], 46.68);
+    assert!(r06["model"].as_f64().unwrap() > 46.68);
+    assert_eq!(r06["prediction"]["reference"], 230.0);
+    let (o, _d) = orbit(&["backtest", "--gas-price"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("err persistence"), "{}", stdout(&o));
 }
 
 /// Starts `orbit serve --port 0` with `extra` flags, asks it for `path` over a real socket,

@@ -8,6 +8,7 @@ pub mod bargaining;
 pub mod dependence;
 pub mod forecast;
 pub mod games;
+pub mod gas_price;
 pub mod sensitivity;
 pub mod simulation;
 pub mod transit;

@@ -334,7 +334,10 @@ mod backtests {
     fn issues_dated_after_the_cutoff_are_skipped_with_a_note() {
         let world = builtin();
         let (past, notes) = cutoff_world(&world, 2019);
-        assert!(past.issues.is_empty());
+        // Only the issue coded as of Oct 2015 was known in 2019.
+        let kept: Vec<&str> = past.issues.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(kept, ["russian_air_base_2015"]);
+        assert!(past.issues.iter().all(|i| i.as_of.year <= 2019));
         assert!(notes.iter().any(|n| n.contains("deeper_integration")));
         assert!(
             past.links
@@ -374,7 +377,17 @@ mod backtests {
             assert_eq!(s.status_quo_error, (s.status_quo - s.observed).abs());
         }
         let bt = backtest(&world, 2019, &settings).unwrap();
-        assert!(bt.scores.iter().all(|s| s.kind == QuestionKind::Indicator));
+        assert!(
+            bt.scores
+                .iter()
+                .filter(|s| s.kind == QuestionKind::Issue)
+                .all(|s| s.question == "russian_air_base_2015" && s.status_quo == 15.0)
+        );
+        assert!(
+            bt.scores
+                .iter()
+                .any(|s| s.question == "russian_air_base_2015" && s.observed == 80.0)
+        );
         assert!(
             bt.scores
                 .iter()

@@ -141,7 +141,7 @@ fn event_timeline_chart() {
 fn issue_charts() {
     let r = report();
     let ctx = ChartContext::for_report(r);
-    assert_eq!(r.forecasts.len(), 6);
+    assert_eq!(r.forecasts.len(), 7);
     for f in &r.forecasts {
         let summary = r.issue(&f.issue);
         let name = f.name.as_deref().unwrap();
@@ -320,7 +320,7 @@ fn files_cover_every_chart_and_table() {
     }
     assert_eq!(
         paths.iter().filter(|p| p.starts_with("charts/")).count(),
-        3 + 3 * 6 + 1
+        3 + 3 * 7 + 1
     );
     let json: serde_json::Value = serde_json::from_str(
         &files
@@ -370,7 +370,7 @@ fn html_has_every_section_and_no_external_resource() {
             "section {id}"
         );
     }
-    assert_eq!(count(&html, "<svg "), 3 + 3 * 6 + 1, "charts inline");
+    assert_eq!(count(&html, "<svg "), 3 + 3 * 7 + 1, "charts inline");
     assert!(!html.contains("http://") && !html.contains("https://"));
     assert!(!html.contains("src="));
     for bad in ["<script", "<link", "<img", "<iframe", "@import", "url("] {

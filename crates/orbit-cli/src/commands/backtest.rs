@@ -1,11 +1,13 @@
 //! `orbit backtest`: simulate from what was known at a cutoff and score the forecasts against
 //! what happened, next to the status-quo and compromise baselines.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
 use orbit_models::backtest::{Backtest, backtest};
+use orbit_models::gas_price::{GasPriceBacktest, GasPriceOptions, backtest_prices};
 
 use super::InvalidInput;
 use super::simulate::RunArgs;
@@ -22,6 +24,10 @@ pub struct BacktestArgs {
     /// Run the cutoffs 2005, 2010, 2015, 2019 and 2021
     #[arg(long)]
     pub rolling: bool,
+    /// Print only the gas-price backtest (every year with a recorded price, each predicted
+    /// from the scenario cut at that year), in the chosen format
+    #[arg(long)]
+    pub gas_price: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -69,6 +75,42 @@ pub fn scores_table(results: &[Backtest]) -> Table {
                 opt(s.compromise_brier),
             ]);
         }
+    }
+    table
+}
+
+/// The gas-price backtest: per year, the recorded price, the bargaining model's and the
+/// baselines' prices, and their absolute errors.
+pub fn gas_price_table(bt: &GasPriceBacktest) -> Table {
+    let mut table = Table::new(&[
+        "year",
+        "recorded",
+        "model",
+        "persistence",
+        "ratio",
+        "err model",
+        "err persistence",
+        "err ratio",
+        "BLR share",
+        "p_low",
+        "p_ref",
+    ])
+    .numeric(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for r in &bt.rows {
+        let p = r.prediction.as_ref();
+        table.push(vec![
+            r.year.to_string(),
+            show(r.recorded),
+            opt(r.model),
+            opt(r.persistence),
+            opt(r.ratio),
+            opt(r.model_error),
+            opt(r.persistence_error),
+            opt(r.ratio_error),
+            opt(p.map(|p| p.focus_share)),
+            opt(p.map(|p| p.floor)),
+            opt(p.map(|p| p.reference)),
+        ]);
     }
     table
 }
@@ -124,6 +166,21 @@ pub fn summary_table(results: &[Backtest]) -> Table {
 
 pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
     let world = super::load_world(scenario)?;
+    let gas = backtest_prices(&world, &GasPriceOptions::default());
+    if args.gas_price {
+        let mut out = std::io::stdout().lock();
+        return match args.run.format {
+            Format::Json => write_json(&mut out, &gas),
+            Format::Csv => gas_price_table(&gas).write_csv(&mut out),
+            Format::Table => {
+                write!(out, "{}", gas_price_table(&gas).render(40))?;
+                for note in &gas.notes {
+                    writeln!(out, "note (gas_price): {note}")?;
+                }
+                Ok(())
+            }
+        };
+    }
     let settings = args.run.settings()?;
     let cutoffs: Vec<i32> = if args.rolling {
         ROLLING.to_vec()
@@ -142,7 +199,6 @@ pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
         Format::Json => write_json(&mut out, &results),
         Format::Csv => scores_table(&results).write_csv(&mut out),
         Format::Table => {
-            use std::io::Write;
             writeln!(
                 out,
                 "backtest of {}: {} runs, seed {}; errors are absolute, on each question's scale",
@@ -155,6 +211,15 @@ pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
                 for note in &bt.notes {
                     writeln!(out, "note ({}): {note}", bt.cutoff)?;
                 }
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "gas_price: asymmetric Nash bargaining price, weights the RUS and BLR Shapley values of each year's transit game; USD per 1000 m3"
+            )?;
+            write!(out, "{}", gas_price_table(&gas).render(40))?;
+            for note in &gas.notes {
+                writeln!(out, "note (gas_price): {note}")?;
             }
             Ok(())
         }
