@@ -672,6 +672,39 @@ fn run_writes_the_report_into_orbit_report_by_default_unless_told_not_to() {
     );
 }
 
+#[test]
+fn running_the_main_command_again_keeps_the_default_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_orbit"))
+            .args(["run", "--runs", "0", "--quiet", "--no-simulation"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let index = dir.path().join("orbit-report/index.html");
+    std::fs::write(&index, "edited by the user").unwrap();
+    let second = run();
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(
+        stdout(&first),
+        stdout(&second),
+        "the report is still printed"
+    );
+    assert!(
+        stderr(&second).contains("was left as it is"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(stderr(&second).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(&index).unwrap(),
+        "edited by the user"
+    );
+}
+
 fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")

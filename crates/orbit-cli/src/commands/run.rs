@@ -50,9 +50,10 @@ pub struct RunArgs {
     quiet: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Directory of the HTML report (`index.html`, `report.json`, CSVs, `charts/*.svg`)
-    #[arg(long, value_name = "DIR", default_value = "orbit-report")]
-    out: PathBuf,
+    /// Directory of the HTML report (`index.html`, `report.json`, CSVs, `charts/*.svg`);
+    /// default `orbit-report`
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Overwrite report files that already exist
     #[arg(long)]
     force: bool,
@@ -138,14 +139,34 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
         report.backtest = backtest;
     }
     // Check every target before printing or writing anything, so a refusal leaves no trace.
+    // A directory the user named is never overwritten without `--force` (exit 1); the default
+    // one is left as it is with a note, so the README's main command can be run again.
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
     let files = if args.no_report {
         None
     } else {
         let files = orbit_report::files(&report);
-        if !args.force {
-            refuse_existing(&args.out, &files)?;
+        match (args.force, existing(&dir, &files)) {
+            (false, Some(existing)) if args.out.is_some() => {
+                return Err(InvalidInput(format!(
+                    "error: `{}` already exists\n  = hint: pass `--force` to overwrite the report, `--out DIR` to write it elsewhere, or `--no-report`",
+                    existing.display()
+                ))
+                .into());
+            }
+            (false, Some(existing)) => {
+                eprintln!(
+                    "note: the report in `{}` was left as it is (`{}` exists); pass `--force` to replace it or `--out DIR` to write a new one",
+                    dir.display(),
+                    existing.display()
+                );
+                None
+            }
+            _ => Some(files),
         }
-        Some(files)
     };
     {
         let mut out = std::io::stdout().lock();
@@ -157,10 +178,10 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
         out.flush()?;
     }
     if let Some(files) = files {
-        write_files(&args.out, &files)?;
+        write_files(&dir, &files)?;
         eprintln!(
             "report: {} ({} files; open it in a browser)",
-            args.out.join("index.html").display(),
+            dir.join("index.html").display(),
             files.len()
         );
     }
@@ -173,16 +194,12 @@ fn target(dir: &Path, file: &ReportFile) -> PathBuf {
         .fold(dir.to_path_buf(), |p, part| p.join(part))
 }
 
-/// Refuses (exit code 1) when any report file exists already.
-fn refuse_existing(dir: &Path, files: &[ReportFile]) -> Result<()> {
-    if let Some(existing) = files.iter().map(|f| target(dir, f)).find(|p| p.exists()) {
-        return Err(InvalidInput(format!(
-            "error: `{}` already exists\n  = hint: pass `--force` to overwrite the report, `--out DIR` to write it elsewhere, or `--no-report`",
-            existing.display()
-        ))
-        .into());
-    }
-    Ok(())
+/// Where the report goes unless `--out` says otherwise.
+pub const DEFAULT_OUT: &str = "orbit-report";
+
+/// The first report file that exists already, if any.
+fn existing(dir: &Path, files: &[ReportFile]) -> Option<PathBuf> {
+    files.iter().map(|f| target(dir, f)).find(|p| p.exists())
 }
 
 fn write_files(dir: &Path, files: &[ReportFile]) -> Result<()> {
