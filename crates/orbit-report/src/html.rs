@@ -79,10 +79,15 @@ pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTa
     );
     let _ = writeln!(
         out,
-        "<header>\n<h1>{}</h1>\n<p class=\"sub\">orbit report on scenario <code>{}</code>, {}: focus {} ({}), patron {} ({})</p>\n</header>",
+        "<header>\n<h1>{}</h1>\n<p class=\"sub\">orbit report on scenario <code>{}</code>{}: focus {} ({}), patron {} ({})</p>\n</header>",
         escape(&s.name),
         escape(&s.id),
-        s.years,
+        // The years only when the scenario's name does not already give them.
+        if s.name.contains(&s.years.to_string()) {
+            String::new()
+        } else {
+            format!(", {}", s.years)
+        },
         escape(&s.focus),
         escape(report.actor_name(&s.focus)),
         escape(&s.patron),
