@@ -167,6 +167,21 @@ pub struct Backtest {
     pub notes: Vec<String>,
 }
 
+/// The cutoffs of a rolling backtest (`orbit backtest --rolling`, `orbit run`, the dashboard).
+pub const ROLLING_CUTOFFS: [i32; 5] = [2005, 2010, 2015, 2019, 2021];
+
+/// Backtests at every rolling cutoff inside the scenario's years; an error names its cutoff.
+pub fn rolling(
+    world: &World,
+    settings: &SimulationSettings,
+) -> Result<Vec<Backtest>, (i32, SimulationError)> {
+    ROLLING_CUTOFFS
+        .iter()
+        .filter(|&&c| world.meta.years.contains(c))
+        .map(|&c| backtest(world, c, settings).map_err(|e| (c, e)))
+        .collect()
+}
+
 /// Backtests the scenario at `cutoff`: builds the cutoff world, simulates from the cutoff to
 /// the last year with an observation, and scores every question dated after the cutoff.
 pub fn backtest(

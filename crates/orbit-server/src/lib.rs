@@ -98,9 +98,8 @@ impl Default for StartOptions {
     }
 }
 
-/// The years the dashboard simulates and the backtest cutoffs it scores (as `orbit run`).
+/// The years the dashboard simulates (as `orbit run` by default).
 pub const SIMULATION_YEARS: (i32, i32) = (2015, 2030);
-pub const BACKTEST_CUTOFFS: [i32; 5] = [2005, 2010, 2015, 2019, 2021];
 
 /// The yearly simulation and the rolling backtests of `world`, as `orbit run` computes them.
 pub fn simulation(
@@ -120,11 +119,12 @@ pub fn simulation(
     let from = SIMULATION_YEARS.0.max(world.meta.years.first);
     let sim = Simulator::new(world, from, SIMULATION_YEARS.1.max(from)).map_err(error)?;
     let result = orbit_models::simulation::monte_carlo(&sim, &settings, &|| {}).map_err(error)?;
-    let backtests = BACKTEST_CUTOFFS
-        .iter()
-        .filter(|&&c| world.meta.years.contains(c))
-        .map(|&c| orbit_models::backtest::backtest(world, c, &settings).map_err(error))
-        .collect::<Result<Vec<_>, _>>()?;
+    let backtests = orbit_models::backtest::rolling(world, &settings).map_err(|(c, e)| {
+        ServerError::Forecast {
+            issue: format!("backtest at cutoff {c}"),
+            message: e.to_string(),
+        }
+    })?;
     Ok((result, backtests))
 }
 

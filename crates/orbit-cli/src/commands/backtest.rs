@@ -14,7 +14,6 @@ use super::simulate::RunArgs;
 use crate::output::{Format, Table, write_json};
 
 /// The rolling cutoffs of `--rolling`.
-pub const ROLLING: [i32; 5] = [2005, 2010, 2015, 2019, 2021];
 
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
@@ -183,7 +182,7 @@ pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
     }
     let settings = args.run.settings()?;
     let cutoffs: Vec<i32> = if args.rolling {
-        ROLLING.to_vec()
+        orbit_models::backtest::ROLLING_CUTOFFS.to_vec()
     } else {
         vec![args.cutoff]
     };

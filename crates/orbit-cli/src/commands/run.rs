@@ -18,7 +18,7 @@ use orbit_report::data::KeyEvent;
 use orbit_report::{ReportFile, RunReport, build};
 use orbit_scenario::World;
 
-use orbit_models::backtest::{Backtest, backtest};
+use orbit_models::backtest::{Backtest, rolling};
 use orbit_models::simulation::{
     SimulationResult, SimulationSettings, Simulator, monte_carlo as sim_monte_carlo,
 };
@@ -118,14 +118,8 @@ fn simulation(world: &World, args: &RunArgs) -> Result<(SimulationResult, Vec<Ba
     let result = sim_monte_carlo(&sim, &settings, &|| progress.tick())
         .map_err(|e| InvalidInput(format!("error: simulation: {e}")))?;
     progress.finish();
-    let backtests = super::backtest::ROLLING
-        .iter()
-        .filter(|&&c| world.meta.years.contains(c))
-        .map(|&c| {
-            backtest(world, c, &settings)
-                .map_err(|e| InvalidInput(format!("error: backtest at cutoff {c}: {e}")).into())
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let backtests = rolling(world, &settings)
+        .map_err(|(c, e)| InvalidInput(format!("error: backtest at cutoff {c}: {e}")))?;
     Ok((result, backtests))
 }
 

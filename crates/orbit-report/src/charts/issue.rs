@@ -95,12 +95,7 @@ pub fn eum_rounds(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueS
     let source = source(ctx, f, summary);
     let Some(eum) = &f.eum else {
         return render(120, &title, &source, |area| {
-            area.draw(&Text::new(
-                "no expected utility run for this issue",
-                (20, 20),
-                (super::FONT, 14),
-            ))?;
-            Ok(())
+            super::no_data(area, "no expected utility run for this issue")
         });
     };
     let (lo, hi) = scale(f);
@@ -385,12 +380,7 @@ pub fn monte_carlo(
     let mut source = source(ctx, f, summary);
     let Some(mc) = &f.monte_carlo else {
         return render(120, &title, &source, |area| {
-            area.draw(&Text::new(
-                "no Monte Carlo run for this issue",
-                (20, 20),
-                (super::FONT, 14),
-            ))?;
-            Ok(())
+            super::no_data(area, "no Monte Carlo run for this issue")
         });
     };
     source.push_str(&format!(
