@@ -91,7 +91,7 @@ fn trade_shares_chart() {
         &[("<polyline", 4), ("<circle", 8)],
     );
     assert!(
-        svg.contains("Belstat"),
+        svg.contains("COW Dyadic Trade"),
         "the source line names the data's sources"
     );
     assert!(svg.contains("40%"), "percentages on the axis");
