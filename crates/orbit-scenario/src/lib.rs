@@ -12,6 +12,7 @@
 
 pub mod actor_table;
 pub mod diagnostic;
+pub mod ktab;
 pub mod overlay;
 pub mod parse;
 pub mod raw;
