@@ -3,8 +3,10 @@
 
 use std::path::PathBuf;
 
-use orbit_models::ktab::{SmpInput, StopReason, run_smp};
-use orbit_scenario::ktab::{KTAB_DEFAULT_SEED, SmpParameters, read_ktab};
+use orbit_models::ktab::{
+    SmpInput, SmpOptions, StopReason, random_scenario, run_smp, run_smp_with,
+};
+use orbit_scenario::ktab::{KTAB_DEFAULT_SEED, read_ktab};
 use serde_json::Value;
 
 fn data(path: &str) -> PathBuf {
@@ -45,27 +47,41 @@ struct Outcome {
     max_diff: f64,
     bit_identical: bool,
     stop: StopReason,
+    fractional_change: Vec<f64>,
 }
 
-fn run_case(case: &str) -> Result<Outcome, String> {
-    let meta: Value =
-        serde_json::from_str(&std::fs::read_to_string(data(&format!("{case}.meta.json"))).unwrap())
-            .unwrap();
+fn meta(case: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(data(&format!("{case}.meta.json"))).unwrap())
+        .unwrap()
+}
+
+/// Runs the case a meta file describes, the way KTAB's `smpc` was run.
+fn run_case(case: &str) -> Result<orbit_models::ktab::SmpRun, String> {
+    let meta = meta(case);
+    let seed = meta["seed_used"].as_u64().unwrap_or(KTAB_DEFAULT_SEED);
+    if meta["input_kind"] == "euSMP" {
+        let drawn = random_scenario(seed);
+        let options = SmpOptions {
+            zero_risk_in_first_turn: true,
+        };
+        return run_smp_with(&drawn.input, &Default::default(), seed, options)
+            .map_err(|e| e.to_string());
+    }
     let path = input_path(&meta).expect("input file");
     let text = std::fs::read_to_string(&path).unwrap();
     let scenario = read_ktab(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
     let params = scenario.parameters.unwrap_or_default();
-    let seed = meta["seed_used"].as_u64().unwrap_or(KTAB_DEFAULT_SEED);
-    let run =
-        run_smp(&SmpInput::from_scenario(&scenario), &params, seed).map_err(|e| e.to_string())?;
+    run_smp(&SmpInput::from_scenario(&scenario), &params, seed).map_err(|e| e.to_string())
+}
+
+fn compare(case: &str) -> Outcome {
+    let run = run_case(case).unwrap_or_else(|e| panic!("{case}: {e}"));
     let expected = history(case);
     let mut max_diff: f64 = 0.0;
     let mut bit_identical = true;
     for &(t, i, d, x) in &expected {
         let got = run.positions.get(t).map_or(f64::NAN, |s| s[i][d] * 100.0);
-        if got.to_bits() != x.to_bits() {
-            bit_identical = false;
-        }
+        bit_identical &= got.to_bits() == x.to_bits();
         let diff = (got - x).abs();
         max_diff = if diff.is_nan() {
             f64::INFINITY
@@ -73,16 +89,20 @@ fn run_case(case: &str) -> Result<Outcome, String> {
             max_diff.max(diff)
         };
     }
-    let expected_states = expected.iter().map(|r| r.0).max().unwrap() + 1;
-    if run.positions.len() != expected_states {
-        max_diff = f64::INFINITY;
-    }
-    Ok(Outcome {
+    let states = expected.iter().map(|r| r.0).max().unwrap() + 1;
+    assert_eq!(run.positions.len(), states, "{case}: number of states");
+    assert_eq!(
+        expected.len(),
+        states * run.positions[0].len() * run.positions[0][0].len(),
+        "{case}: every position of every turn is compared"
+    );
+    Outcome {
         turns: run.turns(),
         max_diff,
         bit_identical,
         stop: run.stop,
-    })
+        fractional_change: run.fractional_change,
+    }
 }
 
 const CASES: [&str; 8] = [
@@ -97,14 +117,110 @@ const CASES: [&str; 8] = [
 ];
 
 #[test]
-fn debug_all() {
+fn reproduces_every_shared_reference_run_bit_for_bit() {
     for case in CASES {
-        match run_case(case) {
-            Ok(o) => eprintln!(
-                "{case}: turns {} max_diff {:e} bits {} {}",
-                o.turns, o.max_diff, o.bit_identical, o.stop
-            ),
-            Err(e) => eprintln!("{case}: ERROR {e}"),
+        let m = meta(case);
+        let o = compare(case);
+        assert!(
+            o.max_diff <= 1e-9,
+            "{case}: max difference {:e}",
+            o.max_diff
+        );
+        // Every run is reproduced to the last bit; keep it that way.
+        assert!(o.bit_identical, "{case}: within 1e-9 but not bit-identical");
+        assert_eq!(Some(o.turns as u64), m["turns"].as_u64(), "{case}: turns");
+        assert_eq!(
+            o.stop.to_string(),
+            m["stop_reason"].as_str().unwrap(),
+            "{case}: stop reason"
+        );
+        let logged: Vec<f64> = m["fractional_change_per_iteration"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let ours: Vec<f64> = o
+            .fractional_change
+            .iter()
+            .map(|r| (r * 1e4).round() / 1e4)
+            .collect();
+        assert_eq!(
+            ours, logged,
+            "{case}: stop statistic per turn (4 decimals, as logged)"
+        );
+    }
+}
+
+#[test]
+fn full_risk_adjustment_is_refused_with_ktabs_message() {
+    let m = meta("D3__E1_fullRA_expected_error_seed1");
+    let err = run_case("D3__E1_fullRA_expected_error_seed1").unwrap_err();
+    let ktab = m["error"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("Error:")
+        .trim();
+    assert!(err.starts_with(ktab), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    // The same for the SOE-Pol-Comp variant, held back from the shared runs.
+    let text =
+        std::fs::read_to_string(data("inputs/params/PC__E1_fullRA_expected_error.xml")).unwrap();
+    let s = read_ktab("PC__E1.xml", &text).unwrap();
+    let e = run_smp(&SmpInput::from_scenario(&s), &s.parameters.unwrap(), 1).unwrap_err();
+    assert!(e.to_string().starts_with(ktab), "{e}");
+}
+
+#[test]
+fn every_parameter_set_runs_or_is_refused_as_ktab_does() {
+    // The parameter sets whose KTAB histories are held back: they must run to a stop.
+    let dir = data("inputs/params");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let s = read_ktab(&name, &text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let result = run_smp(&SmpInput::from_scenario(&s), &s.parameters.unwrap(), 1);
+        if name.contains("_E1_") {
+            assert!(result.is_err(), "{name}");
+        } else {
+            let run = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(run.turns() >= 2 && run.turns() <= 100, "{name}");
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 18);
+}
+
+#[test]
+fn deterministic_runs_ignore_the_seed() {
+    let text = std::fs::read_to_string(data("inputs/dummyData_3Dim.csv")).unwrap();
+    let s = read_ktab("d3.csv", &text).unwrap();
+    let input = SmpInput::from_scenario(&s);
+    let a = run_smp(&input, &Default::default(), 1).unwrap();
+    let b = run_smp(&input, &Default::default(), 99).unwrap();
+    assert_eq!(a.positions, b.positions);
+}
+
+#[test]
+fn the_random_scenario_is_the_one_ktab_drew() {
+    let drawn = random_scenario(1);
+    let text = std::fs::read_to_string(data("euSMP_random_seed1_scenario.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), drawn.input.actors.len());
+    let dims = drawn.input.dimensions.len();
+    for (i, row) in rows.iter().enumerate() {
+        let num = |k: usize| row[k].parse::<f64>().unwrap();
+        assert_eq!(num(1), drawn.input.capability[i]);
+        assert_eq!(row[2], drawn.actor_voting_rules[i].name());
+        for d in 0..dims {
+            assert!((num(3 + d) - 100.0 * drawn.input.position[i][d]).abs() < 1e-9);
+            assert_eq!(num(3 + dims + d), drawn.input.salience[i][d]);
         }
     }
 }

@@ -9,7 +9,9 @@
 
 pub mod monte_carlo;
 pub mod prng;
+pub mod random;
 pub mod smp;
 
 pub use prng::KtabRng;
-pub use smp::{SmpError, SmpInput, SmpRun, StopReason, run_smp};
+pub use random::{RandomScenario, random_scenario};
+pub use smp::{SmpError, SmpInput, SmpOptions, SmpRun, StopReason, run_smp, run_smp_with};

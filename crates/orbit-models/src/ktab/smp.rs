@@ -1061,10 +1061,28 @@ fn check_input(input: &SmpInput) -> Result<(), SmpError> {
     Ok(())
 }
 
+/// Options that reproduce KTAB's entry points beyond reading a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SmpOptions {
+    /// `smpc --euSMP` zeroes the initial state's risk attitudes after its utilities were set
+    /// (`setNRA`, `smp/smp.cpp:2187-2188`), so in turn 0 only the bargain utilities use ρ = 0.
+    pub zero_risk_in_first_turn: bool,
+}
+
 /// Runs KTAB's SMP from `input` with `params`, seeding KTAB's PRNG with `seed` (used only by
 /// Stochastic transitions, §6). Follows `Model::run` (`kmodel/kmodel.cpp:185-208`) with
 /// `smpStopFn` (`smp/smp.cpp:166-193`).
 pub fn run_smp(input: &SmpInput, params: &SmpParameters, seed: u64) -> Result<SmpRun, SmpError> {
+    run_smp_with(input, params, seed, SmpOptions::default())
+}
+
+/// [`run_smp`] with [`SmpOptions`].
+pub fn run_smp_with(
+    input: &SmpInput,
+    params: &SmpParameters,
+    seed: u64,
+    options: SmpOptions,
+) -> Result<SmpRun, SmpError> {
     check_input(input)?;
     let n = input.actors.len();
     let dims = input.dimensions.len();
@@ -1082,6 +1100,9 @@ pub fn run_smp(input: &SmpInput, params: &SmpParameters, seed: u64) -> Result<Sm
     let x0: Vec<f64> = input.position.iter().flatten().copied().collect();
     let mut rng = KtabRng::new(seed);
     let mut state = model.set_up(x0.clone(), x0)?;
+    if options.zero_risk_in_first_turn {
+        state.rho.iter_mut().for_each(|r| *r = 0.0);
+    }
     let mut xs = vec![state.x.clone()];
     let mut ideals = vec![state.ideal.clone()];
     let mut ratios = Vec::new();
