@@ -558,7 +558,7 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
         });
     }
     let pair_cells = &header_cells[3..];
-    if pair_cells.len() % 2 != 0 {
+    if !pair_cells.len().is_multiple_of(2) {
         problems.add(
             header_line,
             pair_cells.last().map_or(1, |c| c.column),
@@ -711,9 +711,11 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
     }
     let last_line = lines.last().map_or(1, |(l, _)| *l);
     let row_count = rows.len();
-    if let Some((n, column)) = declared_actors {
-        if row_count != n && row_count > 0 {
-            problems.add(
+    if let Some((n, column)) = declared_actors
+        && row_count != n
+        && row_count > 0
+    {
+        problems.add(
                 scenario_line.as_ref().map_or(1, |(l, _)| *l),
                 column,
                 format!(
@@ -725,7 +727,6 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                     }
                 ),
             );
-        }
     }
     check_actor_count(&mut problems, row_count, last_line);
     if problems.list.is_empty() {
@@ -755,6 +756,9 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
         })
     }
 }
+
+/// Values with the (line, column) of each.
+type Located = (Vec<f64>, Vec<(usize, usize)>);
 
 fn check_actor_name(
     problems: &mut Problems<'_>,
@@ -1212,9 +1216,7 @@ fn read_xml(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                         }
                     }
                 };
-                let mut vector = |container: &str,
-                                  item: &'static str|
-                 -> Option<(Vec<f64>, Vec<(usize, usize)>)> {
+                let mut vector = |container: &str, item: &'static str| -> Option<Located> {
                     let Some(node) = child(actor, container) else {
                         problems.add(al, ac, format!("the actor lacks `{container}`"));
                         return None;
@@ -1276,7 +1278,7 @@ fn read_xml(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                     });
                 }
             }
-            if actor_count < MIN_ACTORS || actor_count > MAX_ACTORS {
+            if !(MIN_ACTORS..=MAX_ACTORS).contains(&actor_count) {
                 let (l, c) = at(list);
                 problems.add(
                     l,
@@ -1404,5 +1406,307 @@ fn read_xml(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
         Err(KtabErrors {
             problems: problems.list,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        read_ktab("t.csv", text)
+            .expect_err("the input should be refused")
+            .problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    fn has(found: &[String], prefix: &str, needle: &str) {
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with(prefix) && p.contains(needle)),
+            "no `{prefix}…{needle}` in {found:#?}"
+        );
+    }
+
+    const D3: &str = "DummyData_3Dim ,\"Dummy scenario\",3,2,\nActor,Description,Power,P1,S1,P2,S2,\nA, x, 10, 75.79, 49.53, 6.37, 5.91,\nB, y, 20, 82.72, 30.33, 73.50, 21.22,\nC, z, 30, 82.45, 48.47, 90.89, 13.55,\n";
+
+    #[test]
+    fn reads_every_shared_ktab_table() {
+        for (text, actors, dims) in [
+            (include_str!("../tests/data/ktab/ktab_dummy_3dim.csv"), 7, 3),
+            (
+                include_str!("../tests/data/ktab/ktab_dummy_6dim.csv"),
+                27,
+                6,
+            ),
+            (
+                include_str!("../tests/data/ktab/ktab_dummy_a040.csv"),
+                40,
+                1,
+            ),
+            (
+                include_str!("../tests/data/ktab/ktab_soe_competitive.csv"),
+                34,
+                1,
+            ),
+            (
+                include_str!("../tests/data/ktab/ktab_soe_pol_comp.csv"),
+                13,
+                2,
+            ),
+            (
+                include_str!("../tests/data/ktab/ktab_soe_policy.csv"),
+                26,
+                1,
+            ),
+        ] {
+            let s = read_ktab("k.csv", text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((s.actors.len(), s.dimensions.len()), (actors, dims));
+            assert_eq!(s.format, KtabFormat::SmpCsv);
+        }
+        let s = read_ktab(
+            "k.csv",
+            include_str!("../tests/data/ktab/ktab_soe_pol_comp.csv"),
+        )
+        .unwrap();
+        assert_eq!(s.name, "China Policy/Competitive; scen 2");
+        assert_eq!(s.dimensions, ["Policy Position", "Competitive Position"]);
+        assert_eq!(s.actors[0].position, [30.0, 20.0]);
+        assert_eq!(s.actors[0].salience, [24.0, 48.0]);
+        assert_eq!(s.actors[0].capability, 100.0);
+        assert_eq!(s.actors[0].line, 4);
+    }
+
+    #[test]
+    fn reads_ktabs_xml_with_parameters_and_ideal_adjustment() {
+        let s = read_ktab(
+            "x.xml",
+            include_str!("../tests/data/ktab/smpExample_06542ee.xml"),
+        )
+        .unwrap();
+        assert_eq!(s.format, KtabFormat::Xml);
+        assert_eq!(s.seed, Some(3_507_583_219_545_544_127));
+        let p = s.parameters.unwrap();
+        assert_eq!(p.state_transitions, StateTransitions::Stochastic);
+        assert_eq!(p.pce_model, PceModel::MarkovIncentive);
+        let a = s.accommodation.unwrap();
+        assert_eq!(a.len(), s.actors.len());
+        assert!(
+            a.iter()
+                .any(|r| r.iter().filter(|v| **v != 0.0).count() > 1)
+        );
+    }
+
+    #[test]
+    fn one_dimensional_tables_with_either_salience_scale() {
+        let s = read_ktab(
+            "e.csv",
+            include_str!("../tests/data/ktab/bdm1994_ec_emissions_actors.csv"),
+        )
+        .unwrap();
+        assert_eq!(s.format, KtabFormat::ActorTable);
+        assert_eq!(s.dimensions.len(), 1);
+        assert_eq!(s.actors[0].salience, [80.0]);
+        assert!(s.notes[0].contains("multiplied by 100"), "{:?}", s.notes);
+        let pct = read_ktab(
+            "p.csv",
+            "Actor,Capability,Position,Salience\nA,1,40,80\nB,2,70,100\nC,1,10,50\n",
+        )
+        .unwrap();
+        assert_eq!(pct.actors[1].salience, [100.0]);
+        assert!(pct.notes[0].contains("percentages"), "{:?}", pct.notes);
+        // A leading KTAB scenario line is accepted in front of the table too.
+        let lead = read_ktab(
+            "l.csv",
+            "Case,desc,3,1\nActor,Capability,Position,Salience\nA,1,40,0.8\nB,2,70,1\nC,1,10,0.5\n",
+        )
+        .unwrap();
+        assert_eq!(lead.name, "Case");
+        assert_eq!(lead.actors[2].line, 5);
+        // Positions outside KTAB's 0-100 are located.
+        has(
+            &problems("Actor,Capability,Position,Salience\nA,1,400,0.8\nB,2,70,1\nC,1,10,0.5\n"),
+            "t.csv:2:5:",
+            "outside [0, 100]",
+        );
+    }
+
+    #[test]
+    fn every_rule_ktab_checks_is_located() {
+        // Actor count (3 to 250).
+        has(
+            &problems("S,d,2,1\nActor,Description,Power,P,S\nA,x,1,10,10\nB,y,1,20,10\n"),
+            "t.csv:4:1:",
+            "3 to 250 actors",
+        );
+        // Position and salience ranges, salience sum.
+        let found = problems(
+            "S,d,3,2\nActor,Description,Power,P1,S1,P2,S2\nA,x,1,101,10,5,5\nB,y,1,20,-1,5,5\nC,z,1,20,60,5,50\n",
+        );
+        has(&found, "t.csv:3:7:", "position 101");
+        has(&found, "t.csv:4:10:", "salience -1");
+        has(&found, "t.csv:5:10:", "sum to 110");
+        // Capability: negative, zero (KTAB's CSV reader lets 0 through, its votes then throw), too large.
+        let found = problems(
+            "S,d,3,1\nActor,Description,Power,P,S\nA,x,-1,10,10\nB,y,0,20,10\nC,z,2e8,30,10\n",
+        );
+        has(&found, "t.csv:3:5:", "must be positive");
+        has(&found, "t.csv:4:5:", "must be positive");
+        has(&found, "t.csv:5:5:", "1e8");
+        // Name length, empty names, dimension count.
+        let found = problems(
+            "S,d,3,0\nActor,Description,Power,P,S\n,x,1,10,10\nBBBBBBBBBBBBBBBBBBBBBBBBBB,y,1,20,10\nC,z,1,30,10\n",
+        );
+        has(&found, "t.csv:1:7:", "at least 1");
+        has(&found, "t.csv:3:1:", "empty");
+        has(&found, "t.csv:4:1:", "at most 25");
+    }
+
+    #[test]
+    fn rules_ktab_fails_to_check_are_checked_too() {
+        // More rows than declared (KTAB silently ignores them), duplicate names, zero salience,
+        // non-numbers and non-finite numbers, extra cells.
+        let found = problems(
+            "S,d,3,1\nActor,Description,Power,P,S\nA,x,1,10,10\nA,y,1,20,0\nC,z,1,nan,10\nD,w,1,40,10,7\n",
+        );
+        has(
+            &found,
+            "t.csv:1:5:",
+            "declares 3 actor(s) but the file has 4",
+        );
+        has(&found, "t.csv:4:1:", "appears twice");
+        has(&found, "t.csv:4:10:", "every salience of this actor is 0");
+        has(&found, "t.csv:5:7:", "not a finite number");
+        has(&found, "t.csv:6:13:", "silently ignore");
+        // Too few cells in a row, header dimensions disagreeing with the scenario line.
+        let found =
+            problems("S,d,3,2\nActor,Description,Power,P,S\nA,x,1,10\nB,y,1,20,10\nC,z,1,30,10\n");
+        has(
+            &found,
+            "t.csv:2:1:",
+            "declares 2 dimension(s) but the header names 1",
+        );
+    }
+
+    #[test]
+    fn xml_problems_are_located_at_their_elements() {
+        let xml = |body: &str| {
+            format!(
+                "<?xml version=\"1.0\"?>\n<Scenario>\n<name>x</name><desc>d</desc>\n{body}\n</Scenario>\n"
+            )
+        };
+        let actor = |name: &str, cap: &str, pos: &str, sal: &str| {
+            format!(
+                "<Actor><name>{name}</name><description>d</description><capability>{cap}</capability><Position><dCoord>{pos}</dCoord></Position><Salience><dSal>{sal}</dSal></Salience></Actor>"
+            )
+        };
+        let text = xml(&format!(
+            "<prngSeed>12</prngSeed>\n<Dimensions><dName>D</dName></Dimensions>\n<Actors>\n{}\n{}\n{}\n</Actors>\n<IdealAdjustment><iaPair><adjustingIdeal>A</adjustingIdeal><referencePos>Z</referencePos><adjust>0.5</adjust></iaPair></IdealAdjustment>",
+            actor("A", "1", "150", "10"),
+            actor("B", "0", "20", "10"),
+            actor("C", "1", "30", "abc"),
+        ));
+        let found: Vec<String> = read_ktab("s.xml", &text)
+            .unwrap_err()
+            .problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        has(&found, "s.xml:7:", "position 150");
+        has(&found, "s.xml:8:", "must be positive");
+        has(&found, "s.xml:9:", "`abc`, not a number");
+        has(&found, "s.xml:11:", "`Z`, which is not an actor");
+        // Missing seed, incomplete parameters, a bad parameter value, malformed XML.
+        let found: Vec<String> = read_ktab(
+            "s.xml",
+            &xml("<ModelParameters><VictoryProbModel>Lin</VictoryProbModel></ModelParameters>"),
+        )
+        .unwrap_err()
+        .problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        has(&found, "s.xml:2:1:", "`prngSeed` is missing");
+        has(
+            &found,
+            "s.xml:4:18:",
+            "`Lin` is not a value of VictoryProbModel",
+        );
+        has(&found, "s.xml:4:1:", "lacks `BargnModel`");
+        has(
+            &read_ktab("s.xml", "<Scenario><name>")
+                .unwrap_err()
+                .problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>(),
+            "s.xml:1:",
+            "not well-formed",
+        );
+    }
+
+    #[test]
+    fn parameters_set_by_name() {
+        let mut p = SmpParameters::default();
+        p.set("BigRAdjust", "Half").unwrap();
+        assert_eq!(p.big_r_adjust, BigRAdjust::Half);
+        assert!(
+            p.set("BigRAdjust", "half")
+                .unwrap_err()
+                .contains("expected one of None, OneThird")
+        );
+        assert!(
+            p.set("Nope", "x")
+                .unwrap_err()
+                .contains("not a KTAB model parameter")
+        );
+        assert_eq!(p.pairs().len(), 9);
+    }
+
+    #[test]
+    fn the_canonical_example_parses() {
+        let s = read_ktab("d3.csv", D3).unwrap();
+        assert_eq!(s.name, "DummyData_3Dim");
+        assert_eq!(s.description, "Dummy scenario");
+        assert_eq!(s.actors[2].position, [82.45, 90.89]);
+    }
+
+    mod never_panics {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn on_any_text(text in "\\PC{0,400}") {
+                let _ = read_ktab("f", &text);
+            }
+
+            #[test]
+            fn on_csv_like_text(lines in proptest::collection::vec("[A-Za-z0-9 ,.\"#eE+-]{0,40}", 0..8)) {
+                let _ = read_ktab("f", &lines.join("\n"));
+            }
+
+            #[test]
+            fn on_a_damaged_ktab_file(cut in 0usize..D3.len(), insert in "[,\"0-9a-z.\n-]{0,6}") {
+                let mut text = D3.to_string();
+                let at = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                text.insert_str(at, &insert);
+                let _ = read_ktab("f", &text);
+                let _ = read_ktab("f", &text[..at]);
+            }
+
+            #[test]
+            fn on_damaged_xml(cut in 0usize..2000, insert in "[<>/a-zA-Z0-9 .\n-]{0,8}") {
+                let mut text = include_str!("../tests/data/ktab/smpExample_06542ee.xml").to_string();
+                let at = cut.min(text.len());
+                let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                text.insert_str(at, &insert);
+                let _ = read_ktab("f", &text);
+            }
+        }
     }
 }

@@ -114,6 +114,9 @@ pub struct SmpMonteCarlo {
     pub final_positions: Vec<FinalPositionSummary>,
 }
 
+/// The turn count and final positions of one draw, or KTAB's refusal.
+type DrawOutcome = Result<(usize, Vec<Vec<f64>>), SmpError>;
+
 /// Runs `draws` perturbed copies of `input` through [`run_smp`] in parallel (rayon).
 pub fn smp_monte_carlo(
     input: &SmpInput,
@@ -123,7 +126,7 @@ pub fn smp_monte_carlo(
     spec: &SmpPerturbation,
 ) -> Result<SmpMonteCarlo, SmpError> {
     // The unperturbed input must be runnable; a refusal there is the user's to fix.
-    let results: Vec<Result<(usize, Vec<Vec<f64>>), SmpError>> = (0..draws)
+    let results: Vec<DrawOutcome> = (0..draws)
         .into_par_iter()
         .map(|k| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
