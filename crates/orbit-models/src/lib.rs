@@ -9,6 +9,7 @@ pub mod dependence;
 pub mod forecast;
 pub mod games;
 pub mod gas_price;
+pub mod ktab;
 pub mod sensitivity;
 pub mod simulation;
 pub mod transit;
