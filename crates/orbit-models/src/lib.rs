@@ -3,6 +3,7 @@
 //! Nothing in this crate reads files, prints, or touches the store: models take plain data
 //! (and, where they are stochastic, an RNG from the caller) and return plain results.
 
+pub mod alliance_bargain;
 pub mod backtest;
 pub mod bargaining;
 pub mod dependence;
