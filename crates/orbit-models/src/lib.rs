@@ -6,6 +6,7 @@
 pub mod alliance_bargain;
 pub mod backtest;
 pub mod bargaining;
+pub mod calibrate;
 pub mod dependence;
 pub mod forecast;
 pub mod games;
