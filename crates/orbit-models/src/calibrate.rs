@@ -251,7 +251,8 @@ pub struct PanelYear {
 
 /// The share of `partner` in the focus actor's trade in `year`: the turnover share where it is
 /// recorded, else the mean of the recorded export and import shares, else the one recorded.
-fn recorded_trade_share(
+/// With `flow` given, only that flow's share.
+pub fn recorded_trade_share(
     world: &World,
     partner: &str,
     flow: Option<TradeFlow>,

@@ -13,4 +13,5 @@ pub mod games;
 pub mod gas_price;
 pub mod sensitivity;
 pub mod simulation;
+pub mod thesis_backtest;
 pub mod transit;

@@ -1,0 +1,374 @@
+//! The thesis backtest: at every cutoff year the data allow, calibrate the patron–client
+//! bargain on the record known then ([`crate::calibrate::calibrate_world`]), forecast 1–5
+//! years ahead, and score the forecasts against what was recorded, next to two baselines.
+//!
+//! # Forecasts
+//!
+//! At cutoff `T`, with `L ≤ T` the last year with a recorded value `y_L`:
+//!
+//! * **persistence**: `y_L`;
+//! * **drift** (random walk with a trend fitted before the cutoff): `y_L + g·(T + h − L)`,
+//!   `g = (y_L − y_F)/(L − F)` the mean yearly change since the first recorded year `F`
+//!   (the least-squares drift of a random walk with gaps);
+//! * **model**, gas price: the bargain's target `p* = (1 − d*(x_T))·p_ref,T` with the
+//!   covariates `x_T` and the reference of the cutoff year held (nothing after `T` is known),
+//!   approached by partial adjustment, `p* + (1 − μ)^{T+h−L}·(p_L − p*)` (11);
+//! * **model**, trade shares (Hirschman's link: the subsidy binds trade to the patron): the
+//!   share adjusts toward `a + b·d*` at its own speed `ρ`,
+//!   `s_t = a + b·d*_t + (1 − ρ)^k·(s_{t−k} − a − b·d*_t)`, with `a, b, ρ` fitted by the same
+//!   least squares on the shares recorded up to `T` and `d*_t` from the bargain calibrated at
+//!   `T`; the forecast holds `d*_T`.
+//!
+//! Scores per target and horizon over the cutoffs where the model, both baselines and the
+//! outcome exist: mean absolute error, the skill `1 − MAE_model/MAE_persistence`, and the
+//! count of cutoffs where the model's error is below, equal to or above persistence's.
+//! Issue outcomes (and their Brier scores and the compromise baseline) are scored by
+//! [`crate::backtest`]; this module scores the quantities the bargain predicts.
+
+use std::collections::BTreeMap;
+
+use orbit_scenario::{Commodity, TradeFlow, World};
+use serde::Serialize;
+
+use crate::alliance_bargain::{adjust_price, target_price};
+use crate::calibrate::{
+    Calibration, CalibrationSpec, MAX_GAP, PanelYear, ReferenceSeries, calibrate_world, discounts,
+    levenberg_marquardt,
+};
+
+/// Every cutoff the thesis backtest tries.
+pub const THESIS_CUTOFFS: std::ops::RangeInclusive<i32> = 2000..=2021;
+
+/// The forecast horizons, years after the cutoff.
+pub const HORIZONS: [i32; 5] = [1, 2, 3, 4, 5];
+
+/// A quantity the backtest scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// The gas price the focus actor paid, USD per 1000 m3.
+    GasPrice,
+    /// The patron's share of the focus actor's exports.
+    PatronExportsShare,
+    /// The patron's share of the focus actor's imports.
+    PatronImportsShare,
+    /// The EU's share of the focus actor's trade.
+    EuTradeShare,
+}
+
+impl Target {
+    pub const ALL: [Target; 4] = [
+        Target::GasPrice,
+        Target::PatronExportsShare,
+        Target::PatronImportsShare,
+        Target::EuTradeShare,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::GasPrice => "gas price (USD/1000 m3)",
+            Self::PatronExportsShare => "patron's share of exports",
+            Self::PatronImportsShare => "patron's share of imports",
+            Self::EuTradeShare => "EU's share of trade",
+        }
+    }
+
+    fn of(self, y: &PanelYear) -> Option<f64> {
+        match self {
+            Self::GasPrice => y.price,
+            Self::PatronExportsShare => y.patron_exports_share,
+            Self::PatronImportsShare => y.patron_imports_share,
+            Self::EuTradeShare => y.eu_trade_share,
+        }
+    }
+}
+
+/// One forecast from one cutoff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastRow {
+    pub target: Target,
+    pub cutoff: i32,
+    pub horizon: i32,
+    pub year: i32,
+    pub recorded: f64,
+    pub model: Option<f64>,
+    pub persistence: Option<f64>,
+    pub drift: Option<f64>,
+}
+
+/// The scores of one target at one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HorizonScore {
+    pub target: Target,
+    pub horizon: i32,
+    /// Cutoffs scored (model, both baselines and the outcome all present).
+    pub n: usize,
+    pub mae_model: Option<f64>,
+    pub mae_persistence: Option<f64>,
+    pub mae_drift: Option<f64>,
+    /// `1 − MAE_model/MAE_persistence`; `None` when persistence is exact or nothing scored.
+    pub skill_model: Option<f64>,
+    pub skill_drift: Option<f64>,
+    pub better: usize,
+    pub ties: usize,
+    pub worse: usize,
+}
+
+/// A cutoff's calibration, in short.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CutoffFit {
+    pub cutoff: i32,
+    /// `None` with the reason in `error` when the calibration could not run.
+    pub calibration: Option<Calibration>,
+    pub error: Option<String>,
+}
+
+/// The whole backtest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThesisBacktest {
+    pub rows: Vec<ForecastRow>,
+    pub scores: Vec<HorizonScore>,
+    pub fits: Vec<CutoffFit>,
+    pub notes: Vec<String>,
+}
+
+/// The last recorded value of `target` at or before `cutoff`, and the drift per year since
+/// the first recorded one.
+fn last_and_drift(
+    panel: &[PanelYear],
+    target: Target,
+    cutoff: i32,
+) -> Option<(i32, f64, Option<f64>)> {
+    let recorded: Vec<(i32, f64)> = panel
+        .iter()
+        .filter(|y| y.year <= cutoff)
+        .filter_map(|y| Some((y.year, target.of(y)?)))
+        .collect();
+    let &(l, yl) = recorded.last()?;
+    let &(f, yf) = recorded.first()?;
+    let drift = (l > f).then(|| (yl - yf) / f64::from(l - f));
+    Some((l, yl, drift))
+}
+
+/// The fitted trade link `(a, b, ρ)` of `target` on the discounts `d`, or `None` with a reason.
+fn fit_trade_link(
+    panel: &[PanelYear],
+    target: Target,
+    d: &BTreeMap<i32, f64>,
+    cutoff: i32,
+) -> Result<(f64, f64, f64), String> {
+    let mut obs: Vec<(f64, f64, i32, f64)> = Vec::new(); // (s_t, s_prev, k, d_t)
+    let mut last: Option<(i32, f64)> = None;
+    for y in panel.iter().filter(|y| y.year <= cutoff) {
+        let Some(s) = target.of(y) else { continue };
+        if let (Some((py, ps)), Some(&dt)) = (last, d.get(&y.year))
+            && y.year - py <= MAX_GAP
+        {
+            obs.push((s, ps, y.year - py, dt));
+        }
+        last = Some((y.year, s));
+    }
+    if obs.len() < 5 {
+        return Err(format!("{} consecutive recorded pairs (need 5)", obs.len()));
+    }
+    let first = obs[0].3;
+    if obs.iter().all(|o| o.3 == first) {
+        return Err("the bargain's discount does not vary over the recorded years".into());
+    }
+    let residuals = |x: &[f64]| -> Option<Vec<f64>> {
+        Some(
+            obs.iter()
+                .map(|&(s, ps, k, dt)| {
+                    s - adjust_price(ps, x[0] + x[1] * dt, x[2], u32::try_from(k).unwrap_or(1))
+                })
+                .collect(),
+        )
+    };
+    let mean = obs.iter().map(|o| o.0).sum::<f64>() / obs.len() as f64;
+    let bounds = [
+        (f64::NEG_INFINITY, f64::INFINITY),
+        (f64::NEG_INFINITY, f64::INFINITY),
+        (0.0, 1.0),
+    ];
+    let fit = levenberg_marquardt(&residuals, &[mean, 0.0, 0.5], &bounds, 200)
+        .ok_or_else(|| "the least squares failed".to_string())?;
+    Ok((fit.x[0], fit.x[1], fit.x[2]))
+}
+
+/// Runs the thesis backtest of `world` with the European `reference` series over `cutoffs`.
+pub fn thesis_backtest(
+    world: &World,
+    reference: &ReferenceSeries,
+    cutoffs: &[i32],
+    spec: &CalibrationSpec,
+) -> ThesisBacktest {
+    let mut notes = vec![
+        "covariates and the reference price are held at their cutoff values: nothing after the cutoff is known".to_string(),
+        "issue outcomes, their Brier scores and the compromise baseline are scored by `orbit backtest --rolling`".to_string(),
+    ];
+    let focus = world.meta.focus;
+    let patron = world.code(world.meta.patron).to_string();
+    // The outcomes: the full record (only ever compared with, never fitted on).
+    let outcome = |target: Target, year: i32| -> Option<f64> {
+        match target {
+            Target::GasPrice => {
+                crate::simulation::observed_price(world, Commodity::Gas, focus, year)
+            }
+            _ => {
+                let (partner, flow) = match target {
+                    Target::PatronExportsShare => (patron.as_str(), Some(TradeFlow::Exports)),
+                    Target::PatronImportsShare => (patron.as_str(), Some(TradeFlow::Imports)),
+                    _ => ("EU", None),
+                };
+                crate::calibrate::recorded_trade_share(world, partner, flow, year)
+            }
+        }
+    };
+    let mut rows = Vec::new();
+    let mut fits = Vec::new();
+    let mut link_failures: BTreeMap<Target, Vec<String>> = BTreeMap::new();
+    for &cutoff in cutoffs {
+        let (calibration, error, panel) = match calibrate_world(world, reference, cutoff, spec) {
+            Ok((c, p)) => (Some(c), None, p),
+            Err(e) => {
+                let (past, _) = crate::backtest::cutoff_world(world, cutoff);
+                let (p, _) = crate::calibrate::panel(&past, &reference.up_to(cutoff));
+                (None, Some(e.to_string()), p)
+            }
+        };
+        let held_inputs = panel
+            .iter()
+            .rev()
+            .filter(|y| y.year <= cutoff)
+            .find_map(|y| y.inputs);
+        let held_reference = reference
+            .up_to(cutoff)
+            .points
+            .last()
+            .map(|p| p.usd_per_1000_m3());
+        let d = calibration.as_ref().map(|c| discounts(&c.params, &panel));
+        for target in Target::ALL {
+            let Some((l, yl, drift)) = last_and_drift(&panel, target, cutoff) else {
+                continue;
+            };
+            let model_at = |h: i32| -> Option<f64> {
+                let c = calibration.as_ref()?;
+                let gap = u32::try_from(cutoff + h - l).ok()?;
+                match target {
+                    Target::GasPrice => {
+                        let p_star =
+                            target_price(&c.params.bargain, &held_inputs?, held_reference?).ok()?;
+                        Some(adjust_price(yl, p_star, c.params.mu, gap))
+                    }
+                    _ => None,
+                }
+            };
+            let link = match (target, &d) {
+                (Target::GasPrice, _) | (_, None) => None,
+                (_, Some(d)) => match fit_trade_link(&panel, target, d, cutoff) {
+                    Ok(link) => Some(link),
+                    Err(reason) => {
+                        link_failures
+                            .entry(target)
+                            .or_default()
+                            .push(format!("{cutoff}: {reason}"));
+                        None
+                    }
+                },
+            };
+            let held_discount = d
+                .as_ref()
+                .and_then(|d| d.range(..=cutoff).next_back().map(|(_, &v)| v));
+            for h in HORIZONS {
+                let year = cutoff + h;
+                let Some(recorded) = outcome(target, year) else {
+                    continue;
+                };
+                let model = match target {
+                    Target::GasPrice => model_at(h),
+                    _ => link.zip(held_discount).and_then(|((a, b, rho), dt)| {
+                        let gap = u32::try_from(year - l).ok()?;
+                        Some(adjust_price(yl, a + b * dt, rho, gap))
+                    }),
+                };
+                rows.push(ForecastRow {
+                    target,
+                    cutoff,
+                    horizon: h,
+                    year,
+                    recorded,
+                    model,
+                    persistence: Some(yl),
+                    drift: drift.map(|g| yl + g * f64::from(year - l)),
+                });
+            }
+        }
+        fits.push(CutoffFit {
+            cutoff,
+            calibration,
+            error,
+        });
+    }
+    for (target, failures) in link_failures {
+        notes.push(format!(
+            "{}: no trade link fitted at {}",
+            target.label(),
+            failures.join("; ")
+        ));
+    }
+    let scores = score(&rows);
+    ThesisBacktest {
+        rows,
+        scores,
+        fits,
+        notes,
+    }
+}
+
+/// The per-target, per-horizon scores of `rows`.
+pub fn score(rows: &[ForecastRow]) -> Vec<HorizonScore> {
+    let mut out = Vec::new();
+    for target in Target::ALL {
+        for h in HORIZONS {
+            let sample: Vec<(f64, f64, f64)> = rows
+                .iter()
+                .filter(|r| r.target == target && r.horizon == h)
+                .filter_map(|r| {
+                    Some((
+                        (r.model? - r.recorded).abs(),
+                        (r.persistence? - r.recorded).abs(),
+                        (r.drift? - r.recorded).abs(),
+                    ))
+                })
+                .collect();
+            let n = sample.len();
+            let mean = |f: fn(&(f64, f64, f64)) -> f64| {
+                (n > 0).then(|| sample.iter().map(f).sum::<f64>() / n as f64)
+            };
+            let (m, p, dr) = (mean(|s| s.0), mean(|s| s.1), mean(|s| s.2));
+            let skill = |x: Option<f64>| match (x, p) {
+                (Some(x), Some(p)) if p > 0.0 => Some(1.0 - x / p),
+                _ => None,
+            };
+            // Errors within a thousandth of a unit count as ties (rounding in the sources).
+            let tol = |s: &(f64, f64, f64)| 1e-3 * s.1.max(1.0);
+            out.push(HorizonScore {
+                target,
+                horizon: h,
+                n,
+                mae_model: m,
+                mae_persistence: p,
+                mae_drift: dr,
+                skill_model: skill(m),
+                skill_drift: skill(dr),
+                better: sample.iter().filter(|s| s.0 < s.1 - tol(s)).count(),
+                ties: sample
+                    .iter()
+                    .filter(|s| (s.0 - s.1).abs() <= tol(s))
+                    .count(),
+                worse: sample.iter().filter(|s| s.0 > s.1 + tol(s)).count(),
+            });
+        }
+    }
+    out
+}
