@@ -232,7 +232,8 @@ pub fn thesis_backtest(
             Ok((c, p)) => (Some(c), None, p),
             Err(e) => {
                 let (past, _) = crate::backtest::cutoff_world(world, cutoff);
-                let (p, _) = crate::calibrate::panel(&past, &reference.up_to(cutoff));
+                let (p, _) =
+                    crate::calibrate::panel(&past, &reference.up_to(cutoff), spec.reference_lag);
                 (None, Some(e.to_string()), p)
             }
         };

@@ -28,6 +28,10 @@ pub struct CalibrateArgs {
     /// The series of the reference CSV to use (matched as a prefix)
     #[arg(long, value_name = "NAME", default_value = DEFAULT_REFERENCE_SERIES)]
     series: String,
+    /// The lag in years of the reference price a year's price refers to (0: the same year's
+    /// average, which already carries the contracts' 6-9 month indexation lag)
+    #[arg(long, value_name = "YEARS", default_value_t = 0)]
+    reference_lag: i32,
     /// Score forecasts 1-5 years ahead from every cutoff 2000-2021 instead
     #[arg(long)]
     backtest: bool,
@@ -45,10 +49,21 @@ pub fn run(scenario: Option<&Path>, args: &CalibrateArgs) -> Result<()> {
     })?;
     let reference = parse_reference_csv(&text, &args.series)
         .map_err(|e| InvalidInput(format!("error: `{}`: {e}", args.reference.display())))?;
+    if !(0..=5).contains(&args.reference_lag) {
+        return Err(InvalidInput(format!(
+            "error: `--reference-lag {}` must be between 0 and 5",
+            args.reference_lag
+        ))
+        .into());
+    }
+    let spec = CalibrationSpec {
+        reference_lag: args.reference_lag,
+        ..CalibrationSpec::default()
+    };
     let mut out = std::io::stdout().lock();
     if args.backtest {
         let cutoffs: Vec<i32> = THESIS_CUTOFFS.collect();
-        let bt = thesis_backtest(&world, &reference, &cutoffs, &CalibrationSpec::default());
+        let bt = thesis_backtest(&world, &reference, &cutoffs, &spec);
         return match args.format {
             Format::Json => write_json(&mut out, &bt),
             Format::Csv => scores_table(&bt).write_csv(&mut out),
@@ -59,12 +74,11 @@ pub fn run(scenario: Option<&Path>, args: &CalibrateArgs) -> Result<()> {
         };
     }
     let cutoff = args.cutoff.unwrap_or(world.meta.years.last);
-    let (calibration, _) = calibrate_world(&world, &reference, cutoff, &CalibrationSpec::default())
-        .map_err(|e| {
-            InvalidInput(format!(
-                "error: {e}\n  = hint: a later `--cutoff` gives the fit more recorded prices"
-            ))
-        })?;
+    let (calibration, _) = calibrate_world(&world, &reference, cutoff, &spec).map_err(|e| {
+        InvalidInput(format!(
+            "error: {e}\n  = hint: a later `--cutoff` gives the fit more recorded prices"
+        ))
+    })?;
     match args.format {
         Format::Json => write_json(&mut out, &calibration),
         Format::Csv => long_table(&calibration).write_csv(&mut out),
