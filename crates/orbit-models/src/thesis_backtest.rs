@@ -94,6 +94,11 @@ pub struct ForecastRow {
     pub model: Option<f64>,
     pub persistence: Option<f64>,
     pub drift: Option<f64>,
+    /// Diagnostic, **not a forecast**: the gas-price model given the reference price actually
+    /// recorded for the target year (known only after the cutoff), the parameters and the
+    /// covariates still those of the cutoff. It separates the bargain's error from the error
+    /// of not knowing the European price; it is never scored as a forecast.
+    pub model_given_reference: Option<f64>,
 }
 
 /// The scores of one target at one horizon.
@@ -108,6 +113,9 @@ pub struct HorizonScore {
     pub mae_drift: Option<f64>,
     /// `1 − MAE_model/MAE_persistence`; `None` when persistence is exact or nothing scored.
     pub skill_model: Option<f64>,
+    /// The MAE of the diagnostic [`ForecastRow::model_given_reference`] on the same sample
+    /// (gas price only; uses the reference recorded after the cutoff, so it is no forecast).
+    pub mae_model_given_reference: Option<f64>,
     pub skill_drift: Option<f64>,
     pub better: usize,
     pub ties: usize,
@@ -292,6 +300,15 @@ pub fn thesis_backtest(
                         Some(adjust_price(yl, a + b * dt, rho, gap))
                     }),
                 };
+                let model_given_reference = match target {
+                    Target::GasPrice => calibration.as_ref().and_then(|c| {
+                        let r = reference.price(year - spec.reference_lag)?;
+                        let p_star = target_price(&c.params.bargain, &held_inputs?, r).ok()?;
+                        let gap = u32::try_from(year - l).ok()?;
+                        Some(adjust_price(yl, p_star, c.params.mu, gap))
+                    }),
+                    _ => None,
+                };
                 rows.push(ForecastRow {
                     target,
                     cutoff,
@@ -299,6 +316,7 @@ pub fn thesis_backtest(
                     year,
                     recorded,
                     model,
+                    model_given_reference,
                     persistence: Some(yl),
                     drift: drift.map(|g| yl + g * f64::from(year - l)),
                 });
@@ -331,9 +349,13 @@ pub fn score(rows: &[ForecastRow]) -> Vec<HorizonScore> {
     let mut out = Vec::new();
     for target in Target::ALL {
         for h in HORIZONS {
-            let sample: Vec<(f64, f64, f64)> = rows
+            let scored: Vec<&ForecastRow> = rows
                 .iter()
                 .filter(|r| r.target == target && r.horizon == h)
+                .filter(|r| r.model.is_some() && r.persistence.is_some() && r.drift.is_some())
+                .collect();
+            let sample: Vec<(f64, f64, f64)> = scored
+                .iter()
                 .filter_map(|r| {
                     Some((
                         (r.model? - r.recorded).abs(),
@@ -342,6 +364,12 @@ pub fn score(rows: &[ForecastRow]) -> Vec<HorizonScore> {
                     ))
                 })
                 .collect();
+            let given: Vec<f64> = scored
+                .iter()
+                .filter_map(|r| Some((r.model_given_reference? - r.recorded).abs()))
+                .collect();
+            let mae_model_given_reference = (!given.is_empty() && given.len() == scored.len())
+                .then(|| given.iter().sum::<f64>() / given.len() as f64);
             let n = sample.len();
             let mean = |f: fn(&(f64, f64, f64)) -> f64| {
                 (n > 0).then(|| sample.iter().map(f).sum::<f64>() / n as f64)
@@ -361,6 +389,7 @@ pub fn score(rows: &[ForecastRow]) -> Vec<HorizonScore> {
                 mae_persistence: p,
                 mae_drift: dr,
                 skill_model: skill(m),
+                mae_model_given_reference,
                 skill_drift: skill(dr),
                 better: sample.iter().filter(|s| s.0 < s.1 - tol(s)).count(),
                 ties: sample

@@ -22,6 +22,7 @@ fn row(
         model: Some(model),
         persistence: Some(persistence),
         drift: Some(drift),
+        model_given_reference: None,
     }
 }
 

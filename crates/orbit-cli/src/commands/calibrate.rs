@@ -174,13 +174,14 @@ fn scores_table(bt: &ThesisBacktest) -> Table {
         "MAE model",
         "MAE persistence",
         "MAE drift",
+        "MAE model | ref known*",
         "skill model",
         "skill drift",
         "better",
         "ties",
         "worse",
     ])
-    .numeric(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    .numeric(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     for sc in &bt.scores {
         let digits = if sc.target == orbit_models::thesis_backtest::Target::GasPrice {
             1
@@ -194,6 +195,7 @@ fn scores_table(bt: &ThesisBacktest) -> Table {
             opt(sc.mae_model, digits),
             opt(sc.mae_persistence, digits),
             opt(sc.mae_drift, digits),
+            opt(sc.mae_model_given_reference, digits),
             opt(sc.skill_model, 2),
             opt(sc.skill_drift, 2),
             sc.better.to_string(),
@@ -213,7 +215,9 @@ fn render_backtest(bt: &ThesisBacktest, reference: &ReferenceSeries) -> String {
         reference.name
     );
     s.push_str(&scores_table(bt).render(30));
-    s.push('\n');
+    s.push_str(
+        "* diagnostic, not a forecast: the model given the European price recorded for the target year (known only after the cutoff)\n\n",
+    );
     let mut f = Table::new(&["cutoff", "obs", "RMSE", "RMSE persistence", "mu", "fit"])
         .numeric(&[0, 1, 2, 3, 4]);
     for fit in &bt.fits {
