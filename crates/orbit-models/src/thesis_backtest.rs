@@ -99,6 +99,9 @@ pub struct ForecastRow {
     /// covariates still those of the cutoff. It separates the bargain's error from the error
     /// of not knowing the European price; it is never scored as a forecast.
     pub model_given_reference: Option<f64>,
+    /// The 10% and 90% quantiles of the model's fan ([`price_fan`]) for the year (gas price).
+    pub fan_q10: Option<f64>,
+    pub fan_q90: Option<f64>,
 }
 
 /// The scores of one target at one horizon.
@@ -116,6 +119,8 @@ pub struct HorizonScore {
     /// The MAE of the diagnostic [`ForecastRow::model_given_reference`] on the same sample
     /// (gas price only; uses the reference recorded after the cutoff, so it is no forecast).
     pub mae_model_given_reference: Option<f64>,
+    /// The share of scored outcomes inside the model's 10–90% fan (0.8 if well calibrated).
+    pub coverage_80: Option<f64>,
     pub skill_drift: Option<f64>,
     pub better: usize,
     pub ties: usize,
@@ -135,6 +140,8 @@ pub struct CutoffFit {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThesisBacktest {
     pub rows: Vec<ForecastRow>,
+    /// The gas-price fan of every calibrated cutoff.
+    pub fans: Vec<PriceFan>,
     pub scores: Vec<HorizonScore>,
     pub fits: Vec<CutoffFit>,
     pub notes: Vec<String>,
@@ -209,6 +216,7 @@ pub fn thesis_backtest(
     reference: &ReferenceSeries,
     cutoffs: &[i32],
     spec: &CalibrationSpec,
+    fan: &FanSettings,
 ) -> ThesisBacktest {
     let mut notes = vec![
         "covariates and the reference price are held at their cutoff values: nothing after the cutoff is known".to_string(),
@@ -234,6 +242,7 @@ pub fn thesis_backtest(
     };
     let mut rows = Vec::new();
     let mut fits = Vec::new();
+    let mut fans = Vec::new();
     let mut link_failures: BTreeMap<Target, Vec<String>> = BTreeMap::new();
     for &cutoff in cutoffs {
         let (calibration, error, panel) = match calibrate_world(world, reference, cutoff, spec) {
@@ -256,6 +265,16 @@ pub fn thesis_backtest(
             .last()
             .map(|p| p.usd_per_1000_m3());
         let d = calibration.as_ref().map(|c| discounts(&c.params, &panel));
+        let cutoff_fan = calibration.as_ref().and_then(|c| {
+            price_fan(
+                c,
+                &panel,
+                reference,
+                HORIZONS[HORIZONS.len() - 1],
+                fan.draws,
+                fan.seed,
+            )
+        });
         for target in Target::ALL {
             let Some((l, yl, drift)) = last_and_drift(&panel, target, cutoff) else {
                 continue;
@@ -309,6 +328,13 @@ pub fn thesis_backtest(
                     }),
                     _ => None,
                 };
+                let band = match target {
+                    Target::GasPrice => cutoff_fan.as_ref().and_then(|f| {
+                        let i = f.years.iter().position(|&y| y == year)?;
+                        Some((f.q10[i], f.q90[i]))
+                    }),
+                    _ => None,
+                };
                 rows.push(ForecastRow {
                     target,
                     cutoff,
@@ -317,11 +343,14 @@ pub fn thesis_backtest(
                     recorded,
                     model,
                     model_given_reference,
+                    fan_q10: band.map(|b| b.0),
+                    fan_q90: band.map(|b| b.1),
                     persistence: Some(yl),
                     drift: drift.map(|g| yl + g * f64::from(year - l)),
                 });
             }
         }
+        fans.extend(cutoff_fan);
         fits.push(CutoffFit {
             cutoff,
             calibration,
@@ -338,6 +367,7 @@ pub fn thesis_backtest(
     let scores = score(&rows);
     ThesisBacktest {
         rows,
+        fans,
         scores,
         fits,
         notes,
@@ -368,6 +398,12 @@ pub fn score(rows: &[ForecastRow]) -> Vec<HorizonScore> {
                 .iter()
                 .filter_map(|r| Some((r.model_given_reference? - r.recorded).abs()))
                 .collect();
+            let inside: Vec<bool> = scored
+                .iter()
+                .filter_map(|r| Some(r.fan_q10? <= r.recorded && r.recorded <= r.fan_q90?))
+                .collect();
+            let coverage_80 = (!inside.is_empty() && inside.len() == scored.len())
+                .then(|| inside.iter().filter(|&&b| b).count() as f64 / inside.len() as f64);
             let mae_model_given_reference = (!given.is_empty() && given.len() == scored.len())
                 .then(|| given.iter().sum::<f64>() / given.len() as f64);
             let n = sample.len();
@@ -390,6 +426,7 @@ pub fn score(rows: &[ForecastRow]) -> Vec<HorizonScore> {
                 mae_drift: dr,
                 skill_model: skill(m),
                 mae_model_given_reference,
+                coverage_80,
                 skill_drift: skill(dr),
                 better: sample.iter().filter(|s| s.0 < s.1 - tol(s)).count(),
                 ties: sample
@@ -401,4 +438,178 @@ pub fn score(rows: &[ForecastRow]) -> Vec<HorizonScore> {
         }
     }
     out
+}
+
+/// Monte Carlo settings of the fans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FanSettings {
+    pub draws: usize,
+    pub seed: u64,
+}
+
+impl Default for FanSettings {
+    fn default() -> Self {
+        Self {
+            draws: 500,
+            seed: 1,
+        }
+    }
+}
+
+/// The RNG of the fans, recorded in their output.
+pub const FAN_RNG: &str = "ChaCha8Rng (rand_chacha 0.10), seed_from_u64(seed), stream = draw index";
+
+/// A forecast fan of the gas price from one cutoff: quantiles over Monte Carlo paths that
+/// draw the parameters from the calibration's sampling distribution and a yearly shock.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriceFan {
+    pub cutoff: i32,
+    /// The last year with a recorded price, where every path starts.
+    pub start_year: i32,
+    pub start_price: f64,
+    /// `cutoff + 1 ..= cutoff + horizon`.
+    pub years: Vec<i32>,
+    pub q10: Vec<f64>,
+    pub q50: Vec<f64>,
+    pub q90: Vec<f64>,
+    pub draws: usize,
+    pub seed: u64,
+    pub rng: &'static str,
+    pub notes: Vec<String>,
+}
+
+/// The lower-triangular Cholesky factor of a symmetric matrix, `None` if it is not positive
+/// definite.
+fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - s;
+                if !(d.is_finite() && d > 0.0) {
+                    return None;
+                }
+                l[i][j] = d.sqrt();
+            } else {
+                l[i][j] = (a[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// The quantile `q` of sorted `xs` (linear interpolation, type 7).
+fn quantile(xs: &[f64], q: f64) -> f64 {
+    let h = q * (xs.len() - 1) as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+}
+
+/// The gas-price fan from `calibration` (made at its cutoff on `panel`, the panel known then):
+/// each draw takes the free parameters from `N(θ̂, Σ)` (Σ the calibration's covariance; its
+/// diagonal if it is not positive definite; draws clamped to the parameters' ranges) and
+/// steps the price yearly by (11) from the last recorded price, adding a shock
+/// `N(0, s²)` with `s² = RSS/(n − k)`, the covariates and the reference held at the cutoff.
+/// The fan widens with the horizon through both. Deterministic in `(seed, draw)`.
+pub fn price_fan(
+    calibration: &Calibration,
+    panel: &[PanelYear],
+    reference: &ReferenceSeries,
+    horizon: i32,
+    draws: usize,
+    seed: u64,
+) -> Option<PriceFan> {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, StandardNormal};
+
+    let cutoff = calibration.cutoff;
+    let (l, yl, _) = last_and_drift(panel, Target::GasPrice, cutoff)?;
+    let inputs = panel
+        .iter()
+        .rev()
+        .filter(|y| y.year <= cutoff)
+        .find_map(|y| y.inputs)?;
+    let r = reference.up_to(cutoff).points.last()?.usd_per_1000_m3();
+    if draws == 0 || horizon < 1 {
+        return None;
+    }
+    let mut notes = Vec::new();
+    let k = calibration.free.len();
+    let n = calibration.residuals.len();
+    let rss: f64 = calibration
+        .residuals
+        .iter()
+        .map(|e| e.residual.powi(2))
+        .sum();
+    let shock_sd = if n > k {
+        (rss / (n - k) as f64).sqrt()
+    } else {
+        0.0
+    };
+    let theta: Vec<f64> = calibration
+        .free
+        .iter()
+        .map(|&p| calibration.params.get(p))
+        .collect();
+    let factor = calibration.covariance.as_ref().and_then(|c| cholesky(c)).or_else(|| {
+        notes.push("the covariance is not positive definite: parameters drawn independently from its diagonal".into());
+        calibration.covariance.as_ref().map(|c| {
+            (0..k)
+                .map(|i| (0..k).map(|j| if i == j { c[i][i].max(0.0).sqrt() } else { 0.0 }).collect())
+                .collect()
+        })
+    });
+    if factor.is_none() {
+        notes.push("no covariance: the parameters are held at their fitted values".into());
+    }
+    let steps = cutoff + horizon - l;
+    let mut paths: Vec<Vec<f64>> = vec![Vec::with_capacity(draws); usize::try_from(horizon).ok()?];
+    for draw in 0..draws {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(draw as u64);
+        let z: Vec<f64> = (0..k).map(|_| StandardNormal.sample(&mut rng)).collect();
+        let mut m = calibration.params;
+        for (i, &p) in calibration.free.iter().enumerate() {
+            let dev: f64 = factor
+                .as_ref()
+                .map_or(0.0, |f| (0..=i).map(|j| f[i][j] * z[j]).sum());
+            let (lo, hi) = match p {
+                crate::calibrate::Parameter::Beta | crate::calibrate::Parameter::Mu => (0.0, 1.0),
+                _ => (0.0, f64::INFINITY),
+            };
+            m.set(p, (theta[i] + dev).clamp(lo, hi));
+        }
+        let target = target_price(&m.bargain, &inputs, r).ok()?;
+        let mut price = yl;
+        for step in 1..=steps {
+            let e: f64 = StandardNormal.sample(&mut rng);
+            price = (adjust_price(price, target, m.mu, 1) + shock_sd * e).max(0.0);
+            let year = l + step;
+            if year > cutoff {
+                paths[usize::try_from(year - cutoff - 1).ok()?].push(price);
+            }
+        }
+    }
+    let mut q = (Vec::new(), Vec::new(), Vec::new());
+    for p in &mut paths {
+        p.sort_by(f64::total_cmp);
+        q.0.push(quantile(p, 0.1));
+        q.1.push(quantile(p, 0.5));
+        q.2.push(quantile(p, 0.9));
+    }
+    Some(PriceFan {
+        cutoff,
+        start_year: l,
+        start_price: yl,
+        years: (cutoff + 1..=cutoff + horizon).collect(),
+        q10: q.0,
+        q50: q.1,
+        q90: q.2,
+        draws,
+        seed,
+        rng: FAN_RNG,
+        notes,
+    })
 }

@@ -1,7 +1,9 @@
 //! The thesis backtest: scores by hand, the no-leak rule per cutoff, and that it can fail.
 
 use orbit_models::calibrate::{CalibrationSpec, DEFAULT_REFERENCE_SERIES, parse_reference_csv};
-use orbit_models::thesis_backtest::{ForecastRow, Target, score, thesis_backtest};
+use orbit_models::thesis_backtest::{
+    FanSettings, ForecastRow, Target, price_fan, score, thesis_backtest,
+};
 
 const REFERENCE_CSV: &str = include_str!("data/european_gas_price_yearly.csv");
 
@@ -23,6 +25,8 @@ fn row(
         persistence: Some(persistence),
         drift: Some(drift),
         model_given_reference: None,
+        fan_q10: None,
+        fan_q90: None,
     }
 }
 
@@ -69,7 +73,13 @@ fn forecasts_at_a_cutoff_ignore_every_later_datum() {
     let reference = parse_reference_csv(REFERENCE_CSV, DEFAULT_REFERENCE_SERIES).unwrap();
     let cutoff = 2012;
     let spec = CalibrationSpec::default();
-    let base = thesis_backtest(&world, &reference, &[cutoff], &spec);
+    let base = thesis_backtest(
+        &world,
+        &reference,
+        &[cutoff],
+        &spec,
+        &FanSettings::default(),
+    );
     let mut w = world.clone();
     for e in w.energy.iter_mut().filter(|e| e.year > cutoff) {
         e.price = e.price.map(|p| p + 50.0);
@@ -81,7 +91,7 @@ fn forecasts_at_a_cutoff_ignore_every_later_datum() {
     for p in r.points.iter_mut().filter(|p| p.year > cutoff) {
         p.usd_per_mmbtu *= 2.0;
     }
-    let moved = thesis_backtest(&w, &r, &[cutoff], &spec);
+    let moved = thesis_backtest(&w, &r, &[cutoff], &spec, &FanSettings::default());
     assert_eq!(base.fits, moved.fits);
     assert_eq!(base.rows.len(), moved.rows.len());
     assert!(!base.rows.is_empty());
@@ -104,7 +114,13 @@ fn the_built_in_backtest_scores_the_gas_price() {
     let world = orbit_scenario::builtin().unwrap();
     let reference = parse_reference_csv(REFERENCE_CSV, DEFAULT_REFERENCE_SERIES).unwrap();
     let cutoffs: Vec<i32> = (2000..=2021).collect();
-    let bt = thesis_backtest(&world, &reference, &cutoffs, &CalibrationSpec::default());
+    let bt = thesis_backtest(
+        &world,
+        &reference,
+        &cutoffs,
+        &CalibrationSpec::default(),
+        &FanSettings::default(),
+    );
     assert_eq!(bt.fits.len(), cutoffs.len());
     // No calibration before there are enough recorded prices, with the reason.
     let early = bt.fits.iter().find(|f| f.cutoff == 2003).unwrap();
@@ -123,5 +139,28 @@ fn the_built_in_backtest_scores_the_gas_price() {
             .iter()
             .filter_map(|r| r.model)
             .all(|m| m.is_finite() && m >= 0.0)
+    );
+}
+
+/// The fans widen with the horizon, reproduce from the seed, and differ with another seed.
+#[test]
+fn fans_widen_with_the_horizon_and_reproduce_from_the_seed() {
+    let world = orbit_scenario::builtin().unwrap();
+    let reference = parse_reference_csv(REFERENCE_CSV, DEFAULT_REFERENCE_SERIES).unwrap();
+    let spec = CalibrationSpec::default();
+    let (c, panel) =
+        orbit_models::calibrate::calibrate_world(&world, &reference, 2016, &spec).unwrap();
+    let fan = price_fan(&c, &panel, &reference, 5, 400, 7).unwrap();
+    assert_eq!(fan.years, vec![2017, 2018, 2019, 2020, 2021]);
+    let width: Vec<f64> = fan.q90.iter().zip(&fan.q10).map(|(h, l)| h - l).collect();
+    assert!(width[0] > 0.0);
+    assert!(width[4] > width[0], "{width:?}");
+    for i in 0..5 {
+        assert!(fan.q10[i] <= fan.q50[i] && fan.q50[i] <= fan.q90[i]);
+    }
+    assert_eq!(fan, price_fan(&c, &panel, &reference, 5, 400, 7).unwrap());
+    assert_ne!(
+        fan.q50,
+        price_fan(&c, &panel, &reference, 5, 400, 8).unwrap().q50
     );
 }

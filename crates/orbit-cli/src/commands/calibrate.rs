@@ -10,7 +10,7 @@ use orbit_models::calibrate::{
     Calibration, CalibrationSpec, DEFAULT_REFERENCE_SERIES, ReferenceSeries, calibrate_world,
     parse_reference_csv,
 };
-use orbit_models::thesis_backtest::{THESIS_CUTOFFS, ThesisBacktest, thesis_backtest};
+use orbit_models::thesis_backtest::{FanSettings, THESIS_CUTOFFS, ThesisBacktest, thesis_backtest};
 
 use super::{InvalidInput, load_world};
 use crate::output::{Format, Table, write_json};
@@ -35,6 +35,12 @@ pub struct CalibrateArgs {
     /// Score forecasts 1-5 years ahead from every cutoff 2000-2021 instead
     #[arg(long)]
     backtest: bool,
+    /// Monte Carlo draws of each cutoff's fan (parameters from the calibration's covariance)
+    #[arg(long, default_value_t = 500)]
+    runs: usize,
+    /// Seed of the fans (ChaCha8Rng, one stream per draw)
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -63,7 +69,16 @@ pub fn run(scenario: Option<&Path>, args: &CalibrateArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if args.backtest {
         let cutoffs: Vec<i32> = THESIS_CUTOFFS.collect();
-        let bt = thesis_backtest(&world, &reference, &cutoffs, &spec);
+        let bt = thesis_backtest(
+            &world,
+            &reference,
+            &cutoffs,
+            &spec,
+            &FanSettings {
+                draws: args.runs,
+                seed: args.seed,
+            },
+        );
         return match args.format {
             Format::Json => write_json(&mut out, &bt),
             Format::Csv => scores_table(&bt).write_csv(&mut out),
@@ -177,11 +192,12 @@ fn scores_table(bt: &ThesisBacktest) -> Table {
         "MAE model | ref known*",
         "skill model",
         "skill drift",
+        "in 80% fan",
         "better",
         "ties",
         "worse",
     ])
-    .numeric(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    .numeric(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     for sc in &bt.scores {
         let digits = if sc.target == orbit_models::thesis_backtest::Target::GasPrice {
             1
@@ -198,6 +214,7 @@ fn scores_table(bt: &ThesisBacktest) -> Table {
             opt(sc.mae_model_given_reference, digits),
             opt(sc.skill_model, 2),
             opt(sc.skill_drift, 2),
+            opt(sc.coverage_80, 2),
             sc.better.to_string(),
             sc.ties.to_string(),
             sc.worse.to_string(),
