@@ -43,6 +43,8 @@ fn calibrate_reports_parameters_and_residuals_in_every_format() {
     ]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["projection"].is_null());
+    let v = &v["calibration"];
     assert_eq!(v["cutoff"], 2016);
     let residuals = v["residuals"].as_array().unwrap();
     assert!(residuals.len() >= 8);
@@ -131,6 +133,44 @@ fn calibrate_rejects_bad_input_with_a_message() {
         r,
         "--reference-lag",
         "9",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn calibrate_projects_a_fan_that_widens_and_reproduces() {
+    let r = reference();
+    let r = r.to_str().unwrap();
+    let args = [
+        "calibrate",
+        "--cutoff",
+        "2021",
+        "--reference",
+        r,
+        "--to",
+        "2030",
+        "--runs",
+        "300",
+        "--format",
+        "json",
+    ];
+    let o = orbit(&args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let fan = &v["projection"];
+    let years = fan["years"].as_array().unwrap();
+    assert_eq!(years.len(), 9);
+    let width = |i: usize| fan["q90"][i].as_f64().unwrap() - fan["q10"][i].as_f64().unwrap();
+    assert!(width(8) > width(0));
+    assert_eq!(o.stdout, orbit(&args).stdout);
+    let o = orbit(&[
+        "calibrate",
+        "--cutoff",
+        "2021",
+        "--reference",
+        r,
+        "--to",
+        "2020",
     ]);
     assert_eq!(o.status.code(), Some(1));
 }

@@ -10,7 +10,9 @@ use orbit_models::calibrate::{
     Calibration, CalibrationSpec, DEFAULT_REFERENCE_SERIES, ReferenceSeries, calibrate_world,
     parse_reference_csv,
 };
-use orbit_models::thesis_backtest::{FanSettings, THESIS_CUTOFFS, ThesisBacktest, thesis_backtest};
+use orbit_models::thesis_backtest::{
+    FanSettings, PriceFan, THESIS_CUTOFFS, ThesisBacktest, price_fan, thesis_backtest,
+};
 
 use super::{InvalidInput, load_world};
 use crate::output::{Format, Table, write_json};
@@ -32,6 +34,10 @@ pub struct CalibrateArgs {
     /// average, which already carries the contracts' 6-9 month indexation lag)
     #[arg(long, value_name = "YEARS", default_value_t = 0)]
     reference_lag: i32,
+    /// Also project the gas price from the cutoff to this year: a fan over Monte Carlo draws
+    /// of the calibrated parameters and a yearly shock, the covariates held at the cutoff
+    #[arg(long, value_name = "YEAR", conflicts_with = "backtest")]
+    to: Option<i32>,
     /// Score forecasts 1-5 years ahead from every cutoff 2000-2021 instead
     #[arg(long)]
     backtest: bool,
@@ -89,19 +95,79 @@ pub fn run(scenario: Option<&Path>, args: &CalibrateArgs) -> Result<()> {
         };
     }
     let cutoff = args.cutoff.unwrap_or(world.meta.years.last);
-    let (calibration, _) = calibrate_world(&world, &reference, cutoff, &spec).map_err(|e| {
+    let (calibration, panel) = calibrate_world(&world, &reference, cutoff, &spec).map_err(|e| {
         InvalidInput(format!(
             "error: {e}\n  = hint: a later `--cutoff` gives the fit more recorded prices"
         ))
     })?;
+    let fan = match args.to {
+        None => None,
+        Some(to) if to <= cutoff || to > cutoff + 50 => {
+            return Err(InvalidInput(format!(
+                "error: `--to {to}` must be after the cutoff {cutoff} and at most 50 years later"
+            ))
+            .into());
+        }
+        Some(to) => Some(
+            price_fan(&calibration, &panel, &reference, to - cutoff, args.runs.max(1), args.seed)
+                .ok_or_else(|| {
+                    InvalidInput(format!(
+                        "error: no projection from {cutoff}: no recorded price, covariates or reference price by then"
+                    ))
+                })?,
+        ),
+    };
     match args.format {
-        Format::Json => write_json(&mut out, &calibration),
-        Format::Csv => long_table(&calibration).write_csv(&mut out),
+        Format::Json => write_json(
+            &mut out,
+            &serde_json::json!({ "calibration": calibration, "projection": fan }),
+        ),
+        Format::Csv => {
+            let mut t = long_table(&calibration);
+            if let Some(f) = &fan {
+                for (i, y) in f.years.iter().enumerate() {
+                    for (name, v) in [("q10", f.q10[i]), ("q50", f.q50[i]), ("q90", f.q90[i])] {
+                        t.push(vec![
+                            "projection".into(),
+                            name.into(),
+                            y.to_string(),
+                            v.to_string(),
+                            String::new(),
+                        ]);
+                    }
+                }
+            }
+            t.write_csv(&mut out)
+        }
         Format::Table => {
             write!(out, "{}", render(&calibration))?;
+            if let Some(f) = &fan {
+                write!(out, "{}", render_fan(f))?;
+            }
             Ok(())
         }
     }
+}
+
+fn render_fan(f: &PriceFan) -> String {
+    let mut s = format!(
+        "\nProjection from the last recorded price ({}: {:.1}), {} draws, seed {} ({}); covariates and reference held at {}\n\n",
+        f.start_year, f.start_price, f.draws, f.seed, f.rng, f.cutoff
+    );
+    let mut t = Table::new(&["year", "q10", "median", "q90"]).numeric(&[0, 1, 2, 3]);
+    for (i, y) in f.years.iter().enumerate() {
+        t.push(vec![
+            y.to_string(),
+            format!("{:.1}", f.q10[i]),
+            format!("{:.1}", f.q50[i]),
+            format!("{:.1}", f.q90[i]),
+        ]);
+    }
+    s.push_str(&t.render(20));
+    for n in &f.notes {
+        s.push_str(&format!("note: {n}\n"));
+    }
+    s
 }
 
 fn opt(x: Option<f64>, digits: usize) -> String {
