@@ -1,6 +1,7 @@
 //! One module per subcommand; shared loading and error reporting here.
 
 pub mod backtest;
+pub mod calibrate;
 pub mod compare;
 pub mod dependence;
 pub mod forecast;
