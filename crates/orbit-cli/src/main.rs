@@ -58,6 +58,8 @@ enum Command {
     Compare(commands::compare::CompareArgs),
     /// Score simulated forecasts from a cutoff year against what happened, with baselines
     Backtest(commands::backtest::BacktestArgs),
+    /// Fit the patron-client bargain on the record up to a cutoff, or backtest it (`--backtest`)
+    Calibrate(commands::calibrate::CalibrateArgs),
     /// The dashboard: pages and a JSON API on http://127.0.0.1:8080/
     Serve(commands::serve::ServeArgs),
     /// Manage the SQLite store of events, indicators and sources
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),
         Command::Compare(args) => commands::compare::run(&args),
         Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
+        Command::Calibrate(args) => commands::calibrate::run(cli.scenario.as_deref(), &args),
         Command::Serve(args) => commands::serve::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };
