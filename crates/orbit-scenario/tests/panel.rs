@@ -25,7 +25,7 @@ fn line_of(extra: &str, needle: &str) -> usize {
 }
 
 fn expect_problem(extra: &str, message: &str, at: &str) {
-    let problems = load(extra).err().expect("the scenario must not load");
+    let problems = load(extra).expect_err("the scenario must not load");
     let line = line_of(extra, at);
     assert!(
         problems
