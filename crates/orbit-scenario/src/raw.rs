@@ -284,6 +284,10 @@ pub struct RawIssue {
     pub status_quo: SNum,
     /// When the positions below were held, e.g. `2021-09`.
     pub as_of: SStr,
+    /// For a coding of the same question at another date: the id of the issue it is a
+    /// snapshot of (see `World::issue_snapshot_at`).
+    #[serde(default)]
+    pub snapshot_of: Option<SStr>,
     pub positions: Vec<Spanned<RawPosition>>,
     #[serde(default)]
     pub outcomes: Vec<Spanned<RawOutcome>>,
@@ -308,6 +312,10 @@ pub struct RawPosition {
     /// The analyst's reasoning where no source states the number.
     #[serde(default)]
     pub rationale: Option<SStr>,
+    /// Date of the latest fact or source the position, salience and capability rest on
+    /// (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). Must not be after the issue's `as_of`.
+    #[serde(default)]
+    pub source_date: Option<SStr>,
 }
 
 /// What actually happened on an issue by a date, for backtests.

@@ -960,13 +960,14 @@ impl Checker {
         let max_label = self.text(&i.max_label, "max_label", &ctx);
         let status_quo = self.on_scale(&i.status_quo, "status_quo", scale, &ctx);
         let as_of = self.date(&i.as_of, "as_of", &ctx);
+        let snapshot_of = self.opt_text(&i.snapshot_of, "snapshot_of", &ctx);
         let mut seen: HashMap<ActorId, ()> = HashMap::new();
         let positions: Vec<Option<Position>> = i
             .positions
             .into_iter()
             .map(|p| {
                 let p = p.into_inner();
-                let pos = self.position(&p, scale, &ctx)?;
+                let pos = self.position(&p, scale, as_of, &ctx)?;
                 if seen.insert(pos.actor, ()).is_some() {
                     self.error(
                         format!(
@@ -999,6 +1000,16 @@ impl Checker {
                 let o = o.into_inner();
                 let octx = format!("{ctx}, outcome of {}", o.date.get_ref());
                 let date = self.date(&o.date, "date", &octx);
+                if let (Some(d), Some(as_of)) = (date, as_of)
+                    && d.last_day() < as_of.first_day()
+                {
+                    self.error_hint(
+                        format!("the outcome is dated {d}, before the issue's as_of {as_of}: it is history, not something to forecast"),
+                        o.date.span(),
+                        &octx,
+                        "drop it (the status quo should already contain it) or move as_of before it",
+                    );
+                }
                 let value = self.on_scale(&o.value, "value", scale, &octx);
                 let description = self.text(&o.description, "description", &octx);
                 let source = self.source(&o.source, &octx);
@@ -1023,6 +1034,7 @@ impl Checker {
             max_label: max_label?,
             status_quo: status_quo?,
             as_of: as_of?,
+            snapshot_of: snapshot_of?,
             positions: positions.into_iter().collect::<Option<_>>()?,
             outcomes: outcomes.into_iter().collect::<Option<_>>()?,
             note: note?,
@@ -1054,6 +1066,7 @@ impl Checker {
         &mut self,
         p: &RawPosition,
         scale: Option<(f64, f64)>,
+        as_of: Option<PartialDate>,
         issue_ctx: &str,
     ) -> Option<Position> {
         let ctx = format!("{issue_ctx}, position of `{}`", p.actor.get_ref());
@@ -1063,6 +1076,19 @@ impl Checker {
         let capability = self.non_negative(&p.capability, "capability", &ctx);
         let source = self.opt_text(&p.source, "source", &ctx);
         let rationale = self.opt_text(&p.rationale, "rationale", &ctx);
+        let source_date = self.opt_date(&p.source_date, "source_date", &ctx);
+        // Hindsight: a coding "as of" a date may only rest on what was known by then (a date
+        // inside the as_of month counts as known).
+        if let (Some(Some(d)), Some(as_of), Some(raw)) = (source_date, as_of, &p.source_date)
+            && d.first_day() > as_of.last_day()
+        {
+            self.error_hint(
+                format!("the position's source is dated {d}, after the issue's as_of {as_of} (hindsight)"),
+                raw.span(),
+                &ctx,
+                "code the position from facts known by as_of, or move the issue's as_of",
+            );
+        }
         if p.source.is_none() && p.rationale.is_none() {
             self.error_hint(
                 "the position has neither `source` nor `rationale`",
@@ -1079,6 +1105,7 @@ impl Checker {
             capability: capability?,
             source: source?,
             rationale: rationale?,
+            source_date: source_date?,
         })
     }
 

@@ -546,6 +546,8 @@ pub struct Position {
     pub capability: f64,
     pub source: Option<String>,
     pub rationale: Option<String>,
+    /// Date of the latest fact the coding rests on, when given (never after `as_of`).
+    pub source_date: Option<PartialDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -569,6 +571,8 @@ pub struct Issue {
     pub max_label: String,
     pub status_quo: f64,
     pub as_of: PartialDate,
+    /// The issue this one is a dated snapshot of, if it is one.
+    pub snapshot_of: Option<String>,
     pub positions: Vec<Position>,
     pub outcomes: Vec<Outcome>,
     pub note: Option<String>,
@@ -778,6 +782,17 @@ impl World {
     }
 
     /// The indicator `name` of `actor` for exactly `year` (not a multi-year span).
+    /// The coding of `issue` that was known at `date`: among the issue and its snapshots
+    /// (issues with `snapshot_of = issue`), the one with the latest `as_of` not after `date`.
+    /// `None` when no coding of it existed yet.
+    pub fn issue_snapshot_at(&self, issue: &str, date: PartialDate) -> Option<&Issue> {
+        self.issues
+            .iter()
+            .filter(|i| i.id == issue || i.snapshot_of.as_deref() == Some(issue))
+            .filter(|i| i.as_of.last_day() <= date.last_day())
+            .max_by_key(|i| i.as_of)
+    }
+
     /// The values of one benchmark series, by year (empty if there is no such series).
     pub fn benchmark_series<'a>(&'a self, series: &'a str) -> impl Iterator<Item = &'a Benchmark> {
         self.benchmarks.iter().filter(move |b| b.series == series)
