@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use orbit_models::ktab::monte_carlo::{SmpMonteCarlo, SmpPerturbation, smp_monte_carlo};
-use orbit_models::ktab::{SmpInput, SmpRun, run_smp};
+use orbit_models::ktab::{SmpInput, SmpRun, run_smp, win_probabilities};
 use orbit_models::sensitivity::Perturbation;
 use orbit_scenario::ktab::{KTAB_DEFAULT_SEED, KtabScenario, SmpParameters, read_ktab};
 use orbit_store::ktab::{KtabDbRun, write_ktab_db};
@@ -70,6 +70,8 @@ struct SmpReport<'a> {
     final_positions: Vec<Vec<f64>>,
     /// `history[turn][actor][dimension]` on 0–100.
     history: Vec<Vec<Vec<f64>>>,
+    /// KTAB's logged win probability of each actor's position, `[turn][actor]`.
+    win_probabilities: Vec<Vec<f64>>,
     notes: &'a [String],
 }
 
@@ -241,6 +243,8 @@ fn print_run(
                 fractional_change: &run.fractional_change,
                 final_positions: run.positions.last().map(scaled).unwrap_or_default(),
                 history: run.positions.iter().map(scaled).collect(),
+                win_probabilities: win_probabilities(input, run)
+                    .map_err(|e| InvalidInput(format!("error: {e}")))?,
                 notes: &scenario.notes,
             },
         ),
