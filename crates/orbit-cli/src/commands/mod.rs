@@ -9,6 +9,7 @@ pub mod game;
 pub mod run;
 pub mod serve;
 pub mod simulate;
+pub mod smp;
 pub mod store;
 pub mod timeline;
 pub mod transit;
