@@ -45,6 +45,8 @@ enum Command {
     Timeline(commands::timeline::TimelineArgs),
     /// Interdependence indices (partner shares, HHI, trade dependence, energy subsidy)
     Dependence(commands::dependence::DependenceArgs),
+    /// Dyad-year panel of the scenario's states (COW codes, ISO3, trade, alliances, sanctions, gas)
+    Panel(commands::panel::PanelArgs),
     /// Shapley, Banzhaf, core and nucleolus of a TU game or pipeline network (JSON)
     Game {
         #[command(subcommand)]
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Forecast(args) => commands::forecast::run(cli.scenario.as_deref(), &args),
         Command::Timeline(args) => commands::timeline::run(cli.scenario.as_deref(), &args),
         Command::Dependence(args) => commands::dependence::run(cli.scenario.as_deref(), &args),
+        Command::Panel(args) => commands::panel::run(cli.scenario.as_deref(), &args),
         Command::Game { command } => commands::game::run(&command),
         Command::Transit(args) => commands::transit::run(cli.scenario.as_deref(), &args),
         Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),

@@ -12,6 +12,7 @@ pub mod forecast;
 pub mod games;
 pub mod gas_price;
 pub mod ktab;
+pub mod panel;
 pub mod sensitivity;
 pub mod simulation;
 pub mod thesis_backtest;

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod dependence;
 pub mod forecast;
 pub mod game;
+pub mod panel;
 pub mod run;
 pub mod serve;
 pub mod simulate;
