@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 const LITERATURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/games/literature_games.csv"
+    "/tests/data/games/literature_games.csv"
 );
 
 fn frac(s: &str) -> f64 {
@@ -630,4 +630,42 @@ fn sampled_shapley_close_to_exact_and_thread_independent() {
         .unwrap()
         .install(|| shapley_exact(&big).unwrap());
     assert_eq!(e1, e2);
+}
+
+/// `players` players, each owning one link of capacity 1 from the source to the market: every
+/// coalition is worth its size.
+fn parallel_links(players: usize) -> Network {
+    let nodes = vec![
+        node("S", None, players as f64, 0.0),
+        node("M", None, 0.0, players as f64),
+    ];
+    Network {
+        players: (0..players).map(|p| format!("p{p}")).collect(),
+        nodes,
+        links: (0..players).map(|p| link("S", "M", 1.0, Some(p))).collect(),
+    }
+}
+
+/// Defect 13: with 64 players the grand coalition's value was 0 (a `u64` mask that overflowed)
+/// and with 65 `orbit game shapley --network` panicked (a bitset indexed past its word).
+#[test]
+fn networks_of_64_and_65_players_have_their_grand_coalition() {
+    for players in [63, 64, 65, 130] {
+        let game = NetworkGame::new(&parallel_links(players)).unwrap();
+        assert_eq!(game.n(), players);
+        assert_eq!(game.grand_value(), players as f64, "{players} players");
+        assert_eq!(grand_coalition(players).len(), players.div_ceil(64));
+        // A one-word mask of a larger game holds only its first 64 players (no panic).
+        assert_eq!(game.value(u64::MAX), players.min(64) as f64);
+        let phi = shapley_sampled(&game, 64, 3).unwrap();
+        let total: f64 = phi.values.iter().sum();
+        assert_abs_diff_eq!(total, players as f64, epsilon = 1e-9);
+        for v in &phi.values {
+            assert_abs_diff_eq!(*v, 1.0, epsilon = 1e-12);
+        }
+    }
+    assert!(matches!(
+        shapley_exact(&NetworkGame::new(&parallel_links(64)).unwrap()),
+        Err(GameError::TooManyPlayers { .. })
+    ));
 }

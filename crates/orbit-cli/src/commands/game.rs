@@ -397,7 +397,7 @@ fn engine_error(e: GameError) -> anyhow::Error {
 }
 
 fn grand(game: &Loaded) -> f64 {
-    game.value((1u64 << game.n().min(63)) - 1)
+    game.grand_value()
 }
 
 fn fmt(x: f64) -> String {
@@ -571,6 +571,18 @@ pub fn run(command: &GameCommand) -> Result<()> {
                     (names, game.value(m))
                 })
                 .collect();
+            // The same refusal as `shapley` and the other solutions (defect 14: `values` printed
+            // `inf` for a file they reject).
+            if let Some((m, (_, v))) = lex_masks(n)
+                .into_iter()
+                .zip(&rows)
+                .find(|(_, (_, v))| !v.is_finite())
+            {
+                return Err(engine_error(GameError::NonFiniteValue {
+                    coalition: members(m),
+                    value: *v,
+                }));
+            }
             let mut out = std::io::stdout().lock();
             match format {
                 Format::Json => {
@@ -601,5 +613,49 @@ pub fn run(command: &GameCommand) -> Result<()> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn network_file(name: &str, text: &str) -> PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("orbit-game-{}-{name}.json", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Defect 14: `game values` printed `inf` for a network whose value overflows, where `game
+    /// shapley` rejects the same file; both now refuse it, naming the coalition.
+    #[test]
+    fn values_refuses_what_shapley_refuses() {
+        let path = network_file(
+            "overflow",
+            r#"{"players": ["A", "B"], "kind": "surplus",
+                "nodes": [{"id": "S", "supply": 10}, {"id": "M", "demand": 10, "value": 1e308}],
+                "links": [{"from": "S", "to": "M", "capacity": 10, "owner": "A"},
+                          {"from": "S", "to": "M", "capacity": 10, "owner": "B"}]}"#,
+        );
+        let input = || GameInput {
+            game: None,
+            network: Some(path.clone()),
+        };
+        let values = run(&GameCommand::Values {
+            input: input(),
+            format: Format::Json,
+        });
+        let shapley = run(&GameCommand::Shapley {
+            input: input(),
+            method: MethodArg::Exact,
+            permutations: 1000,
+            seed: 1,
+            format: Format::Json,
+        });
+        std::fs::remove_file(&path).ok();
+        let message = values.expect_err("values must refuse").to_string();
+        assert!(message.contains("not finite"), "{message}");
+        assert!(shapley.is_err());
     }
 }

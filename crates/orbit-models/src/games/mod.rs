@@ -150,6 +150,23 @@ pub trait TuGame: Sync {
     fn value(&self, mask: u64) -> f64 {
         self.value_of(std::slice::from_ref(&mask))
     }
+
+    /// `v(N)`, the grand coalition's value, for any number of players (a `u64` mask cannot
+    /// hold 64 or more: `(1 << 64) − 1` overflows, and a clamped mask leaves players out).
+    fn grand_value(&self) -> f64 {
+        self.value_of(&grand_coalition(self.n()))
+    }
+}
+
+/// The grand coalition of `n` players as a bitset of `⌈n/64⌉` words (see [`TuGame::value_of`]).
+pub fn grand_coalition(n: usize) -> Vec<u64> {
+    let mut words = vec![u64::MAX; n.div_ceil(64)];
+    if let Some(last) = words.last_mut()
+        && !n.is_multiple_of(64)
+    {
+        *last = (1u64 << (n % 64)) - 1;
+    }
+    words
 }
 
 /// Members of a bitmask coalition, ascending.

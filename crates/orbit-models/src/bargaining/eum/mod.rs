@@ -34,7 +34,7 @@ mod utility;
 mod votes;
 
 use super::baselines::{median_voter_of, weighted_mean};
-use super::input::{BargainingError, BargainingInput, validate};
+use super::input::{BargainingError, BargainingInput, validate, weights};
 use engine::Engine;
 use lean::Lean;
 pub use options::{EumOptions, StopRule, Variant};
@@ -83,10 +83,8 @@ fn run_with(
         perm.sort_by(|&a, &b| input.actors[a].name.cmp(&input.actors[b].name));
     }
     let salience: Vec<f64> = perm.iter().map(|&p| input.actors[p].salience).collect();
-    let weight: Vec<f64> = perm
-        .iter()
-        .map(|&p| input.actors[p].capability * input.actors[p].salience)
-        .collect();
+    let scaled = weights(input);
+    let weight: Vec<f64> = perm.iter().map(|&p| scaled[p]).collect();
     let mut x: Vec<f64> = perm.iter().map(|&p| input.actors[p].position).collect();
     let initial_range = range_of(&x);
 
