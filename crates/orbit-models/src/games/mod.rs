@@ -17,12 +17,14 @@
 //! * [`NetworkGame`] — v(S) is the maximum flow S can route alone (Hubert & Ikonnikova 2011).
 
 mod core;
+mod file;
 mod network;
 mod shapley;
 
 pub use self::core::{
     LeastCore, MAX_LP_PLAYERS, Nucleolus, core_is_empty, least_core, nucleolus, prenucleolus,
 };
+pub use self::file::{GameFileError, MAX_FILE_PLAYERS, parse_game_json, parse_network_json};
 pub use self::network::{Link, Network, NetworkGame, Node};
 pub use self::shapley::{
     AUTO_EXACT_MAX_PLAYERS, BanzhafValue, MAX_EXACT_PLAYERS, SAMPLE_BATCH, ShapleyMethod,
