@@ -6,6 +6,8 @@
 pub mod backtest;
 pub mod bargaining;
 pub mod dependence;
+pub mod disputes;
+pub mod extensive;
 pub mod forecast;
 pub mod games;
 pub mod gas_price;
