@@ -19,7 +19,8 @@
 //!    `δ^(i+1)·S`; at the asset rung *sells the asset*, handing over the stake plus the control
 //!    premium `π·A`), *holds out*, or — once — *retaliates* (siphons transit gas, raises the
 //!    transit fee, halts transit: the levers its episode records). Holding out at the last
-//!    rung is a *stalemate*: the costs stay where they fell and nobody gets the stake.
+//!    rung is a *stalemate*: the last cut (and any retaliation) persists for `H` days, then
+//!    the old terms return and nobody gets the stake.
 //!
 //! Costs of a round with cut `s` (`V` Belarus's imports, bcm/yr; `p0` its price before the
 //! dispute; `p_ref` the European reference price; `W` the transit with no alternative route,
@@ -37,7 +38,7 @@
 //!   revenue `F·t/365` (`F` = fee × transit volume × distance / 100).
 //! * *Raising the fee*: Russia pays Belarus `C·t/365`, `C` the annual value of the fee rise.
 //!
-//! Uncertain parameters (`δ`, `ρ`, `t`, `D`, `κ`, `π`) are declared as ranges
+//! Uncertain parameters (`δ`, `ρ`, `t`, `D`, `κ`, `π`, `H`) are declared as ranges
 //! ([`uncertain_ranges`]); the central game uses their midpoints and [`monte_carlo`] draws them
 //! uniformly, one `ChaCha8Rng` stream per draw.
 
@@ -143,6 +144,11 @@ pub struct Params {
     pub shortfall_value: f64,
     /// `π`: control premium of the transit asset, as a share of its sale price.
     pub control_premium: f64,
+    /// `H`: how long a stalemate lasts (days) before the old terms return.
+    pub stalemate_days: f64,
+    /// `λ`: the share of the value of gas not delivered that Russia loses for good (the rest
+    /// is delivered later).
+    pub lost_sales_share: f64,
 }
 
 /// A lever Belarus can pull once.
@@ -210,8 +216,8 @@ pub struct DisputeInputs {
     pub deliverable: f64,
     /// Belarus's Shapley share of `v(N)` in the network game.
     pub focus_shapley_share: f64,
-    /// `F`, Belarus's annual transit revenue (USD m), if known.
-    pub transit_revenue: Option<f64>,
+    /// `F`, Belarus's annual transit revenue (USD m).
+    pub transit_revenue: f64,
     /// Belarus's levers.
     pub retaliations: Vec<Retaliation>,
     /// The ladder.
@@ -381,6 +387,19 @@ fn indicator_latest(world: &World, name: &str, year: i32) -> Option<(i32, f64, S
         .map(|i| (i.years.first, i.value, i.source.clone()))
 }
 
+/// The focus actor's indicator on or before `year` (latest), else the earliest after it.
+fn nearest_indicator(world: &World, name: &str, year: i32) -> Option<(i32, f64, String)> {
+    indicator_latest(world, name, year).or_else(|| {
+        let focus = world.meta.focus;
+        world
+            .indicators
+            .iter()
+            .filter(|i| i.actor == focus && i.name == name)
+            .min_by_key(|i| i.years.first)
+            .map(|i| (i.years.first, i.value, i.source.clone()))
+    })
+}
+
 fn event<'w>(
     world: &'w World,
     episode: &str,
@@ -484,9 +503,9 @@ pub fn uncertain_ranges(world: &World) -> Vec<Range> {
             symbol: "κ".into(),
             name: "value of gas Belarus goes without, as a multiple of p_ref".into(),
             low: 1.0,
-            high: 3.0,
+            high: 10.0,
             unit: "× p_ref".into(),
-            basis: "assumption: at least the European price, up to three times it".into(),
+            basis: "assumption: from the European price to ten times it (what a gas shortfall costs an economy that heats and makes power with gas is not in the scenario)".into(),
         },
         Range {
             symbol: "π".into(),
@@ -495,6 +514,22 @@ pub fn uncertain_ranges(world: &World) -> Vec<Range> {
             high: 0.5,
             unit: "× A".into(),
             basis: "assumption: what control (ending the transit hold-up) is worth beyond the price paid".into(),
+        },
+        Range {
+            symbol: "H".into(),
+            name: "length of a stalemate (the last cut and any retaliation persist)".into(),
+            low: 30.0,
+            high: 180.0,
+            unit: "days".into(),
+            basis: "assumption: from a month to a heating season".into(),
+        },
+        Range {
+            symbol: "λ".into(),
+            name: "share of the value of undelivered gas Russia loses for good".into(),
+            low: 0.0,
+            high: 1.0,
+            unit: "".into(),
+            basis: "assumption: from all of it delivered later to all of it lost".into(),
         },
     ]
 }
@@ -509,6 +544,8 @@ pub fn central_params(ranges: &[Range]) -> Params {
         storage_days: mid(3),
         shortfall_value: mid(4),
         control_premium: mid(5),
+        stalemate_days: mid(6),
+        lost_sales_share: mid(7),
     }
 }
 
@@ -524,6 +561,8 @@ fn draw_params(ranges: &[Range], rng: &mut ChaCha8Rng) -> Params {
         storage_days: u(3),
         shortfall_value: u(4),
         control_premium: u(5),
+        stalemate_days: u(6),
+        lost_sales_share: u(7),
     }
 }
 
@@ -846,30 +885,39 @@ pub fn inputs(
             )
         }
     };
-    // F: Belarus's transit revenue (fee and volume on or before the year).
-    let transit_revenue = match (
-        indicator_latest(world, "gas_transit_fee_usd_per_1000m3_100km", year - 1),
-        indicator_latest(world, "gas_transit_via_blr", year),
-        indicator_latest(world, "gas_transit_distance_km", year),
-    ) {
-        (Some((fy, f, _)), Some((ty, t, _)), Some((_, km, _))) => {
-            let rev = f * t * km / 100.0;
-            figures.push(derived(
-                "F",
-                "Belarus's annual gas transit revenue",
-                rev,
-                "USD m/yr",
-                format!("fee × T × km/100 = {f} ({fy}) × {t} bcm ({ty}) × {km}/100"),
-            ));
-            Some(rev)
-        }
-        _ => {
-            if retaliations.contains(&Retaliation::HaltTransit) {
-                return Err(missing("transit fee, volume and distance before the year"));
-            }
-            None
+    // F: Belarus's transit revenue: fee before the year and volume of the year, else the
+    // nearest on record (flagged).
+    let fee = nearest_indicator(world, "gas_transit_fee_usd_per_1000m3_100km", year - 1)
+        .ok_or_else(|| missing("gas transit fee"))?;
+    let transit = nearest_indicator(world, "gas_transit_via_blr", year)
+        .ok_or_else(|| missing("gas transit volume via the focus actor"))?;
+    let km = nearest_indicator(world, "gas_transit_distance_km", year)
+        .ok_or_else(|| missing("gas transit distance"))?;
+    let transit_revenue = fee.1 * transit.1 * km.1 / 100.0;
+    let flag = |(y, _, _): &(i32, f64, String), want: i32| {
+        if y <= &want {
+            format!("{y}")
+        } else {
+            format!("{y}, look-ahead: none on record on or before {want}")
         }
     };
+    figures.push(derived(
+        "F",
+        "Belarus's annual gas transit revenue",
+        transit_revenue,
+        "USD m/yr",
+        format!(
+            "fee × T × km/100 = {} ({}; {}) × {} bcm ({}; {}) × {}/100 ({})",
+            fee.1,
+            flag(&fee, year - 1),
+            fee.2,
+            transit.1,
+            flag(&transit, year),
+            transit.2,
+            km.1,
+            km.2
+        ),
+    ));
     let (at_risk, deliverable, shapley_share, network_label) =
         transit_figures(world, year, network)?;
     figures.push(derived(
@@ -952,38 +1000,44 @@ impl TreeBuilder<'_> {
         retaliation: Option<Retaliation>,
         storage_left: f64,
     ) -> (f64, f64, f64) {
+        self.period(s, retaliation, storage_left, self.params.round_days)
+    }
+
+    /// The undiscounted costs of `t` days with cut `s` (see the module docs).
+    fn period(
+        &self,
+        s: f64,
+        retaliation: Option<Retaliation>,
+        storage_left: f64,
+        t: f64,
+    ) -> (f64, f64, f64) {
         let i = self.inputs;
         let p = self.params;
-        let t = p.round_days;
         let w = self.w();
-        let mut cost_r = p.reputation * s * w;
+        // Siphoning is answered by stopping the flows through Belarus: its own supply falls
+        // to nothing and the transit stops; a halt by Belarus stops the transit only.
+        let (cut, transit_stopped) = match retaliation {
+            Some(Retaliation::SiphonTransitGas) => (1.0, true),
+            Some(Retaliation::HaltTransit) => (s, true),
+            _ => (s, false),
+        };
+        let mut cost_r = p.reputation * cut * w;
         let mut cost_b = 0.0;
         let mut storage = storage_left;
-        if retaliation == Some(Retaliation::SiphonTransitGas) {
-            let taken = (s * i.volume).min(i.transit_at_risk) * t / 365.0;
-            cost_r += taken * i.reference_price + p.reputation * w;
-            cost_b -= taken * i.price_before;
-            let uncovered = (s * i.volume * t / 365.0 - taken).max(0.0);
-            cost_b += uncovered * (p.shortfall_value * i.reference_price - i.price_before);
-            cost_r += uncovered * i.price_before;
-        } else {
-            let need = s * t;
-            let used = need.min(storage);
-            storage -= used;
-            let short = i.volume * (need - used) / 365.0;
-            cost_b += short * (p.shortfall_value * i.reference_price - i.price_before);
-            cost_r += short * i.price_before;
+        let need = cut * t;
+        let used = need.min(storage);
+        storage -= used;
+        let short = i.volume * (need - used) / 365.0;
+        cost_b += short * (p.shortfall_value * i.reference_price - i.price_before);
+        cost_r += p.lost_sales_share * short * i.price_before;
+        if transit_stopped {
+            cost_r += p.lost_sales_share * i.transit_at_risk * t / 365.0 * i.reference_price
+                + p.reputation * w;
+            cost_b += i.transit_revenue * t / 365.0;
         }
-        match retaliation {
-            Some(Retaliation::HaltTransit) => {
-                cost_r += i.transit_at_risk * t / 365.0 * i.reference_price + p.reputation * w;
-                cost_b += i.transit_revenue.unwrap_or(0.0) * t / 365.0;
-            }
-            Some(Retaliation::RaiseTransitFee) => {
-                cost_r += i.counterclaim * t / 365.0;
-                cost_b -= i.counterclaim * t / 365.0;
-            }
-            _ => {}
+        if retaliation == Some(Retaliation::RaiseTransitFee) {
+            cost_r += i.counterclaim * t / 365.0;
+            cost_b -= i.counterclaim * t / 365.0;
         }
         (cost_r, cost_b, storage)
     }
@@ -1063,10 +1117,17 @@ impl TreeBuilder<'_> {
         );
         moves.push((settle_label.to_string(), settle));
         let hold = if last {
+            let (r, b, _) = self.period(
+                rung.cut,
+                after.retaliation,
+                after.storage_left,
+                self.params.stalemate_days,
+            );
+            let d = delta.powi(k as i32 + 2);
             let t = self.terms("nobody", false, false, false, rung.cut);
             self.terminal(
                 format!("stalemate after {}", rung.label),
-                [-after.cost_r, -after.cost_b],
+                [-after.cost_r - d * r, -after.cost_b - d * b],
                 t,
             )
         } else {
@@ -1080,7 +1141,7 @@ impl TreeBuilder<'_> {
                     ..after
                 };
                 let node = if last {
-                    self.last_response(k + 1, next, rung.cut)
+                    self.last_response(k + 1, next, rung.cut, rung.asset)
                 } else {
                     self.rung(k + 1, next, rung.cut)
                 };
@@ -1100,15 +1161,17 @@ impl TreeBuilder<'_> {
     }
 
     /// Russia's answer to a retaliation at the last rung: back down, or hold on for one more
-    /// round (a stalemate).
-    fn last_response(&mut self, k: usize, state: State, cut: f64) -> TreeSpec {
+    /// round after which Belarus settles (concedes, or sells the asset at the asset rung) or
+    /// holds out into a stalemate of `H` days.
+    fn last_response(&mut self, k: usize, state: State, cut: f64, asset: bool) -> TreeSpec {
         let delta = self.params.discount;
+        let inputs = self.inputs;
         let claim = state
             .retaliation
             .is_some_and(|r| r != Retaliation::SiphonTransitGas)
-            && self.inputs.counterclaim > 0.0;
+            && inputs.counterclaim > 0.0;
         let c = if claim {
-            delta.powi(k as i32 + 1) * self.inputs.counterclaim
+            delta.powi(k as i32 + 1) * inputs.counterclaim
         } else {
             0.0
         };
@@ -1118,18 +1181,52 @@ impl TreeBuilder<'_> {
             [-state.cost_r - c, -state.cost_b + c],
             back_terms,
         );
-        let (r, b, _) = self.round(cut, state.retaliation, state.storage_left);
+        let (r, b, storage) = self.round(cut, state.retaliation, state.storage_left);
         let d = delta.powi(k as i32 + 1);
+        let after = State {
+            cost_r: state.cost_r + d * r,
+            cost_b: state.cost_b + d * b,
+            storage_left: storage,
+            retaliation: state.retaliation,
+        };
+        let extra = if asset {
+            self.params.control_premium * inputs.asset_price.unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        let settle_value = d * (inputs.stake + extra);
+        let settle_terms = self.terms("BLR", true, false, asset, cut);
+        let settle = self.terminal(
+            format!(
+                "BLR {} after retaliation",
+                if asset { "sells asset" } else { "concedes" }
+            ),
+            [settle_value - after.cost_r, -settle_value - after.cost_b],
+            settle_terms,
+        );
+        let (r, b, _) = self.period(
+            cut,
+            after.retaliation,
+            after.storage_left,
+            self.params.stalemate_days,
+        );
+        let d2 = delta.powi(k as i32 + 2);
         let t = self.terms("nobody", false, false, false, cut);
-        let hold = self.terminal(
+        let stalemate = self.terminal(
             "stalemate after retaliation".into(),
-            [-state.cost_r - d * r, -state.cost_b - d * b],
+            [-after.cost_r - d2 * r, -after.cost_b - d2 * b],
             t,
+        );
+        let settle_label = if asset { "sell asset" } else { "concede" };
+        let b_node = TreeSpec::decision(
+            "BLR after RUS holds on",
+            BLR,
+            vec![(settle_label, settle), ("hold out", stalemate)],
         );
         TreeSpec::decision(
             "RUS after retaliation",
             RUS,
-            vec![("back down", back), ("hold on", hold)],
+            vec![("back down", back), ("hold on", b_node)],
         )
     }
 }

@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod compare;
 pub mod dependence;
+pub mod dispute;
 pub mod forecast;
 pub mod game;
 pub mod run;
