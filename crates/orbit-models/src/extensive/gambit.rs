@@ -76,9 +76,28 @@ pub fn write_efg(game: &Game) -> String {
         count[set.player] += 1;
         number_of[h] = count[set.player];
     }
+    // Gambit (16.7) refuses a file whose non-empty node labels repeat: a repeated label gets
+    // ` #k` for its k-th use.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let labels: Vec<String> = game
+        .nodes
+        .iter()
+        .map(|n| {
+            if n.name.is_empty() {
+                return String::new();
+            }
+            let k = seen.entry(n.name.as_str()).or_insert(0);
+            *k += 1;
+            if *k == 1 {
+                n.name.clone()
+            } else {
+                format!("{} #{k}", n.name)
+            }
+        })
+        .collect();
     let mut outcome = 0;
     let mut chance_sets = 0;
-    for node in &game.nodes {
+    for (node, label) in game.nodes.iter().zip(&labels) {
         match &node.kind {
             NodeKind::Terminal { payoffs } => {
                 outcome += 1;
@@ -86,9 +105,9 @@ pub fn write_efg(game: &Game) -> String {
                 let _ = writeln!(
                     out,
                     "t {} {} {} {{ {} }}",
-                    quote(&node.name),
+                    quote(label),
                     outcome,
-                    quote(&node.name),
+                    quote(label),
                     p.join(", ")
                 );
             }
@@ -106,7 +125,7 @@ pub fn write_efg(game: &Game) -> String {
                 let _ = writeln!(
                     out,
                     "c {} {} \"\" {{ {} }} 0",
-                    quote(&node.name),
+                    quote(label),
                     chance_sets,
                     moves.join(" ")
                 );
@@ -117,7 +136,7 @@ pub fn write_efg(game: &Game) -> String {
                 let _ = writeln!(
                     out,
                     "p {} {} {} {} {{ {} }} 0",
-                    quote(&node.name),
+                    quote(label),
                     set.player + 1,
                     number_of[*infoset],
                     quote(&set.name),
