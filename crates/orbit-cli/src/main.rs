@@ -60,8 +60,12 @@ enum Command {
     Compare(commands::compare::CompareArgs),
     /// Score simulated forecasts from a cutoff year against what happened, with baselines
     Backtest(commands::backtest::BacktestArgs),
+    /// Fit the patron-client bargain on the record up to a cutoff, or backtest it (`--backtest`)
+    Calibrate(commands::calibrate::CalibrateArgs),
     /// The dashboard: pages and a JSON API on http://127.0.0.1:8080/
     Serve(commands::serve::ServeArgs),
+    /// KTAB's Spatial Model of Politics on a KTAB input file (CSV or XML), as KTAB's `smpc` runs it
+    Smp(commands::smp::SmpArgs),
     /// Manage the SQLite store of events, indicators and sources
     Store {
         #[command(subcommand)]
@@ -85,7 +89,9 @@ fn main() -> ExitCode {
         Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),
         Command::Compare(args) => commands::compare::run(&args),
         Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
+        Command::Calibrate(args) => commands::calibrate::run(cli.scenario.as_deref(), &args),
         Command::Serve(args) => commands::serve::run(cli.scenario.as_deref(), &args),
+        Command::Smp(args) => commands::smp::run(&args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };
     match result {
