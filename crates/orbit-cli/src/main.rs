@@ -54,6 +54,8 @@ enum Command {
     },
     /// Transit power: the scenario's gas pipelines as a network game per epoch
     Transit(commands::transit::TransitArgs),
+    /// The gas disputes of 2004, 2006-07 and 2010 as escalation games; Gambit export
+    Dispute(commands::dispute::DisputeArgs),
     /// Yearly simulation with Monte Carlo fans, optionally with counterfactual overlays
     Simulate(commands::simulate::SimulateArgs),
     /// Difference between the simulation of a scenario and of the scenario with an overlay
@@ -86,6 +88,7 @@ fn main() -> ExitCode {
         Command::Panel(args) => commands::panel::run(cli.scenario.as_deref(), &args),
         Command::Game { command } => commands::game::run(&command),
         Command::Transit(args) => commands::transit::run(cli.scenario.as_deref(), &args),
+        Command::Dispute(args) => commands::dispute::run(cli.scenario.as_deref(), &args),
         Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),
         Command::Compare(args) => commands::compare::run(&args),
         Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),

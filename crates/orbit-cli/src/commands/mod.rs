@@ -4,6 +4,7 @@ pub mod backtest;
 pub mod calibrate;
 pub mod compare;
 pub mod dependence;
+pub mod dispute;
 pub mod forecast;
 pub mod game;
 pub mod panel;
