@@ -172,42 +172,13 @@ impl Palette {
 /// Every chart of the report, in the order the HTML shows them.
 pub fn all(report: &RunReport) -> Vec<Chart> {
     let ctx = ChartContext::for_report(report);
-    let mut out = vec![
-        Chart {
-            name: "trade_shares".into(),
-            title: dependence::trade_shares_title(&ctx, &report.dependence),
-            svg: dependence::trade_shares(&ctx, &report.dependence),
-        },
-        Chart {
-            name: "energy_subsidy".into(),
-            title: dependence::energy_subsidy_title(&ctx, &report.dependence),
-            svg: dependence::energy_subsidy(&ctx, &report.dependence, &report.figure_checks),
-        },
-        Chart {
-            name: "event_timeline".into(),
-            title: timeline::TITLE.into(),
-            svg: timeline::event_timeline(&ctx, &report.event_counts, &report.key_events),
-        },
-    ];
-    if let Some(sim) = &report.simulation {
-        out.push(Chart {
-            name: "simulation_issues".into(),
-            title: simulation::ISSUES_TITLE.into(),
-            svg: simulation::issue_fans(&ctx, sim, &report.issues),
-        });
-        out.push(Chart {
-            name: "simulation_indicators".into(),
-            title: simulation::INDICATORS_TITLE.into(),
-            svg: simulation::indicator_fans(&ctx, sim),
-        });
-    }
-    if let Some(transit) = &report.transit {
-        out.push(Chart {
-            name: "transit_network".into(),
-            title: network::TITLE.into(),
-            svg: network::transit_network(&ctx, transit),
-        });
-    }
+    // Trade shares, the energy subsidy, the transit network and the simulation fans are
+    // Vega-Lite charts now (`crate::vega`).
+    let mut out = vec![Chart {
+        name: "event_timeline".into(),
+        title: timeline::TITLE.into(),
+        svg: timeline::event_timeline(&ctx, &report.event_counts, &report.key_events),
+    }];
     for f in &report.forecasts {
         let summary = report.issue(&f.issue);
         let charts = [
