@@ -5,6 +5,7 @@
 (function () {
   'use strict';
 
+  // The same CSV as the server's /charts/<name>.csv: columns in alphabetical order.
   function csv(rows) {
     var columns = [];
     rows.forEach(function (row) {
@@ -17,6 +18,7 @@
       var s = typeof v === 'string' ? v : JSON.stringify(v);
       return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
     }
+    columns.sort();
     var lines = [columns.map(cell).join(',')];
     rows.forEach(function (row) {
       lines.push(columns.map(function (c) { return cell(row[c]); }).join(','));

@@ -119,7 +119,8 @@ impl VegaChart {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The rows as CSV: one column per field in first-seen order, empty for a missing value.
+    /// The rows as CSV: one column per field in alphabetical order (the same whether or not
+    /// serde_json keeps insertion order in this build), empty for a missing value.
     pub fn to_csv(&self) -> String {
         let rows = self.rows();
         let mut columns: Vec<&str> = Vec::new();
@@ -132,6 +133,7 @@ impl VegaChart {
                 }
             }
         }
+        columns.sort_unstable();
         let mut writer = csv::Writer::from_writer(Vec::new());
         let _ = writer.write_record(&columns);
         for row in rows {
@@ -354,7 +356,7 @@ pub fn trade_shares(
         "scale": {"domain": domain, "range": range},
         "legend": if compact { Value::Null } else { json!({"columns": 3}) }});
     let dash = json!({"field": "series", "type": "nominal", "scale": {"domain": domain, "range": dashes}, "legend": null});
-    let y = json!({"field": "share", "type": "quantitative", "title": "share of Belarus's goods trade (%)",
+    let y = json!({"field": "share", "type": "quantitative", "title": if compact { "share of trade (%)" } else { "share of Belarus's goods trade (%)" },
                    "axis": {"format": ".0%"}, "scale": {"domain": [0, 1]}});
     let tooltip = json!([{"field": "series"}, {"field": "year", "format": "d"},
                          {"field": "share", "format": ".1%"}, {"field": "source"}]);
@@ -446,7 +448,7 @@ pub fn energy_subsidy(profile: &DependenceProfile, scenario: &str, compact: bool
     let colour = json!({"field": "kind", "type": "nominal", "title": null,
         "scale": {"domain": kinds.iter().map(|k| k.0).collect::<Vec<_>>(), "range": kinds.iter().map(|k| k.1).collect::<Vec<_>>()},
         "legend": if compact { Value::Null } else { json!({"columns": 2}) }});
-    let y = json!({"field": "share", "type": "quantitative", "title": "share of Belarus's GDP (%)", "axis": {"format": ".0%"}});
+    let y = json!({"field": "share", "type": "quantitative", "title": if compact { "% of GDP" } else { "share of Belarus's GDP (%)" }, "axis": {"format": ".0%"}});
     let layers = json!([
         {"transform": only("estimate"), "mark": {"type": "rule", "strokeWidth": 6, "opacity": 0.8, "strokeCap": "butt"},
          "encoding": {"x": year_x("year"), "x2": {"field": "end"}, "y": y, "color": colour,
@@ -499,8 +501,8 @@ pub fn shapley_epochs(transit: &TransitReport, scenario: &str, compact: bool) ->
     let colour = json!({"field": "role", "type": "nominal", "title": null,
         "scale": {"domain": ["Belarus", "Russia (supplier)", "other players (hover for the name)"], "range": [VERMILLION, BLUE, LIGHT_GREY]},
         "legend": if compact { Value::Null } else { json!({"columns": 3}) }});
-    let x = json!({"field": "epoch", "type": "ordinal", "title": "network as it stood at the end of", "axis": {"labelAngle": 0}});
-    let y = json!({"field": "share", "type": "quantitative", "title": "Shapley share of the transit game (%)", "axis": {"format": ".0%"}});
+    let x = json!({"field": "epoch", "type": "ordinal", "title": if compact { "year" } else { "network as it stood at the end of" }, "axis": {"labelAngle": 0}});
+    let y = json!({"field": "share", "type": "quantitative", "title": if compact { "Shapley share (%)" } else { "Shapley share of the transit game (%)" }, "axis": {"format": ".0%"}});
     let tooltip =
         json!([{"field": "player"}, {"field": "epoch"}, {"field": "share", "format": ".1%"}]);
     let layers = json!([
@@ -1388,7 +1390,7 @@ pub fn headline_html(figures: &[HeadlineFigure], href_prefix: &str, links: bool)
         let _ = writeln!(
             out,
             "<p class=\"key-source\">Source: {}</p>",
-            crate::html::escape(&h.source)
+            crate::html::escape(&short(&h.source, 180))
         );
         if links {
             let _ = writeln!(
@@ -1401,6 +1403,16 @@ pub fn headline_html(figures: &[HeadlineFigure], href_prefix: &str, links: bool)
     }
     out.push_str("</div>\n");
     out
+}
+
+/// `text` cut to `width` characters with `…`.
+fn short(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(width - 1).collect();
+        format!("{cut}…")
+    }
 }
 
 /// The scripts of a self-contained page: the vendored libraries and the page script, each
