@@ -310,8 +310,9 @@ fn run_on_the_builtin_scenario() {
     assert_eq!(v["transit_game"]["epochs"].as_array().unwrap().len(), 4);
 }
 
-fn shared(path: &str) -> PathBuf {
-    repo().join("../shared/data/bargaining").join(path)
+/// A reference actor table copied into the repository (`tests/data/README.md` names its source).
+fn fixture(path: &str) -> PathBuf {
+    repo().join("tests/data/bargaining").join(path)
 }
 
 /// Runs `orbit` with extra environment variables.
@@ -326,7 +327,7 @@ fn orbit_env(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 #[test]
 fn forecast_reproduces_the_ec_reference_run_from_a_ktab_csv() {
-    let csv = shared("bdm1994_ec_emissions_actors.csv");
+    let csv = fixture("bdm1994_ec_emissions_actors.csv");
     let (o, _d) = orbit(&[
         "forecast",
         "--actors",
@@ -349,7 +350,7 @@ fn forecast_reproduces_the_ec_reference_run_from_a_ktab_csv() {
     assert_eq!(rounds.len(), 11);
     // Every position of every round against the published reference run.
     let expected =
-        std::fs::read_to_string(shared("bdm_scholz_example_expected_rounds.csv")).unwrap();
+        std::fs::read_to_string(fixture("bdm_scholz_example_expected_rounds.csv")).unwrap();
     let mut lines = expected.lines().filter(|l| !l.starts_with('#'));
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     for line in lines {
@@ -370,7 +371,7 @@ fn forecast_reproduces_the_ec_reference_run_from_a_ktab_csv() {
 
 #[test]
 fn forecast_formats_and_baselines_on_a_csv() {
-    let csv = shared("bdm1994_ec_emissions_actors.csv");
+    let csv = fixture("bdm1994_ec_emissions_actors.csv");
     let (o, _d) = orbit(&[
         "forecast",
         "--actors",
@@ -495,8 +496,8 @@ fn forecast_rejects_bad_tables_and_options() {
 }
 
 #[test]
-fn every_shared_actor_table_forecasts() {
-    for entry in std::fs::read_dir(repo().join("../shared/data/bargaining")).unwrap() {
+fn every_reference_actor_table_forecasts() {
+    for entry in std::fs::read_dir(repo().join("tests/data/bargaining")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if !name.ends_with("_actors.csv") {
