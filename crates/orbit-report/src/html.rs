@@ -83,7 +83,8 @@ figure.vchart .downloads { white-space: nowrap; }
 figure.vchart .downloads a { margin-left: .6rem; }
 .vega-embed { width: 100%; }
 .vega-embed summary { color: #333; }
-#vg-tooltip-element { font-size: 13px; }
+#vg-tooltip-element.vg-tooltip { font-size: 13px; }
+#vg-tooltip-element.vg-tooltip h2 { font-size: 14px; }
 "#;
 
 /// The whole report as one HTML page.

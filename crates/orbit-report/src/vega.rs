@@ -805,7 +805,7 @@ pub fn issue_dots(
                          {"field": "p5", "title": "5th percentile", "format": ".1f"}, {"field": "p95", "title": "95th percentile", "format": ".1f"}]);
     let layers = json!([
         {"transform": only("forecast"), "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.7},
-         "encoding": {"y": y, "yOffset": offset, "x": {"field": "lo", "type": "quantitative"}, "x2": {"field": "hi"}, "color": colour}},
+         "encoding": {"y": y, "yOffset": offset, "x": {"field": "lo", "type": "quantitative"}, "x2": {"field": "hi"}, "color": colour, "tooltip": tooltip}},
         {"transform": only("forecast"), "mark": {"type": "point", "filled": true, "size": 60},
          "encoding": {"y": y, "yOffset": offset, "x": x, "color": colour, "tooltip": tooltip}},
         {"transform": only("status quo"), "mark": {"type": "point", "shape": "circle", "size": 120, "strokeWidth": 2, "color": "#000", "filled": false},
@@ -860,7 +860,7 @@ pub fn series_label(
             true,
         ),
         ["price", commodity, who] => (
-            format!("{commodity} price paid by {}", actor(who)),
+            format!("Price of {commodity} paid by {}", actor(who)),
             if *commodity == "gas" {
                 "USD per 1000 m³".into()
             } else {
@@ -1024,7 +1024,7 @@ pub fn simulation_panel(
         {"transform": only("observed"), "mark": {"type": "point", "filled": true, "color": "#000", "size": 45},
          "encoding": {"x": x, "y": y("observed"), "tooltip": [{"field": "year", "format": "d"}, {"field": "observed", "format": value_format}, {"field": "source"}]}},
         {"transform": only("boundary"), "mark": {"type": "rule", "color": "#555", "strokeDash": [2, 2]},
-         "encoding": {"x": x}},
+         "encoding": {"x": x, "tooltip": [{"field": "year", "title": "last year of data", "format": "d"}]}},
         {"transform": only("boundary"), "mark": {"type": "text", "align": "center", "baseline": "top", "dy": 2, "color": "#333", "fontSize": 12},
          "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "label"}}}
     ]);
@@ -1082,21 +1082,39 @@ pub fn backtest_skill(backtests: &[Backtest], scenario: &str, compact: bool) -> 
                 "skill": skill, "label": format!("{better}/{n}"), "asked": unique.join(", ")}));
         }
     }
-    let x = json!({"field": "horizon", "type": "ordinal", "title": "horizon (years after the cutoff)", "axis": {"labelAngle": 0}});
-    let y =
-        json!({"field": "cutoff", "type": "ordinal", "title": "cutoff (data up to the end of)"});
-    let layers = json!([
+    let horizon = json!({"field": "horizon", "type": "ordinal", "title": "horizon (years after the cutoff)", "axis": {"labelAngle": 0, "labelOverlap": true}});
+    let cutoff = json!({"field": "cutoff", "type": "ordinal", "title": "cutoff (data up to the end of)", "axis": {"labelAngle": 0, "labelOverlap": true}});
+    // Full size: one column per cutoff, one row per horizon, so each cell is wide enough
+    // for its count even on a phone; the small headline version lies the other way.
+    let (x, y) = if compact {
+        (horizon, cutoff)
+    } else {
+        (cutoff, horizon)
+    };
+    let tooltip = json!([{"field": "cutoff"}, {"field": "horizon", "title": "horizon (years)"}, {"field": "questions"}, {"field": "better", "title": "model better"},
+                        {"field": "tie"}, {"field": "worse", "title": "status quo better"}, {"field": "asked", "title": "questions asked"}]);
+    let mut layers = json!([
         {"mark": {"type": "rect", "stroke": "#fff"},
          "encoding": {"x": x, "y": y,
             "color": {"field": "skill", "type": "quantitative", "title": "model beat the status quo (tie = ½)",
                       "scale": {"domain": [0, 0.5, 1], "range": [ORANGE, "#f2f2f2", BLUE]},
                       "legend": if compact { Value::Null } else { json!({"format": ".0%", "direction": "horizontal", "gradientLength": 220}) }},
-            "tooltip": [{"field": "cutoff"}, {"field": "horizon", "title": "horizon (years)"}, {"field": "questions"}, {"field": "better", "title": "model better"},
-                        {"field": "tie"}, {"field": "worse", "title": "status quo better"}, {"field": "asked", "title": "questions asked"}]}},
+            "tooltip": tooltip}},
         {"mark": {"type": "text", "fontSize": 12},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"},
+         "encoding": {"x": x, "y": y, "text": {"field": "label"}, "tooltip": tooltip,
             "color": {"condition": {"test": {"field": "skill", "gt": 0.8}, "value": "#fff"}, "value": "#000"}}}
     ]);
+    if compact {
+        // Cells too small for their counts: the tooltip has them.
+        if let Some(l) = layers.as_array_mut() {
+            l.truncate(1);
+        }
+    }
+    let horizons = rows
+        .iter()
+        .filter_map(|r| r["horizon"].as_i64())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     VegaChart::new(
         if compact {
             "headline_backtest"
@@ -1111,7 +1129,7 @@ pub fn backtest_skill(backtests: &[Backtest], scenario: &str, compact: bool) -> 
             if compact {
                 110
             } else {
-                40 * backtests.len().max(1) as u32
+                24 * horizons.max(1) as u32
             },
             rows,
             json!({ "layer": layers }),

@@ -369,7 +369,7 @@ pub fn router(state: AppState) -> Router {
 /// The page loads nothing but this server's own assets: its stylesheets and the vendored chart
 /// scripts (which evaluate expressions with vega-interpreter, so no 'unsafe-eval'); the
 /// charts' download links are blob: URLs made by the page script.
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self' blob:; style-src 'self' 'unsafe-inline'; \
                    img-src 'self' data: blob:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 async fn security_headers(mut response: Response) -> Response {

@@ -249,13 +249,13 @@ pub(crate) fn render(
         // Long titles (long actor or issue names) get a smaller font rather than running
         // off the chart: about 64 bold characters fit at size 22.
         let chars = title.chars().count().max(1) as f64;
-        let size = (22.0 * 64.0 / chars).clamp(15.0, 22.0);
+        let size = (24.0 * 64.0 / chars).clamp(20.0, 24.0);
         let main = main.titled(title, (FONT, size).into_font().style(FontStyle::Bold))?;
         draw(&main)?;
         for (i, line) in lines.iter().enumerate() {
             foot.draw_text(
                 line,
-                &(FONT, 13).into_font().color(&GREY),
+                &(FONT, 17).into_font().color(&GREY),
                 (10, 2 + 14 * i as i32),
             )?;
         }
@@ -346,7 +346,7 @@ pub(crate) fn legend(
     heading: Option<&str>,
     entries: &[LegendEntry],
 ) -> DrawResult {
-    let text = TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    let text = TextStyle::from((FONT, 17).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
     let mut y = y;
     if let Some(h) = heading {
         area.draw(&Text::new(h.to_string(), (x, y), text.clone().color(&GREY)))?;
@@ -408,7 +408,7 @@ pub(crate) fn no_data(area: &Area<'_>, text: &str) -> DrawResult {
     area.draw(&Text::new(
         text.to_string(),
         (w as i32 / 2, h as i32 / 2),
-        TextStyle::from((FONT, 16).into_font())
+        TextStyle::from((FONT, 17).into_font())
             .color(&GREY)
             .pos(Pos::new(HPos::Center, VPos::Center)),
     ))?;
