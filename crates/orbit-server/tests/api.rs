@@ -821,3 +821,55 @@ async fn keeps_serving_after_bad_requests() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn timeline_page_sorts_and_pages_in_the_url() {
+    let rows = |body: &str| body.matches("</td></tr>").count();
+    let first = get("/timeline").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let count: usize = first
+        .body
+        .split("data-count=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert!(count > 25, "the built-in timeline has more than one page");
+    assert_eq!(rows(&first.body), 25);
+    let pages = count.div_ceil(25);
+    assert!(first.body.contains(&format!("data-pages=\"{pages}\"")));
+    assert!(first.body.contains("rel=\"next\""));
+    let last = get(&format!("/timeline?page={pages}")).await;
+    assert_eq!(last.status, StatusCode::OK);
+    assert_eq!(rows(&last.body), count - 25 * (pages - 1));
+    assert!(!last.body.contains("rel=\"next\""));
+    // Sorted by date descending: the first row of page 1 is the last event.
+    let desc = get("/timeline?sort=date&dir=desc").await;
+    let first_date = |body: &str| {
+        body.split("<tbody>")
+            .nth(1)
+            .and_then(|s| s.split("<td class=\"num\">").nth(1))
+            .and_then(|s| s.split('<').next())
+            .unwrap()
+            .to_string()
+    };
+    assert!(first_date(&desc.body) > first_date(&first.body));
+    assert!(desc.body.contains("aria-sort=\"descending\""));
+    // The filter survives in the sort and page links.
+    let filtered = get("/timeline?actor=BLR&sort=kind").await;
+    assert!(
+        filtered
+            .body
+            .contains("href=\"/timeline?actor=BLR&amp;sort=kind&amp;dir=desc&amp;page=1\"")
+    );
+    for bad in [
+        "/timeline?page=999",
+        "/timeline?sort=colour",
+        "/timeline?dir=up",
+        "/timeline?page=0",
+    ] {
+        let r = get(bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(r.body.contains("id=\"error\""), "{bad}");
+    }
+}

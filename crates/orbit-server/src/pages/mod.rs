@@ -3,6 +3,7 @@
 //! POST); the Vega-Lite charts are drawn by the vendored scripts the page loads last.
 
 pub mod downloads;
+pub mod timeline_view;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,6 +25,7 @@ use crate::api::{self, query_params};
 use crate::html::{self, page};
 use crate::params::{self, Params};
 use crate::{ApiError, AppState};
+use timeline_view::TimelineView;
 
 fn find<'a>(tables: &'a [DataTable], name: &str) -> Option<&'a DataTable> {
     tables.iter().find(|t| t.name == name)
@@ -236,9 +238,18 @@ fn chart_data(rows: &[TimelineRow]) -> (Vec<EventCount>, Vec<KeyEvent>) {
 fn timeline_page(
     state: &AppState,
     params: &Params,
+    view: &(TimelineView, Vec<(String, String)>),
     result: Result<Vec<TimelineRow>, ApiError>,
 ) -> Response {
+    let (view, filter) = view;
     let report = &state.0.report;
+    // The rows of this page, sorted; the chart draws all of them.
+    let result = result.and_then(|rows| {
+        let mut sorted = rows.clone();
+        view.sort(&mut sorted);
+        let range = view.range(sorted.len())?;
+        Ok((rows, sorted[range.clone()].to_vec(), range))
+    });
     let mut b = timeline_form(report, params);
     let status = match &result {
         Ok(_) => StatusCode::OK,
@@ -255,7 +266,7 @@ fn timeline_page(
                 let _ = write!(b, "<p class=\"hint\">hint: {}</p>", escape(h));
             }
         }
-        Ok(rows) => {
+        Ok((rows, shown, range)) => {
             let _ = writeln!(
                 b,
                 "<p id=\"count\" data-count=\"{0}\">{0} event{1}</p>",
@@ -263,6 +274,8 @@ fn timeline_page(
                 if rows.len() == 1 { "" } else { "s" }
             );
             let (counts, key) = chart_data(&rows);
+            let total = rows.len();
+            let rows = shown;
             html::chart(
                 &mut b,
                 &Chart {
@@ -275,9 +288,23 @@ fn timeline_page(
                     ),
                 },
             );
-            b.push_str(
-                "<div class=\"table-wrap\"><table data-table=\"timeline\"><thead><tr><th>date</th><th>kind</th><th>actors</th><th>description</th><th>source</th></tr></thead>\n<tbody>\n",
-            );
+            b.push_str("<div class=\"table-wrap\"><table data-table=\"timeline\"><thead><tr>");
+            for (column, label) in timeline_view::COLUMNS {
+                // A header sorts by its column; a second click reverses the order.
+                let current = view.sort == column;
+                let descending = current && !view.descending;
+                let (aria, mark) = match (current, view.descending) {
+                    (true, false) => (" aria-sort=\"ascending\"", " ▲"),
+                    (true, true) => (" aria-sort=\"descending\"", " ▼"),
+                    _ => ("", ""),
+                };
+                let _ = write!(
+                    b,
+                    "<th{aria}><a href=\"{}\" data-sort=\"{column}\">{label}{mark}</a></th>",
+                    timeline_view::href(filter, column, descending, 1)
+                );
+            }
+            b.push_str("</tr></thead>\n<tbody>\n");
             for r in &rows {
                 let _ = writeln!(
                     b,
@@ -294,6 +321,7 @@ fn timeline_page(
                 );
             }
             b.push_str("</tbody></table></div>\n");
+            b.push_str(&pager(view, filter, &range, total));
         }
     }
     let mut response = Html(page(
@@ -310,17 +338,63 @@ fn timeline_page(
     response
 }
 
+/// "Rows 26–50 of 117" with links to the previous and next pages.
+fn pager(
+    view: &TimelineView,
+    filter: &[(String, String)],
+    range: &std::ops::Range<usize>,
+    total: usize,
+) -> String {
+    let pages = TimelineView::pages(total);
+    let mut out = format!(
+        "<nav class=\"pager\" aria-label=\"pages\" data-page=\"{}\" data-pages=\"{pages}\"><span>rows {}–{} of {total}, page {} of {pages}</span>",
+        view.page,
+        if total == 0 { 0 } else { range.start + 1 },
+        range.end,
+        view.page
+    );
+    if view.page > 1 {
+        let _ = write!(
+            out,
+            " <a rel=\"prev\" href=\"{}\">previous</a>",
+            timeline_view::href(filter, view.sort, view.descending, view.page - 1)
+        );
+    }
+    if view.page < pages {
+        let _ = write!(
+            out,
+            " <a rel=\"next\" href=\"{}\">next</a>",
+            timeline_view::href(filter, view.sort, view.descending, view.page + 1)
+        );
+    }
+    out.push_str("</nav>\n");
+    out
+}
+
 pub async fn timeline_handler(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    let params = match query_params(query) {
-        Ok(p) => p,
-        Err(e) => return timeline_page(&state, &Params::default(), Err(e)),
+    // Sorting and paging are the page's own parameters; the rest is the API's filter.
+    let (view_pairs, filter): (Vec<_>, Vec<_>) = match query {
+        Ok(Query(pairs)) => pairs
+            .into_iter()
+            .partition(|(k, _)| timeline_view::VIEW_PARAMS.contains(&k.as_str())),
+        Err(e) => {
+            let error = query_params(Err(e))
+                .err()
+                .unwrap_or_else(|| ApiError::bad_request("cannot read the query string"));
+            let view = (TimelineView::default(), Vec::new());
+            return timeline_page(&state, &Params::default(), &view, Err(error));
+        }
     };
-    let result =
-        params::timeline_query(&params).and_then(|q: TimelineQuery| api::run_timeline(&state, &q));
-    timeline_page(&state, &params, result)
+    let params = Params::new(filter.clone());
+    let view = TimelineView::parse(&view_pairs);
+    let result = view.clone().and_then(|_| {
+        params::timeline_query(&params).and_then(|q: TimelineQuery| api::run_timeline(&state, &q))
+    });
+    let view = (view.unwrap_or_default(), filter);
+    timeline_page(&state, &params, &view, result)
 }
 
 // ---------------------------------------------------------------------------------------
