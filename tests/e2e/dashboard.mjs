@@ -468,6 +468,21 @@ async function main() {
     await shoot(page, 'timeline-filtered');
   });
 
+  await check('timeline table sorts by a column and pages, both in the URL', async () => {
+    await open(page, base, '/timeline');
+    const total = Number(await page.locator('#count').getAttribute('data-count'));
+    assert((await page.locator('table[data-table="timeline"] tbody tr').count()) === Math.min(total, 25),
+      'not a page of 25 rows');
+    await Promise.all([page.waitForURL(/sort=kind/), page.click('th a[data-sort="kind"]')]);
+    await chartsReady(page);
+    const kinds = await page.$$eval('table[data-table="timeline"] tbody tr td:nth-child(2)',
+      (tds) => tds.map((td) => td.textContent));
+    assert(kinds.every((k, i) => i === 0 || kinds[i - 1].replace(/ /g, '_') <= k.replace(/ /g, '_')), `not sorted: ${kinds}`);
+    await Promise.all([page.waitForURL(/page=2/), page.click('nav.pager a[rel="next"]')]);
+    assert(await page.locator('nav.pager').getAttribute('data-page') === '2', 'not on page 2');
+    assert(page.url().includes('sort=kind'), 'the sort was lost on the next page');
+  });
+
   await check('timeline page reports a bad date', async () => {
     await open(page, base, '/timeline');
     await page.fill('input[name="from"]', '2020-13-40');
