@@ -8,6 +8,8 @@ pub mod backtest;
 pub mod bargaining;
 pub mod calibrate;
 pub mod dependence;
+pub mod disputes;
+pub mod extensive;
 pub mod forecast;
 pub mod games;
 pub mod gas_price;

@@ -153,6 +153,36 @@ fn reproduces_every_shared_reference_run_bit_for_bit() {
 }
 
 #[test]
+fn win_probabilities_match_ktabs_log() {
+    for case in CASES {
+        let m = meta(case);
+        let run = run_case(case).unwrap();
+        let input = if m["input_kind"] == "euSMP" {
+            random_scenario(m["seed_used"].as_u64().unwrap()).input
+        } else {
+            let path = input_path(&m).unwrap();
+            let text = std::fs::read_to_string(&path).unwrap();
+            SmpInput::from_scenario(&read_ktab("f", &text).unwrap())
+        };
+        let win = orbit_models::ktab::win_probabilities(&input, &run).unwrap();
+        let text = std::fs::read_to_string(data(&format!("{case}_winprob.csv"))).unwrap();
+        let mut rows = 0;
+        for line in text.lines().skip(1) {
+            let c: Vec<&str> = line.trim().split(',').collect();
+            let (t, i): (usize, usize) = (c[0].parse().unwrap(), c[1].parse().unwrap());
+            let logged: f64 = c[2].parse().unwrap();
+            let ours = win[t][i];
+            assert!(
+                (ours - logged).abs() <= 0.5e-4 + 1e-12,
+                "{case} turn {t} actor {i}: {ours} vs {logged}"
+            );
+            rows += 1;
+        }
+        assert_eq!(rows, win.len() * input.actors.len(), "{case}");
+    }
+}
+
+#[test]
 fn full_risk_adjustment_is_refused_with_ktabs_message() {
     let m = meta("D3__E1_fullRA_expected_error_seed1");
     let err = run_case("D3__E1_fullRA_expected_error_seed1").unwrap_err();
@@ -385,4 +415,28 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn monte_carlo_is_identical_on_one_and_two_threads() {
+    use orbit_models::ktab::monte_carlo::{SmpPerturbation, smp_monte_carlo};
+    let text =
+        std::fs::read_to_string(data("inputs/params/D3__S0_defaults_stochastic.xml")).unwrap();
+    let s = read_ktab("s0.xml", &text).unwrap();
+    let input = SmpInput::from_scenario(&s);
+    let params = s.parameters.unwrap();
+    let spec = SmpPerturbation::default();
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| smp_monte_carlo(&input, &params, 24, 7, &spec).unwrap())
+    };
+    let (one, two) = (on(1), on(2));
+    assert_eq!(one, two);
+    assert_eq!(one.succeeded + one.failed.len(), 24);
+    assert!(one.succeeded > 0);
+    // Different draws really differ (the perturbation and the KTAB seed are per draw).
+    assert!(one.final_positions.iter().any(|p| p.sd > 0.0));
 }

@@ -14,4 +14,6 @@ pub mod smp;
 
 pub use prng::KtabRng;
 pub use random::{RandomScenario, random_scenario};
-pub use smp::{SmpError, SmpInput, SmpOptions, SmpRun, StopReason, run_smp, run_smp_with};
+pub use smp::{
+    SmpError, SmpInput, SmpOptions, SmpRun, StopReason, run_smp, run_smp_with, win_probabilities,
+};

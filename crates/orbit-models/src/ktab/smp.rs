@@ -1061,6 +1061,64 @@ fn check_input(input: &SmpInput) -> Result<(), SmpError> {
     Ok(())
 }
 
+/// KTAB's logged "History of actors' winning probabilities" (`SMPModel::showVPHistory`,
+/// `smp/smp.cpp:1385-1424`; `SMPState::pDist(-1)`, `:893-945`; §7): for every state, the
+/// probabilistic Condorcet election among the unique positions (equivalent within
+/// [`POS_TOL`], first come first served, `kutils.h:116-159`) with each actor's own utilities, and
+/// for each actor the probability of its position's class. `win[t][i]`.
+pub fn win_probabilities(input: &SmpInput, run: &SmpRun) -> Result<Vec<Vec<f64>>, SmpError> {
+    check_input(input)?;
+    let n = input.actors.len();
+    let dims = input.dimensions.len();
+    let model = Model {
+        n,
+        dims,
+        cap: &input.capability,
+        sal: input.salience.iter().flatten().copied().collect(),
+        total_sal: input.salience.iter().map(|s| ksum(s)).collect(),
+        accommodation: input.accommodation.as_ref(),
+        params: run.parameters,
+    };
+    let mut out = Vec::with_capacity(run.positions.len());
+    for (positions, ideals) in run.positions.iter().zip(&run.ideals) {
+        let x: Vec<f64> = positions.iter().flatten().copied().collect();
+        let ideal: Vec<f64> = ideals.iter().flatten().copied().collect();
+        let st = model.set_up(x, ideal)?;
+        // SMPState::equivNdx: ‖x_i − x_j‖₂ < posTol.
+        let equivalent = |i: usize, j: usize| {
+            let mut s = 0.0;
+            for d in 0..dims {
+                let v = st.x[i * dims + d] - st.x[j * dims + d];
+                s += v * v;
+            }
+            s.sqrt() < POS_TOL
+        };
+        let mut unique: Vec<usize> = Vec::new();
+        for i in 0..n {
+            if !unique.iter().any(|&k| equivalent(i, k)) {
+                unique.push(i);
+            }
+        }
+        // State::posProb (kmodel/kstate.cpp:87-111) keeps the *last* equivalent unique position.
+        let class: Vec<usize> = (0..n)
+            .map(|i| unique.iter().rposition(|&k| equivalent(i, k)).unwrap_or(0))
+            .collect();
+        let c = coalitions(
+            run.parameters.voting_rule,
+            model.cap,
+            unique.len(),
+            |a, m| model.u(&st, a, a, unique[m]),
+        );
+        let p = prob_ce2(
+            run.parameters.pce_model,
+            run.parameters.victory_prob_model,
+            &c,
+        )?;
+        out.push(class.iter().map(|&k| p[k]).collect());
+    }
+    Ok(out)
+}
+
 /// Options that reproduce KTAB's entry points beyond reading a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct SmpOptions {
