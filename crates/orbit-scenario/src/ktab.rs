@@ -1436,29 +1436,33 @@ mod tests {
     #[test]
     fn reads_every_shared_ktab_table() {
         for (text, actors, dims) in [
-            (include_str!("../tests/data/ktab/ktab_dummy_3dim.csv"), 7, 3),
             (
-                include_str!("../tests/data/ktab/ktab_dummy_6dim.csv"),
+                include_str!("../../../tests/data/bargaining/ktab_dummy_3dim.csv"),
+                7,
+                3,
+            ),
+            (
+                include_str!("../../../tests/data/bargaining/ktab_dummy_6dim.csv"),
                 27,
                 6,
             ),
             (
-                include_str!("../tests/data/ktab/ktab_dummy_a040.csv"),
+                include_str!("../../../tests/data/bargaining/ktab_dummy_a040.csv"),
                 40,
                 1,
             ),
             (
-                include_str!("../tests/data/ktab/ktab_soe_competitive.csv"),
+                include_str!("../../../tests/data/bargaining/ktab_soe_competitive.csv"),
                 34,
                 1,
             ),
             (
-                include_str!("../tests/data/ktab/ktab_soe_pol_comp.csv"),
+                include_str!("../../../tests/data/bargaining/ktab_soe_pol_comp.csv"),
                 13,
                 2,
             ),
             (
-                include_str!("../tests/data/ktab/ktab_soe_policy.csv"),
+                include_str!("../../../tests/data/bargaining/ktab_soe_policy.csv"),
                 26,
                 1,
             ),
@@ -1469,7 +1473,7 @@ mod tests {
         }
         let s = read_ktab(
             "k.csv",
-            include_str!("../tests/data/ktab/ktab_soe_pol_comp.csv"),
+            include_str!("../../../tests/data/bargaining/ktab_soe_pol_comp.csv"),
         )
         .unwrap();
         assert_eq!(s.name, "China Policy/Competitive; scen 2");
@@ -1504,7 +1508,7 @@ mod tests {
     fn one_dimensional_tables_with_either_salience_scale() {
         let s = read_ktab(
             "e.csv",
-            include_str!("../tests/data/ktab/bdm1994_ec_emissions_actors.csv"),
+            include_str!("../../../tests/data/bargaining/bdm1994_ec_emissions_actors.csv"),
         )
         .unwrap();
         assert_eq!(s.format, KtabFormat::ActorTable);
