@@ -174,3 +174,23 @@ fn calibrate_projects_a_fan_that_widens_and_reproduces() {
     ]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn calibrate_defaults_to_the_scenario_benchmark() {
+    let o = orbit(&["calibrate", "--cutoff", "2016", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["calibration"]["reference_series"]
+            .as_str()
+            .unwrap()
+            .contains("German")
+    );
+    let o = orbit(&["calibrate", "--cutoff", "2016", "--series", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("benchmarks"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -132,6 +132,38 @@ impl ReferenceSeries {
     }
 }
 
+/// The default benchmark series of the scenario used as the reference (`[[benchmarks]]`).
+pub const DEFAULT_BENCHMARK_SERIES: &str = "ei_german_import_cif";
+
+impl ReferenceSeries {
+    /// The scenario's `[[benchmarks]]` series `series` as a reference, if it is there in
+    /// USD/mmbtu (another unit is an error: the conversion factor is for USD/mmbtu only).
+    pub fn from_world(world: &World, series: &str) -> Result<Self, CalibrationError> {
+        let mut points = Vec::new();
+        let mut name = None;
+        for b in world.benchmark_series(series) {
+            if b.unit != "USD/mmbtu" {
+                return Err(CalibrationError::BadReferenceLine {
+                    line: 0,
+                    message: format!(
+                        "benchmark `{series}` {} is in `{}`, expected `USD/mmbtu`",
+                        b.year, b.unit
+                    ),
+                });
+            }
+            name.get_or_insert_with(|| b.name.clone());
+            points.push(ReferencePoint {
+                year: b.year,
+                usd_per_mmbtu: b.value,
+                source: b.source.clone(),
+            });
+        }
+        let name = name.ok_or_else(|| CalibrationError::NoReferenceSeries(series.to_string()))?;
+        points.sort_by_key(|p| p.year);
+        Ok(Self { name, points })
+    }
+}
+
 /// Splits one CSV line into fields, with `"..."` quoting (`""` inside quotes is a quote).
 fn csv_fields(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
@@ -249,28 +281,19 @@ pub struct PanelYear {
     pub eu_trade_share: Option<f64>,
 }
 
-/// The share of `partner` in the focus actor's trade in `year`: the turnover share where it is
-/// recorded, else the mean of the recorded export and import shares, else the one recorded.
-/// With `flow` given, only that flow's share.
+/// The share of `partner` in the focus actor's trade in `year`, from the dependence profile
+/// ([`crate::dependence::profile`]: a share a source states, else one derived from recorded
+/// values and totals, with its provenance): the turnover share where there is one, else the
+/// mean of the export and import shares, else the one known. With `flow` given, only that
+/// flow's share.
 pub fn recorded_trade_share(
-    world: &World,
+    profile: &crate::dependence::DependenceProfile,
     partner: &str,
     flow: Option<TradeFlow>,
     year: i32,
 ) -> Option<f64> {
-    let partner = world.actor_id(partner)?;
-    let share = |f: TradeFlow| {
-        world
-            .trade
-            .iter()
-            .find(|t| {
-                t.reporter == world.meta.focus
-                    && t.partner == partner
-                    && t.year == year
-                    && t.flow == f
-            })
-            .and_then(|t| t.share)
-    };
+    let y = profile.years.iter().find(|y| y.year == year)?;
+    let share = |f: TradeFlow| y.share(f, partner).map(|s| s.share);
     match flow {
         Some(f) => share(f),
         None => share(TradeFlow::Turnover).or_else(|| {
@@ -356,7 +379,8 @@ pub fn panel(
     let record = |f: &dyn Fn(i32) -> Option<f64>| -> BTreeMap<i32, f64> {
         years.iter().filter_map(|&y| Some((y, f(y)?))).collect()
     };
-    let eu_known = record(&|y| recorded_trade_share(world, "EU", None, y));
+    let profile = crate::dependence::profile(world, focus, patron);
+    let eu_known = record(&|y| recorded_trade_share(&profile, "EU", None, y));
     let eu = if eu_known.is_empty() {
         // A covariate never recorded is left out of the model: its term is 0 in every year,
         // which leaves `c_ε` and `o_ε` unidentified (held at their start values).
@@ -423,13 +447,13 @@ pub fn panel(
             reference: reference.price(y - reference_lag),
             inputs,
             patron_exports_share: recorded_trade_share(
-                world,
+                &profile,
                 world.code(patron),
                 Some(TradeFlow::Exports),
                 y,
             ),
             patron_imports_share: recorded_trade_share(
-                world,
+                &profile,
                 world.code(patron),
                 Some(TradeFlow::Imports),
                 y,

@@ -171,7 +171,7 @@ fn fit_trade_link(
     target: Target,
     d: &BTreeMap<i32, f64>,
     cutoff: i32,
-) -> Result<(f64, f64, f64), String> {
+) -> Result<(f64, f64, f64, bool), String> {
     let mut obs: Vec<(f64, f64, i32, f64)> = Vec::new(); // (s_t, s_prev, k, d_t)
     let mut last: Option<(i32, f64)> = None;
     for y in panel.iter().filter(|y| y.year <= cutoff) {
@@ -186,28 +186,35 @@ fn fit_trade_link(
     if obs.len() < 5 {
         return Err(format!("{} consecutive recorded pairs (need 5)", obs.len()));
     }
+    // With a constant discount `b` is not identified: the link reduces to mean reversion
+    // toward a level `a` (b = 0), which the caller reports.
     let first = obs[0].3;
-    if obs.iter().all(|o| o.3 == first) {
-        return Err("the bargain's discount does not vary over the recorded years".into());
-    }
+    let varies = obs.iter().any(|o| o.3 != first);
+    let (a, b, rho) = if varies {
+        (0, Some(1), 2)
+    } else {
+        (0, None, 1)
+    };
     let residuals = |x: &[f64]| -> Option<Vec<f64>> {
+        let slope = b.map_or(0.0, |i| x[i]);
         Some(
             obs.iter()
                 .map(|&(s, ps, k, dt)| {
-                    s - adjust_price(ps, x[0] + x[1] * dt, x[2], u32::try_from(k).unwrap_or(1))
+                    s - adjust_price(ps, x[a] + slope * dt, x[rho], u32::try_from(k).unwrap_or(1))
                 })
                 .collect(),
         )
     };
     let mean = obs.iter().map(|o| o.0).sum::<f64>() / obs.len() as f64;
-    let bounds = [
-        (f64::NEG_INFINITY, f64::INFINITY),
-        (f64::NEG_INFINITY, f64::INFINITY),
-        (0.0, 1.0),
-    ];
-    let fit = levenberg_marquardt(&residuals, &[mean, 0.0, 0.5], &bounds, 200)
+    let free = (f64::NEG_INFINITY, f64::INFINITY);
+    let (start, bounds): (Vec<f64>, Vec<(f64, f64)>) = if varies {
+        (vec![mean, 0.0, 0.5], vec![free, free, (0.0, 1.0)])
+    } else {
+        (vec![mean, 0.5], vec![free, (0.0, 1.0)])
+    };
+    let fit = levenberg_marquardt(&residuals, &start, &bounds, 200)
         .ok_or_else(|| "the least squares failed".to_string())?;
-    Ok((fit.x[0], fit.x[1], fit.x[2]))
+    Ok((fit.x[a], b.map_or(0.0, |i| fit.x[i]), fit.x[rho], varies))
 }
 
 /// Runs the thesis backtest of `world` with the European `reference` series over `cutoffs`.
@@ -225,6 +232,7 @@ pub fn thesis_backtest(
     let focus = world.meta.focus;
     let patron = world.code(world.meta.patron).to_string();
     // The outcomes: the full record (only ever compared with, never fitted on).
+    let full_profile = crate::dependence::profile(world, focus, world.meta.patron);
     let outcome = |target: Target, year: i32| -> Option<f64> {
         match target {
             Target::GasPrice => {
@@ -236,7 +244,7 @@ pub fn thesis_backtest(
                     Target::PatronImportsShare => (patron.as_str(), Some(TradeFlow::Imports)),
                     _ => ("EU", None),
                 };
-                crate::calibrate::recorded_trade_share(world, partner, flow, year)
+                crate::calibrate::recorded_trade_share(&full_profile, partner, flow, year)
             }
         }
     };
@@ -244,6 +252,7 @@ pub fn thesis_backtest(
     let mut fits = Vec::new();
     let mut fans = Vec::new();
     let mut link_failures: BTreeMap<Target, Vec<String>> = BTreeMap::new();
+    let mut mean_reversion: BTreeMap<Target, Vec<i32>> = BTreeMap::new();
     for &cutoff in cutoffs {
         let (calibration, error, panel) = match calibrate_world(world, reference, cutoff, spec) {
             Ok((c, p)) => (Some(c), None, p),
@@ -294,7 +303,12 @@ pub fn thesis_backtest(
             let link = match (target, &d) {
                 (Target::GasPrice, _) | (_, None) => None,
                 (_, Some(d)) => match fit_trade_link(&panel, target, d, cutoff) {
-                    Ok(link) => Some(link),
+                    Ok((a, b, rho, varies)) => {
+                        if !varies {
+                            mean_reversion.entry(target).or_default().push(cutoff);
+                        }
+                        Some((a, b, rho))
+                    }
                     Err(reason) => {
                         link_failures
                             .entry(target)
@@ -362,6 +376,13 @@ pub fn thesis_backtest(
             "{}: no trade link fitted at {}",
             target.label(),
             failures.join("; ")
+        ));
+    }
+    for (target, at) in mean_reversion {
+        notes.push(format!(
+            "{}: the bargain's discount is constant before the cutoff at {}, so the link reduces to mean reversion toward the pre-cutoff level (no mechanism)",
+            target.label(),
+            at.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
         ));
     }
     let scores = score(&rows);

@@ -202,3 +202,25 @@ fn no_datum_after_the_cutoff_changes_the_fit() {
         calibrate_world(&w, &reference, cutoff, &CalibrationSpec::default()).unwrap();
     assert_ne!(base.params, changed.params);
 }
+
+/// The built-in scenario's benchmark series is the fixture's EI German import price.
+#[test]
+fn the_scenario_benchmark_is_the_fixture_series() {
+    use orbit_models::calibrate::{DEFAULT_BENCHMARK_SERIES, ReferenceSeries};
+    let world = orbit_scenario::builtin().unwrap();
+    let from_world = ReferenceSeries::from_world(&world, DEFAULT_BENCHMARK_SERIES).unwrap();
+    let from_csv = parse_reference_csv(REFERENCE_CSV, DEFAULT_REFERENCE_SERIES).unwrap();
+    assert_eq!(from_world.points.len(), from_csv.points.len());
+    for (a, b) in from_world.points.iter().zip(&from_csv.points) {
+        assert_eq!(a.year, b.year);
+        assert!(
+            (a.usd_per_mmbtu - b.usd_per_mmbtu).abs() < 1e-6,
+            "{}",
+            a.year
+        );
+    }
+    assert!(matches!(
+        ReferenceSeries::from_world(&world, "no-such-series"),
+        Err(CalibrationError::NoReferenceSeries(_))
+    ));
+}

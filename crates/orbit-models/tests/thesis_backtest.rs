@@ -164,3 +164,44 @@ fn fans_widen_with_the_horizon_and_reproduce_from_the_seed() {
         price_fan(&c, &panel, &reference, 5, 400, 8).unwrap().q50
     );
 }
+
+/// The Yamal–Europe overlay validates, keeps Belarus in the transit game after 2022, and by
+/// the bargain's comparative statics lowers the target price at the same parameters.
+#[test]
+fn yamal_never_stopped_overlay_keeps_belarus_in_the_transit_game() {
+    use orbit_scenario::{BUILTIN_NAME, BUILTIN_TOML, overlay::load_with_overlays};
+    const YAMAL: &str = include_str!("../../../scenarios/overlays/yamal-europe-never-stopped.toml");
+    let base = orbit_scenario::builtin().unwrap();
+    let over = load_with_overlays(
+        BUILTIN_NAME,
+        BUILTIN_TOML,
+        &[("yamal".to_string(), YAMAL.to_string())],
+        &[],
+    )
+    .unwrap();
+    let blr = base.actor_id("BLR").unwrap();
+    let share = |w: &orbit_scenario::World| {
+        let mut notes = Vec::new();
+        orbit_models::simulation::transit_shares(w, 2025, &mut notes)
+            .get(&blr)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    assert_eq!(share(&base), 0.0);
+    let tau = share(&over);
+    assert!(tau > 0.0, "{tau}");
+    let params = orbit_models::alliance_bargain::BargainParams {
+        v_tau: 1.0,
+        ..Default::default()
+    };
+    let inputs = |transit| orbit_models::alliance_bargain::BargainInputs {
+        year: 2025,
+        transit,
+        patron_conflict: 0.0,
+        west_access: 0.0,
+        sanctions: 0.0,
+    };
+    let price =
+        |t| orbit_models::alliance_bargain::target_price(&params, &inputs(t), 300.0).unwrap();
+    assert!(price(tau) < price(0.0));
+}

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use orbit_models::calibrate::{
-    Calibration, CalibrationSpec, DEFAULT_REFERENCE_SERIES, ReferenceSeries, calibrate_world,
-    parse_reference_csv,
+    Calibration, CalibrationSpec, DEFAULT_BENCHMARK_SERIES, DEFAULT_REFERENCE_SERIES,
+    ReferenceSeries, calibrate_world, parse_reference_csv,
 };
 use orbit_models::thesis_backtest::{
     FanSettings, PriceFan, THESIS_CUTOFFS, ThesisBacktest, price_fan, thesis_backtest,
@@ -22,14 +22,16 @@ pub struct CalibrateArgs {
     /// Last year whose data the fit may use
     #[arg(long, value_name = "YEAR", required_unless_present = "backtest")]
     cutoff: Option<i32>,
-    /// The European reference gas price: a CSV with the columns
+    /// The European reference gas price from a CSV with the columns
     /// `year,series,value,unit,source`, values in USD/mmbtu (the layout of
-    /// `european_gas_price_yearly.csv`)
+    /// `european_gas_price_yearly.csv`) instead of the scenario's `[[benchmarks]]`
     #[arg(long, value_name = "FILE")]
-    reference: PathBuf,
-    /// The series of the reference CSV to use (matched as a prefix)
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_REFERENCE_SERIES)]
-    series: String,
+    reference: Option<PathBuf>,
+    /// The series to use: a benchmark id of the scenario (default `ei_german_import_cif`), or
+    /// with `--reference` a prefix of the CSV's `series` column (default: the EI German
+    /// import price)
+    #[arg(long, value_name = "NAME")]
+    series: Option<String>,
     /// The lag in years of the reference price a year's price refers to (0: the same year's
     /// average, which already carries the contracts' 6-9 month indexation lag)
     #[arg(long, value_name = "YEARS", default_value_t = 0)]
@@ -53,14 +55,24 @@ pub struct CalibrateArgs {
 
 pub fn run(scenario: Option<&Path>, args: &CalibrateArgs) -> Result<()> {
     let world = load_world(scenario)?;
-    let text = std::fs::read_to_string(&args.reference).with_context(|| {
-        format!(
-            "cannot read the reference series `{}`",
-            args.reference.display()
-        )
-    })?;
-    let reference = parse_reference_csv(&text, &args.series)
-        .map_err(|e| InvalidInput(format!("error: `{}`: {e}", args.reference.display())))?;
+    let reference = match &args.reference {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the reference series `{}`", path.display())
+            })?;
+            let series = args.series.as_deref().unwrap_or(DEFAULT_REFERENCE_SERIES);
+            parse_reference_csv(&text, series)
+                .map_err(|e| InvalidInput(format!("error: `{}`: {e}", path.display())))?
+        }
+        None => {
+            let series = args.series.as_deref().unwrap_or(DEFAULT_BENCHMARK_SERIES);
+            ReferenceSeries::from_world(&world, series).map_err(|e| {
+                InvalidInput(format!(
+                    "error: {e}\n  = hint: the scenario's `[[benchmarks]]` need the series, or give `--reference FILE`"
+                ))
+            })?
+        }
+    };
     if !(0..=5).contains(&args.reference_lag) {
         return Err(InvalidInput(format!(
             "error: `--reference-lag {}` must be between 0 and 5",
