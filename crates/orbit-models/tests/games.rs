@@ -669,3 +669,39 @@ fn networks_of_64_and_65_players_have_their_grand_coalition() {
         Err(GameError::TooManyPlayers { .. })
     ));
 }
+
+/// The entry functions of the fuzz targets (`fuzz/`, cargo-fuzz, nightly only), compiled here
+/// as plain code and run on their seed corpus, so they cannot rot while CI has no nightly.
+#[path = "../../../fuzz/src/readers.rs"]
+mod fuzz_readers;
+
+#[test]
+fn fuzz_entry_points_accept_the_corpus() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+    let targets: [(&str, fn(&[u8])); 5] = [
+        ("scenario", fuzz_readers::scenario),
+        ("overlay", fuzz_readers::overlay),
+        ("actor_table", fuzz_readers::actor_table),
+        ("game_json", fuzz_readers::game_json),
+        ("network_json", fuzz_readers::network_json),
+    ];
+    for (target, run) in targets {
+        let mut seeds = 0;
+        for entry in std::fs::read_dir(corpus.join(target)).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            run(&bytes);
+            // Every prefix too: truncated files are the commonest malformed input.
+            for cut in [
+                0,
+                1,
+                bytes.len() / 3,
+                bytes.len() / 2,
+                bytes.len().saturating_sub(1),
+            ] {
+                run(&bytes[..cut.min(bytes.len())]);
+            }
+            seeds += 1;
+        }
+        assert!(seeds >= 2, "{target}: {seeds} seeds");
+    }
+}
