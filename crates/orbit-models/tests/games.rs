@@ -678,7 +678,8 @@ mod fuzz_readers;
 #[test]
 fn fuzz_entry_points_accept_the_corpus() {
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-    let targets: [(&str, fn(&[u8])); 5] = [
+    type Target = (&'static str, fn(&[u8]));
+    let targets: [Target; 5] = [
         ("scenario", fuzz_readers::scenario),
         ("overlay", fuzz_readers::overlay),
         ("actor_table", fuzz_readers::actor_table),
