@@ -885,7 +885,12 @@ pub fn issue_detail(
         .chain(MODELS.iter().map(|m| format!("model: {}", m.1)))
         .collect();
     let y = json!({"field": "row", "type": "nominal", "title": null, "sort": order, "axis": {"labelLimit": 200}});
-    let x = json!({"field": "value", "type": "quantitative", "title": unit, "scale": {"domain": [lo, hi], "padding": 12}});
+    // Ticks on the scale only (the padding keeps dots at an end off the axis).
+    let ticks: Vec<f64> = (0..=10)
+        .map(|k| lo + (hi - lo) * f64::from(k) / 10.0)
+        .collect();
+    let x = json!({"field": "value", "type": "quantitative", "title": unit,
+                   "scale": {"domain": [lo, hi], "padding": 12, "nice": false}, "axis": {"values": ticks}});
     let colour = json!({"field": "model", "type": "nominal", "title": "forecast by",
         "scale": {"domain": MODELS.iter().map(|m| m.1).collect::<Vec<_>>(), "range": MODELS.iter().map(|m| m.2).collect::<Vec<_>>()},
         "legend": {"columns": 4}});
