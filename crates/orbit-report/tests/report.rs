@@ -4,38 +4,26 @@
 
 use std::sync::OnceLock;
 
-use orbit_models::bargaining::EumOptions;
-use orbit_models::forecast::{ForecastOptions, Model, forecast_issue, input_from_issue};
-use orbit_models::sensitivity::MonteCarloSettings;
+use orbit_pipeline::{RawForecastOptions, RawRunOptions};
 use orbit_report::charts::{self, ChartContext, dependence, issue, network, timeline};
 use orbit_report::{RunReport, TransitEpoch, TransitPlayer, TransitShares};
 
 fn build_report() -> RunReport {
     let world = orbit_scenario::builtin().expect("the built-in scenario is valid");
-    let options = ForecastOptions {
-        models: Model::ALL.to_vec(),
-        eum: EumOptions::default(),
-        monte_carlo: Some(MonteCarloSettings {
-            draws: 60,
-            seed: 7,
-            ..MonteCarloSettings::default()
-        }),
+    let raw = RawRunOptions {
+        forecast: RawForecastOptions {
+            runs: Some(60),
+            seed: Some(7),
+            ..RawForecastOptions::default()
+        },
+        no_simulation: true,
+        ..RawRunOptions::default()
     };
-    let forecasts = world
-        .issues
-        .iter()
-        .map(|i| {
-            forecast_issue(
-                &i.id,
-                Some(&i.name),
-                &input_from_issue(&world, i),
-                &options,
-                &|| {},
-            )
-            .expect("the built-in issues forecast")
-        })
-        .collect();
-    orbit_report::build(&world, forecasts)
+    let plan = orbit_pipeline::resolve(&world, &raw, &orbit_pipeline::Limits::COMMAND_LINE)
+        .expect("the plan checks");
+    let results = orbit_pipeline::run(&world, &plan, &orbit_pipeline::Silent)
+        .expect("the built-in issues forecast");
+    orbit_report::build(&world, results)
 }
 
 fn report() -> &'static RunReport {
@@ -91,7 +79,7 @@ fn trade_shares_chart() {
         &[("<polyline", 4), ("<circle", 8)],
     );
     assert!(
-        svg.contains("Belstat"),
+        svg.contains("COW Dyadic Trade"),
         "the source line names the data's sources"
     );
     assert!(svg.contains("40%"), "percentages on the axis");

@@ -6,10 +6,7 @@
 
 use std::sync::OnceLock;
 
-use orbit_models::bargaining::EumOptions;
-use orbit_models::forecast::{ForecastOptions, Model, forecast_issue, input_from_issue};
-use orbit_models::sensitivity::MonteCarloSettings;
-use orbit_models::simulation::{SimulationSettings, Simulator, monte_carlo};
+use orbit_pipeline::{RawForecastOptions, RawRunOptions};
 use orbit_report::RunReport;
 use orbit_report::vega::{self, VegaChart};
 use serde_json::Value;
@@ -18,42 +15,23 @@ fn report() -> &'static RunReport {
     static REPORT: OnceLock<RunReport> = OnceLock::new();
     REPORT.get_or_init(|| {
         let world = orbit_scenario::builtin().expect("the built-in scenario is valid");
-        let options = ForecastOptions {
-            models: Model::ALL.to_vec(),
-            eum: EumOptions::default(),
-            monte_carlo: Some(MonteCarloSettings {
-                draws: 40,
-                seed: 7,
-                ..MonteCarloSettings::default()
-            }),
+        let raw = RawRunOptions {
+            forecast: RawForecastOptions {
+                runs: Some(40),
+                seed: Some(7),
+                ..RawForecastOptions::default()
+            },
+            simulation_runs: Some(4),
+            simulation_from: Some(2015),
+            simulation_to: Some(2026),
+            backtest_cutoffs: Some(vec![2015, 2021]),
+            ..RawRunOptions::default()
         };
-        let forecasts = world
-            .issues
-            .iter()
-            .map(|i| {
-                forecast_issue(
-                    &i.id,
-                    Some(&i.name),
-                    &input_from_issue(&world, i),
-                    &options,
-                    &|| {},
-                )
-                .expect("the built-in issues forecast")
-            })
-            .collect();
-        let mut r = orbit_report::build(&world, forecasts);
-        let settings = SimulationSettings {
-            runs: 4,
-            seed: 3,
-            ..SimulationSettings::default()
-        };
-        let sim = Simulator::new(&world, 2015, 2026).unwrap();
-        r.simulation = Some(monte_carlo(&sim, &settings, &|| {}).unwrap());
-        r.backtest = [2015, 2021]
-            .iter()
-            .map(|&c| orbit_models::backtest::backtest(&world, c, &settings).unwrap())
-            .collect();
-        r
+        let plan = orbit_pipeline::resolve(&world, &raw, &orbit_pipeline::Limits::COMMAND_LINE)
+            .expect("the plan checks");
+        let results = orbit_pipeline::run(&world, &plan, &orbit_pipeline::Silent)
+            .expect("the built-in scenario runs");
+        orbit_report::build(&world, results)
     })
 }
 

@@ -6,8 +6,9 @@ use std::sync::OnceLock;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use orbit_pipeline::{RawForecastOptions, RawRunOptions, RunResults};
 use orbit_report::{TransitEpoch, TransitPlayer, TransitShares};
-use orbit_server::{AppState, Limits, StartOptions, router};
+use orbit_server::{AppState, StartOptions, router};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -20,14 +21,37 @@ fn state() -> AppState {
             AppState::build(
                 world,
                 &StartOptions {
-                    runs: 40,
-                    simulation_runs: Some(5),
+                    run: RawRunOptions {
+                        forecast: RawForecastOptions {
+                            runs: Some(40),
+                            ..RawForecastOptions::default()
+                        },
+                        simulation_runs: Some(5),
+                        ..RawRunOptions::default()
+                    },
                     ..StartOptions::default()
                 },
             )
             .expect("state")
         })
         .clone()
+}
+
+/// The pipeline's results without forecasts, simulation or backtest (the dependence profile
+/// and the transit game only).
+fn bare_results(world: &orbit_scenario::World) -> RunResults {
+    let raw = RawRunOptions {
+        forecast: RawForecastOptions {
+            runs: Some(0),
+            ..RawForecastOptions::default()
+        },
+        no_simulation: true,
+        ..RawRunOptions::default()
+    };
+    let plan = orbit_pipeline::resolve(world, &raw, &orbit_pipeline::Limits::COMMAND_LINE).unwrap();
+    let mut results = orbit_pipeline::run(world, &plan, &orbit_pipeline::Silent).unwrap();
+    results.forecasts.clear();
+    results
 }
 
 fn app() -> Router {
@@ -301,7 +325,13 @@ async fn transit_page_and_api_show_the_network_game() {
         }],
         source: "test shares".into(),
     };
-    let state = AppState::from_parts(world, Vec::new(), Some(shares), Limits::default()).unwrap();
+    let state = AppState::from_results(
+        world.clone(),
+        bare_results(&world),
+        Some(shares),
+        &StartOptions::default(),
+    )
+    .unwrap();
     let page = send_to(
         router(state),
         Request::get("/transit").body(Body::empty()).unwrap(),
@@ -343,7 +373,13 @@ async fn simulation_page_and_api() {
 
     // Without a simulation the page says so and the API answers 404.
     let world = orbit_scenario::builtin().unwrap();
-    let state = AppState::from_parts(world, Vec::new(), None, Limits::default()).unwrap();
+    let state = AppState::from_results(
+        world.clone(),
+        bare_results(&world),
+        None,
+        &StartOptions::default(),
+    )
+    .unwrap();
     let page = send_to(
         router(state.clone()),
         Request::get("/simulation").body(Body::empty()).unwrap(),
@@ -704,11 +740,12 @@ async fn oversized_bodies_get_413() {
 #[tokio::test]
 async fn busy_server_answers_503() {
     let world = orbit_scenario::builtin().unwrap();
-    let limits = Limits {
+    let options = StartOptions {
         concurrent_runs: 0,
-        ..Limits::default()
+        ..StartOptions::default()
     };
-    let state = AppState::from_parts(world, Vec::new(), None, limits).unwrap();
+    let state =
+        AppState::from_results(world.clone(), bare_results(&world), None, &options).unwrap();
     let r = send_to(
         router(state),
         Request::post("/api/forecast")
