@@ -391,7 +391,12 @@ fn push_issue(out: &mut String, report: &RunReport, f: &IssueForecast, charts: &
             escape(&s.as_of),
         );
     }
-    for kind in ["forecasts", "eum_rounds", "monte_carlo"] {
+    out.push_str(&vega::figure_html(
+        &vega::issue_detail(f, summary, &report.backtest, &report.scenario.id),
+        "charts/",
+        "h4",
+    ));
+    for kind in ["eum_rounds", "monte_carlo"] {
         let name = format!("{kind}_{stem}");
         if let Some(c) = charts.iter().find(|c| c.name == name) {
             push_chart(out, c);

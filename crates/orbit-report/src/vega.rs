@@ -828,6 +828,103 @@ pub fn issue_dots(
     )
 }
 
+/// One issue in detail: a row per actor (its coded position, dot area = capability, all in
+/// one dark grey so actors never share a colour with a model), a row per model with its
+/// forecast and 90% interval, the status quo as a dashed rule and the outcome, where a
+/// backtest knows it, as a solid rule. Values on the issue's own scale and unit.
+pub fn issue_detail(
+    f: &IssueForecast,
+    issue: Option<&IssueSummary>,
+    backtests: &[Backtest],
+    scenario: &str,
+) -> VegaChart {
+    let (lo, hi) = f
+        .scale
+        .or_else(|| issue.map(|s| (s.scale[0], s.scale[1])))
+        .unwrap_or((0.0, 100.0));
+    let unit = issue_unit(issue);
+    let mut rows = Vec::new();
+    for a in &f.actors {
+        rows.push(json!({"layer": "actor", "row": a.name, "group": "actors (as coded)", "value": a.position,
+            "capability": a.capability, "salience": a.salience}));
+    }
+    for (model, label, _) in MODELS {
+        let value = match model {
+            "eum" => f.eum.as_ref().map(|e| e.forecast),
+            "compromise" => f.compromise,
+            "median" => f.median,
+            _ => f.nbs,
+        };
+        let Some(value) = value.filter(|v| v.is_finite()) else {
+            continue;
+        };
+        let interval = f.monte_carlo.as_ref().and_then(|mc| {
+            mc.models
+                .iter()
+                .find(|m| m.model.as_str() == model)
+                .map(|m| (m.p5, m.p95))
+                .filter(|(a, b)| a.is_finite() && b.is_finite())
+        });
+        rows.push(json!({"layer": "model", "row": format!("model: {label}"), "model": label, "value": value,
+            "p5": interval.map(|i| i.0), "p95": interval.map(|i| i.1)}));
+    }
+    if let Some(sq) = f.status_quo {
+        rows.push(
+            json!({"layer": "status quo", "value": sq, "label": format!("status quo {sq:.0}")}),
+        );
+    }
+    if let Some((date, v)) = outcomes(backtests).get(&f.issue) {
+        rows.push(
+            json!({"layer": "outcome", "value": v, "label": format!("outcome {v:.0} ({date})")}),
+        );
+    }
+    let order: Vec<String> = f
+        .actors
+        .iter()
+        .map(|a| a.name.clone())
+        .chain(MODELS.iter().map(|m| format!("model: {}", m.1)))
+        .collect();
+    let y = json!({"field": "row", "type": "nominal", "title": null, "sort": order, "axis": {"labelLimit": 200}});
+    // Ticks on the scale only (the padding keeps dots at an end off the axis).
+    let ticks: Vec<f64> = (0..=10)
+        .map(|k| lo + (hi - lo) * f64::from(k) / 10.0)
+        .collect();
+    let x = json!({"field": "value", "type": "quantitative", "title": unit,
+                   "scale": {"domain": [lo, hi], "padding": 12, "nice": false}, "axis": {"values": ticks}});
+    let colour = json!({"field": "model", "type": "nominal", "title": "forecast by",
+        "scale": {"domain": MODELS.iter().map(|m| m.1).collect::<Vec<_>>(), "range": MODELS.iter().map(|m| m.2).collect::<Vec<_>>()},
+        "legend": {"columns": 4}});
+    let model_tooltip = json!([{"field": "model"}, {"field": "value", "format": ".1f", "title": "forecast"},
+        {"field": "p5", "format": ".1f", "title": "5th percentile"}, {"field": "p95", "format": ".1f", "title": "95th percentile"}]);
+    let layers = json!([
+        {"transform": only("status quo"), "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#000", "strokeWidth": 1.5},
+         "encoding": {"x": {"field": "value", "type": "quantitative"}, "tooltip": [{"field": "label"}]}},
+        {"transform": only("outcome"), "mark": {"type": "rule", "color": "#000", "strokeWidth": 2.5},
+         "encoding": {"x": {"field": "value", "type": "quantitative"}, "tooltip": [{"field": "label"}]}},
+        {"transform": only("actor"), "mark": {"type": "circle", "color": "#333", "opacity": 0.8},
+         "encoding": {"y": y, "x": x,
+            "size": {"field": "capability", "type": "quantitative", "title": "capability", "scale": {"range": [30, 400]}, "legend": null},
+            "tooltip": [{"field": "row", "title": "actor"}, {"field": "value", "title": "position"}, {"field": "capability", "format": ".2f"}, {"field": "salience", "format": ".2f"}]}},
+        {"transform": only("model"), "mark": {"type": "rule", "strokeWidth": 3, "opacity": 0.7},
+         "encoding": {"y": y, "x": {"field": "p5", "type": "quantitative"}, "x2": {"field": "p95"}, "color": colour, "tooltip": model_tooltip}},
+        {"transform": only("model"), "mark": {"type": "point", "filled": true, "size": 90, "shape": "diamond"},
+         "encoding": {"y": y, "x": x, "color": colour, "tooltip": model_tooltip}}
+    ]);
+    let name = f.name.clone().unwrap_or_else(|| f.issue.clone());
+    let n = f.actors.len() + MODELS.len();
+    VegaChart::new(
+        format!("issue_{}", crate::charts::file_stem(&f.issue)),
+        format!(
+            "{name}: each actor's position and each model's forecast (dashed: status quo; solid: outcome, where known)"
+        ),
+        format!(
+            "Source: scenario {scenario}; {}; models of orbit-models; intervals from the Monte Carlo draws; outcomes from the backtests",
+            issue.map_or("the issue's positions".to_string(), |i| i.source.clone())
+        ),
+        spec(26 * n as u32, rows, json!({ "layer": layers })),
+    )
+}
+
 // ---------------------------------------------------------------------------------------
 // Simulation.
 
@@ -1152,6 +1249,14 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
         for i in 0..t.epochs.len() {
             out.push(transit_network(t, i, scenario));
         }
+    }
+    for f in &report.forecasts {
+        out.push(issue_detail(
+            f,
+            report.issue(&f.issue),
+            &report.backtest,
+            scenario,
+        ));
     }
     if !report.forecasts.is_empty() {
         out.push(issue_dots(

@@ -298,7 +298,8 @@ fn files_cover_every_chart_and_table() {
         "charts/energy_subsidy.csv",
         "charts/issue_dots.vl.json",
         "charts/event_timeline.svg",
-        "charts/forecasts_gas_price.svg",
+        "charts/eum_rounds_gas_price.svg",
+        "charts/issue_gas_price.vl.json",
     ] {
         assert!(paths.contains(&p), "missing {p} in {paths:?}");
     }
@@ -307,7 +308,7 @@ fn files_cover_every_chart_and_table() {
             .iter()
             .filter(|p| p.starts_with("charts/") && p.ends_with(".svg"))
             .count(),
-        1 + 3 * 7
+        1 + 2 * 7
     );
     let vcharts = orbit_report::vega::all(r);
     assert_eq!(
@@ -376,7 +377,7 @@ fn html_has_every_section_and_no_external_resource() {
         assert_eq!(count(&html, &format!("<script data-lib=\"{name}\">")), 1);
     }
     let page = strip_library_scripts(&html);
-    assert_eq!(count(&page, "<svg "), 1 + 3 * 7, "SVG charts inline");
+    assert_eq!(count(&page, "<svg "), 1 + 2 * 7, "SVG charts inline");
     assert_eq!(
         count(&page, "<script"),
         1 + count(

@@ -371,3 +371,42 @@ fn a_report_without_data_leaves_charts_out_instead_of_drawing_zeros() {
     let trade = vega::trade_shares(&r.dependence, &r.figure_checks, "x", false);
     assert!(trade.rows().iter().all(|row| row["layer"] != "share"));
 }
+
+#[test]
+fn issue_detail_gives_each_actor_a_row_the_unit_and_the_outcome() {
+    let gas = chart("issue_gas_price");
+    let actor_layer = |c: &'static VegaChart| {
+        layers(c)
+            .into_iter()
+            .find(|l| l["transform"][0]["filter"]["equal"] == "actor")
+            .unwrap()
+    };
+    let x = &actor_layer(gas)["encoding"]["x"];
+    assert_eq!(
+        x["title"], "USD per 1000 m³",
+        "not a position on a 0-300 scale"
+    );
+    let actors: Vec<&str> = gas
+        .rows()
+        .iter()
+        .filter(|r| r["layer"] == "actor")
+        .map(|r| r["row"].as_str().unwrap())
+        .collect();
+    let mut unique = actors.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        actors.len(),
+        unique.len(),
+        "one row per actor, no joined labels"
+    );
+    let base = chart("issue_russian_air_base");
+    let outcome = base
+        .rows()
+        .iter()
+        .find(|r| r["layer"] == "outcome")
+        .expect("the backtest's outcome is marked");
+    assert_eq!(outcome["value"], 80.0);
+    // Actors in grey, models in their own colours: no actor shares a model's colour.
+    assert_eq!(actor_layer(base)["mark"]["color"], "#333");
+}

@@ -107,8 +107,8 @@ pub fn eum_rounds(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueS
         let pad = (hi - lo) * 0.04;
         let mut chart = ChartBuilder::on(&plot)
             .margin(10)
-            .x_label_area_size(42)
-            .y_label_area_size(62)
+            .x_label_area_size(50)
+            .y_label_area_size(76)
             .build_cartesian_2d(-0.2..last + 0.2, (lo - pad)..(hi + pad))?;
         chart
             .configure_mesh()
@@ -436,7 +436,7 @@ pub fn monte_carlo(
                 .margin_left(10)
                 .margin_right(10)
                 .x_label_area_size(if k + 1 == m { 22 } else { 4 })
-                .y_label_area_size(62)
+                .y_label_area_size(76)
                 .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)?;
             let mut mesh = chart.configure_mesh();
             mesh.y_labels(3)

@@ -183,7 +183,6 @@ pub fn all(report: &RunReport) -> Vec<Chart> {
         let summary = report.issue(&f.issue);
         let charts = [
             ("eum_rounds", issue::eum_rounds_title(f), f.eum.is_some()),
-            ("forecasts", issue::forecasts_title(f), true),
             (
                 "monte_carlo",
                 issue::monte_carlo_title(f),

@@ -559,7 +559,17 @@ pub fn issue(report: &RunReport, f: &IssueForecast, charts: &[Chart]) -> String 
         );
     }
     forecast_summary(&mut b, f);
-    for kind in ["forecasts", "eum_rounds", "monte_carlo"] {
+    html::vchart(
+        &mut b,
+        &vega::issue_detail(
+            f,
+            report.issue(&f.issue),
+            &report.backtest,
+            &report.scenario.id,
+        ),
+        "h2",
+    );
+    for kind in ["eum_rounds", "monte_carlo"] {
         if let Some(c) = find_chart(charts, &format!("{kind}_{stem}")) {
             html::chart(&mut b, c);
         }
