@@ -6,6 +6,7 @@
 pub mod backtest;
 pub mod bargaining;
 pub mod dependence;
+pub mod design;
 pub mod forecast;
 pub mod games;
 pub mod gas_price;
