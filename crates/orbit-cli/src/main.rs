@@ -60,6 +60,8 @@ enum Command {
     Backtest(commands::backtest::BacktestArgs),
     /// The dashboard: pages and a JSON API on http://127.0.0.1:8080/
     Serve(commands::serve::ServeArgs),
+    /// Run the simulation over an experiment design of the uncertain inputs, streamed to SQLite
+    Sweep(commands::sweep::SweepArgs),
     /// Manage the SQLite store of events, indicators and sources
     Store {
         #[command(subcommand)]
@@ -83,6 +85,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => commands::compare::run(&args),
         Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
         Command::Serve(args) => commands::serve::run(cli.scenario.as_deref(), &args),
+        Command::Sweep(args) => commands::sweep::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };
     match result {

@@ -32,6 +32,7 @@
 mod error;
 mod load;
 mod schema;
+pub mod sweep;
 mod timeline;
 
 use std::fs;

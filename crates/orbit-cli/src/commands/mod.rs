@@ -9,6 +9,7 @@ pub mod run;
 pub mod serve;
 pub mod simulate;
 pub mod store;
+pub mod sweep;
 pub mod timeline;
 pub mod transit;
 pub mod validate;
