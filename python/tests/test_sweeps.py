@@ -117,4 +117,4 @@ def test_sweep_errors(world, tmp_path):
         orbit.sweep(world, executor="dask", store=tmp_path / "z.sqlite")
     s = _small(world, tmp_path, "ok", samples=2)
     with pytest.raises(orbit.OrbitError, match="unknown outcome"):
-        s.sobol("nope@2017")
+        s.prim("nope@2017", 0.0)

@@ -35,8 +35,7 @@ use crate::bargaining::BargainingInput;
 use crate::simulation::{SimulationError, Simulator, Trajectory};
 
 /// The RNG behind every design, recorded in sweep outputs.
-pub const DESIGN_RNG: &str =
-    "ChaCha8Rng (rand_chacha 0.10), seed_from_u64(seed), stream = row (LHS permutations: 2^63 + factor)";
+pub const DESIGN_RNG: &str = "ChaCha8Rng (rand_chacha 0.10), seed_from_u64(seed), stream = row (LHS permutations: 2^63 + factor)";
 
 /// Most factors a Saltelli design supports (twice this many Sobol dimensions are tabulated).
 pub const MAX_SOBOL_FACTORS: usize = 512;
@@ -48,9 +47,13 @@ pub enum Design {
     MonteCarlo,
     LatinHypercube,
     /// `scramble`: apply a random digital shift (from the seed) to the Sobol points.
-    Saltelli { scramble: bool },
+    Saltelli {
+        scramble: bool,
+    },
     /// `levels`: the grid's number of levels `p` (even, at least 2).
-    Morris { levels: usize },
+    Morris {
+        levels: usize,
+    },
 }
 
 /// A design of `samples` base points (Monte Carlo and LHS: rows; Saltelli: base rows `N`;
@@ -150,7 +153,7 @@ impl Plan {
                 };
             }
             Design::Morris { levels } => {
-                if levels < 2 || levels % 2 != 0 {
+                if levels < 2 || !levels.is_multiple_of(2) {
                     return Err(DesignError::Levels(levels));
                 }
             }
@@ -274,7 +277,10 @@ fn sobol_directions(dims: usize) -> Vec<[u32; 32]> {
     for line in lines.take(dims.saturating_sub(1)) {
         let numbers: Vec<u32> = line
             .split_whitespace()
-            .map(|t| t.parse().expect("the tabulated direction numbers are integers"))
+            .map(|t| {
+                t.parse()
+                    .expect("the tabulated direction numbers are integers")
+            })
             .collect();
         let (s, a, m) = (numbers[0] as usize, numbers[1], &numbers[2..]);
         let mut v = [0u32; 32];
@@ -301,12 +307,23 @@ fn sobol_directions(dims: usize) -> Vec<[u32; 32]> {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
     /// The parameter of link `link` (declared order).
-    Link { link: usize },
+    Link {
+        link: usize,
+    },
     /// An issue actor's capability, position or salience (`issue`, `actor` in the
     /// simulator's order).
-    Capability { issue: usize, actor: usize },
-    Position { issue: usize, actor: usize },
-    Salience { issue: usize, actor: usize },
+    Capability {
+        issue: usize,
+        actor: usize,
+    },
+    Position {
+        issue: usize,
+        actor: usize,
+    },
+    Salience {
+        issue: usize,
+        actor: usize,
+    },
 }
 
 /// One uncertain input with its range.
@@ -404,7 +421,11 @@ pub fn factors(sim: &Simulator, widths: &IssueWidths) -> Vec<Factor> {
 }
 
 /// The simulation's inputs at one point of the factors' space (actual values, not unit).
-pub fn inputs_at(sim: &Simulator, factors: &[Factor], values: &[f64]) -> (Vec<f64>, Vec<BargainingInput>) {
+pub fn inputs_at(
+    sim: &Simulator,
+    factors: &[Factor],
+    values: &[f64],
+) -> (Vec<f64>, Vec<BargainingInput>) {
     let mut parameters = sim.link_parameters.clone();
     let mut issues = sim.issue_inputs().to_vec();
     for (f, &x) in factors.iter().zip(values) {
@@ -471,7 +492,11 @@ impl Outcomes {
                 })
                 .collect::<Result<_, _>>()?
         };
-        let years = if years.is_empty() { vec![sim.to] } else { years.to_vec() };
+        let years = if years.is_empty() {
+            vec![sim.to]
+        } else {
+            years.to_vec()
+        };
         let mut names = Vec::new();
         let mut picks = Vec::new();
         for &year in &years {
@@ -502,6 +527,9 @@ impl Outcomes {
     }
 }
 
+/// A run the model could not complete: its row and why.
+pub type Failure = (usize, String);
+
 /// Rows `start..end` of a sweep: per row the factor values then the outcomes, flat
 /// (`end - start` rows of `factors.len() + outcomes.names.len()` numbers). A run the model
 /// cannot complete has NaN outcomes (missing, never zero) and is listed in the returned
@@ -514,7 +542,7 @@ pub fn sweep_rows(
     outcomes: &Outcomes,
     start: usize,
     end: usize,
-) -> Result<(Vec<f64>, Vec<(usize, String)>), DesignError> {
+) -> Result<(Vec<f64>, Vec<Failure>), DesignError> {
     use rayon::prelude::*;
     if start > end || end > plan.rows() {
         return Err(DesignError::Rows {
@@ -526,7 +554,7 @@ pub fn sweep_rows(
     let d = factors.len();
     let width = d + outcomes.names.len();
     let mut data = vec![0.0; (end - start) * width];
-    let failures: Vec<(usize, String)> = data
+    let failures: Vec<Failure> = data
         .par_chunks_mut(width)
         .enumerate()
         .filter_map(|(k, row)| {
@@ -614,7 +642,12 @@ mod tests {
         ];
         for (i, e) in expected.iter().enumerate() {
             for (dim, &v) in e.iter().enumerate() {
-                assert_eq!(plan.sobol(i as u32 + 1, dim), v, "point {} dim {dim}", i + 1);
+                assert_eq!(
+                    plan.sobol(i as u32 + 1, dim),
+                    v,
+                    "point {} dim {dim}",
+                    i + 1
+                );
             }
         }
     }
@@ -654,7 +687,12 @@ mod tests {
                 assert!(!moved[k]);
                 moved[k] = true;
             }
-            assert!(x[t * (d + 1)..(t + 1) * (d + 1)].iter().flatten().all(|v| (0.0..=1.0).contains(v)));
+            assert!(
+                x[t * (d + 1)..(t + 1) * (d + 1)]
+                    .iter()
+                    .flatten()
+                    .all(|v| (0.0..=1.0).contains(v))
+            );
         }
     }
 

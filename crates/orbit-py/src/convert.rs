@@ -53,7 +53,10 @@ pub fn validate(file: &str, world: &World) -> (Value, Table) {
     for (k, v) in counts.as_object().into_iter().flatten() {
         table.rows.push(vec![json!(k), v.clone()]);
     }
-    (json!({"file": file, "valid": true, "counts": counts}), table)
+    (
+        json!({"file": file, "valid": true, "counts": counts}),
+        table,
+    )
 }
 
 /// The CLI's `orbit forecast` options from its flags' values.
@@ -100,12 +103,10 @@ pub fn forecast_options(
     }
     let stop = match (stop, base.stop) {
         (Some("fixed"), _) | (None, StopRule::FixedRounds(_)) => StopRule::FixedRounds(rounds),
-        (Some("change"), _) | (None, StopRule::RelativeChange { .. }) => {
-            StopRule::RelativeChange {
-                threshold: 0.02,
-                max_rounds: rounds,
-            }
-        }
+        (Some("change"), _) | (None, StopRule::RelativeChange { .. }) => StopRule::RelativeChange {
+            threshold: 0.02,
+            max_rounds: rounds,
+        },
         (Some("repeat"), _) | (None, StopRule::RepeatedState { .. }) => {
             StopRule::RepeatedState { max_rounds: rounds }
         }

@@ -45,9 +45,11 @@ fn scenario_error(e: LoadError) -> PyErr {
             let problems = serde_json::to_string(&d.problems).unwrap_or_else(|_| "[]".into());
             NativeScenarioError::new_err((d.to_string(), d.file.clone(), problems))
         }
-        other => {
-            NativeScenarioError::new_err((format!("error: {other}"), String::new(), "[]".to_string()))
-        }
+        other => NativeScenarioError::new_err((
+            format!("error: {other}"),
+            String::new(),
+            "[]".to_string(),
+        )),
     }
 }
 
@@ -81,7 +83,8 @@ fn load(py: Python<'_>, path: Option<PathBuf>) -> PyResult<World> {
         Some(p) => {
             let shown = p.display().to_string();
             // load_file gives the size and UTF-8 checks; the text is kept for pickling.
-            py.detach(|| orbit_scenario::load_file(p)).map_err(scenario_error)?;
+            py.detach(|| orbit_scenario::load_file(p))
+                .map_err(scenario_error)?;
             let text = std::fs::read_to_string(p)
                 .map_err(|e| orbit_error(format!("cannot read `{shown}`: {e}")))?;
             (shown, text)
@@ -217,7 +220,10 @@ impl World {
         let report = py
             .detach(|| orbit_models::transit::epochs(&self.world, &years, &options))
             .map_err(|e| orbit_error(format!("error: {e}")))?;
-        Ok((to_json(&report)?, to_json(&convert::transit_table(&report))?))
+        Ok((
+            to_json(&report)?,
+            to_json(&convert::transit_table(&report))?,
+        ))
     }
 
     /// `orbit simulate --format json`.
@@ -238,11 +244,16 @@ impl World {
                 monte_carlo(&sim, &settings, &|| {})
             })
             .map_err(|e| orbit_error(format!("error: {e}")))?;
-        Ok((to_json(&result)?, to_json(&convert::simulate_table(&result))?))
+        Ok((
+            to_json(&result)?,
+            to_json(&convert::simulate_table(&result))?,
+        ))
     }
 
     /// `orbit backtest --format json` (one cutoff, the rolling cutoffs, or the gas price).
     #[pyo3(signature = (cutoff=2019, rolling=false, gas_price=false, runs=1000, seed=1, fixed_links=false))]
+    // Python keyword arguments, one per CLI flag.
+    #[allow(clippy::too_many_arguments)]
     fn backtest(
         &self,
         py: Python<'_>,
@@ -276,7 +287,10 @@ impl World {
                     .collect::<Result<Vec<_>, String>>()
             })
             .map_err(orbit_error)?;
-        Ok((to_json(&results)?, to_json(&convert::scores_table(&results))?))
+        Ok((
+            to_json(&results)?,
+            to_json(&convert::scores_table(&results))?,
+        ))
     }
 
     /// `orbit dependence --format json`.
@@ -341,7 +355,10 @@ impl World {
     fn factors(&self, start: i32, end: i32, widths: Option<(f64, f64, f64)>) -> PyResult<String> {
         let sim = Simulator::new(&self.world, start, end)
             .map_err(|e| orbit_error(format!("error: {e}")))?;
-        to_json(&orbit_models::design::factors(&sim, &sweep::widths(widths)?))
+        to_json(&orbit_models::design::factors(
+            &sim,
+            &sweep::widths(widths)?,
+        ))
     }
 }
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use orbit_models::design::{
-    Design, DesignSpec, Factor, IssueWidths, Outcomes, Plan, factors, sweep_rows,
+    Design, DesignSpec, Factor, Failure, IssueWidths, Outcomes, Plan, factors, sweep_rows,
 };
 use orbit_models::simulation::Simulator;
 use orbit_store::sweep::SweepStore;
@@ -34,7 +34,13 @@ pub fn widths(widths: Option<(f64, f64, f64)>) -> PyResult<IssueWidths> {
 }
 
 /// `design` is `mc`, `lhs`, `saltelli` or `morris`.
-pub fn spec(design: &str, samples: usize, seed: u64, levels: usize, scramble: bool) -> PyResult<DesignSpec> {
+pub fn spec(
+    design: &str,
+    samples: usize,
+    seed: u64,
+    levels: usize,
+    scramble: bool,
+) -> PyResult<DesignSpec> {
     let design = match design {
         "mc" | "monte_carlo" => Design::MonteCarlo,
         "lhs" | "latin_hypercube" => Design::LatinHypercube,
@@ -186,11 +192,18 @@ impl Sweep {
         start: usize,
         end: usize,
         threads: Option<usize>,
-    ) -> PyResult<(Bound<'py, PyBytes>, Vec<(usize, String)>)> {
+    ) -> PyResult<(Bound<'py, PyBytes>, Vec<Failure>)> {
         let (data, failures) = py
             .detach(|| {
                 with_threads(threads, || {
-                    sweep_rows(&self.sim, &self.plan, &self.factors, &self.outcomes, start, end)
+                    sweep_rows(
+                        &self.sim,
+                        &self.plan,
+                        &self.factors,
+                        &self.outcomes,
+                        start,
+                        end,
+                    )
                 })
             })?
             .map_err(|e| orbit_error(format!("error: {e}")))?;
@@ -215,10 +228,18 @@ impl Sweep {
     /// Creates the SQLite file rows are streamed into (refuses an existing file unless
     /// `overwrite`); `meta` is extra `(key, value)` pairs.
     #[pyo3(signature = (path, overwrite=false, meta=Vec::new()))]
-    fn open_store(&self, path: PathBuf, overwrite: bool, meta: Vec<(String, String)>) -> PyResult<()> {
+    fn open_store(
+        &self,
+        path: PathBuf,
+        overwrite: bool,
+        meta: Vec<(String, String)>,
+    ) -> PyResult<()> {
         let mut all = vec![
             ("design".to_string(), crate::to_json(self.plan.spec())?),
-            ("rng".to_string(), orbit_models::design::DESIGN_RNG.to_string()),
+            (
+                "rng".to_string(),
+                orbit_models::design::DESIGN_RNG.to_string(),
+            ),
             ("rows".to_string(), self.plan.rows().to_string()),
             ("from".to_string(), self.sim.from.to_string()),
             ("to".to_string(), self.sim.to.to_string()),
@@ -236,8 +257,14 @@ impl Sweep {
     }
 
     /// Appends a chunk (as returned by `chunk`) to the open store.
-    fn write(&self, py: Python<'_>, start: usize, data: &[u8], failures: Vec<(usize, String)>) -> PyResult<()> {
-        if data.len() % 8 != 0 {
+    fn write(
+        &self,
+        py: Python<'_>,
+        start: usize,
+        data: &[u8],
+        failures: Vec<(usize, String)>,
+    ) -> PyResult<()> {
+        if !data.len().is_multiple_of(8) {
             return Err(orbit_error("error: chunk bytes are not whole f64 values"));
         }
         let values: Vec<f64> = data

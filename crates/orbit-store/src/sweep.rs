@@ -35,7 +35,9 @@ impl SweepStoreError {
     /// What the user can do about it.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            SweepStoreError::Exists(_) => Some("pass `--force` (Python: `overwrite=True`) to replace it"),
+            SweepStoreError::Exists(_) => {
+                Some("pass `--force` (Python: `overwrite=True`) to replace it")
+            }
             _ => None,
         }
     }
@@ -111,7 +113,9 @@ impl SweepStore {
         let width = columns.len();
         let insert = format!(
             "INSERT INTO runs VALUES (?1{})",
-            (2..=width + 1).map(|i| format!(", ?{i}")).collect::<String>()
+            (2..=width + 1)
+                .map(|i| format!(", ?{i}"))
+                .collect::<String>()
         );
         Ok(SweepStore {
             conn,
@@ -128,7 +132,7 @@ impl SweepStore {
         data: &[f64],
         failures: &[(usize, String)],
     ) -> Result<(), SweepStoreError> {
-        if self.width == 0 || data.len() % self.width != 0 {
+        if self.width == 0 || !data.len().is_multiple_of(self.width) {
             return Err(SweepStoreError::Ragged {
                 len: data.len(),
                 width: self.width,
@@ -178,7 +182,11 @@ mod tests {
         let outcomes = vec!["eum.x@2030".to_string()];
         let mut store = SweepStore::create(&path, false, &[], &factors, &outcomes).unwrap();
         store
-            .write_chunk(0, &[0.25, 1.5, 0.75, f64::NAN], &[(1, "no forecast".into())])
+            .write_chunk(
+                0,
+                &[0.25, 1.5, 0.75, f64::NAN],
+                &[(1, "no forecast".into())],
+            )
             .unwrap();
         assert!(matches!(
             store.write_chunk(2, &[1.0], &[]),

@@ -103,7 +103,9 @@ pub fn run(scenario: Option<&Path>, args: &SweepArgs) -> Result<()> {
         .iter()
         .any(|w| !w.is_finite() || *w < 0.0)
     {
-        return Err(invalid("error: the `--*-width` flags must be non-negative numbers".into()));
+        return Err(invalid(
+            "error: the `--*-width` flags must be non-negative numbers".into(),
+        ));
     }
     if args.chunk == 0 {
         return Err(invalid("error: `--chunk` must be at least 1".into()));
@@ -122,8 +124,8 @@ pub fn run(scenario: Option<&Path>, args: &SweepArgs) -> Result<()> {
         samples: args.samples,
         seed: args.seed,
     };
-    let sim = Simulator::new(&world, args.from, args.to)
-        .map_err(|e| invalid(format!("error: {e}")))?;
+    let sim =
+        Simulator::new(&world, args.from, args.to).map_err(|e| invalid(format!("error: {e}")))?;
     let factors = factors(&sim, &widths);
     let plan = Plan::new(&spec, factors.len()).map_err(|e| invalid(format!("error: {e}")))?;
     if plan.rows() > MAX_SWEEP_RUNS {
