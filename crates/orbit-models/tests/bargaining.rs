@@ -1,5 +1,5 @@
-//! Integration tests of `orbit_models::bargaining` against the reference data in
-//! `/work/shared/data/bargaining` (read-only; only used as oracles here).
+//! Integration tests of `orbit_models::bargaining` against the reference data copied into
+//! `tests/data/bargaining` at the repository root (sources named in `tests/data/README.md`).
 
 use std::path::PathBuf;
 
@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 fn data_path(file: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/bargaining")
+        .join("../../tests/data/bargaining")
         .join(file)
 }
 

@@ -80,6 +80,9 @@ impl Checker {
         let indicators = self.collect(raw.indicators, Self::indicator);
         let trade = self.collect(raw.trade, Self::trade);
         let energy = self.collect(raw.energy, Self::energy);
+        self.benchmark_consistency(&raw.benchmarks);
+        let mut benchmarks = self.collect(raw.benchmarks, Self::benchmark);
+        benchmarks.sort_by(|a, b| (&a.series, a.year).cmp(&(&b.series, b.year)));
         self.unique_ids("pipeline", raw.pipelines.iter().map(|p| &p.get_ref().id));
         let pipelines = self.collect(raw.pipelines, Self::pipeline);
         self.unique_ids("alliance", raw.alliances.iter().map(|a| &a.get_ref().id));
@@ -125,6 +128,7 @@ impl Checker {
             indicators,
             trade,
             energy,
+            benchmarks,
             pipelines,
             alliances,
             sanctions,
@@ -576,12 +580,19 @@ impl Checker {
         let flow = self.vocab::<TradeFlow>(&t.flow, "trade flow", &ctx);
         let value_usd = self.opt(&t.value_usd, |c, v| c.non_negative(v, "value_usd", &ctx));
         let share = self.opt(&t.share, |c, v| c.unit_interval(v, "share", &ctx));
-        if t.value_usd.is_none() && t.share.is_none() {
+        let value_eur = self.opt(&t.value_eur, |c, v| c.non_negative(v, "value_eur", &ctx));
+        let reported_by = match &t.reported_by {
+            Some(v) => self.vocab::<ReportedBy>(v, "reported_by", &ctx).map(Some),
+            None => Some(None),
+        };
+        let variants = self.flow_variants(&t, &ctx);
+        let has_variants = t.raw_usd.is_some() || t.smoothed_usd.is_some();
+        if t.value_usd.is_none() && t.share.is_none() && t.value_eur.is_none() && !has_variants {
             self.error_hint(
                 "the trade record has neither `value_usd` nor `share`",
                 t.flow.span(),
                 &ctx,
-                "give the value in USD, the share of the reporter's total, or both",
+                "give the value in USD, the share of the reporter's total, or both (or `value_eur`, or `raw_usd`/`smoothed_usd` with `uses`)",
             );
             return None;
         }
@@ -602,11 +613,133 @@ impl Checker {
             partner: partner?,
             year: year?,
             flow: flow?,
-            value_usd: value_usd?,
+            value_usd: match variants? {
+                Some(v) => match v.uses {
+                    FlowVariant::Raw => v.raw,
+                    FlowVariant::Smoothed => v.smoothed,
+                },
+                None => value_usd?,
+            },
             share: share?,
+            variants: variants?,
+            value_eur: value_eur?,
+            reported_by: reported_by?,
             note: note?,
             source: source?,
         })
+    }
+
+    /// `raw_usd`, `smoothed_usd` and `uses`: all or nothing, and `value_usd` is then left
+    /// out (it is the variant `uses` names). `Some(None)` when the record has no variants.
+    fn flow_variants(&mut self, t: &RawTrade, ctx: &str) -> Option<Option<FlowVariants>> {
+        if t.raw_usd.is_none() && t.smoothed_usd.is_none() && t.uses.is_none() {
+            return Some(None);
+        }
+        let raw = self.opt(&t.raw_usd, |c, v| c.non_negative(v, "raw_usd", ctx));
+        let smoothed = self.opt(&t.smoothed_usd, |c, v| {
+            c.non_negative(v, "smoothed_usd", ctx)
+        });
+        let Some(uses_text) = &t.uses else {
+            let span = t
+                .raw_usd
+                .as_ref()
+                .or(t.smoothed_usd.as_ref())
+                .map(|v| v.span());
+            self.error_hint(
+                "`raw_usd`/`smoothed_usd` need `uses`",
+                span.unwrap_or_else(|| t.flow.span()),
+                ctx,
+                "say which one the record's value and shares use: `uses = \"smoothed\"` or `uses = \"raw\"`",
+            );
+            return None;
+        };
+        let uses = self.vocab::<FlowVariant>(uses_text, "uses", ctx);
+        if let Some(v) = &t.value_usd {
+            self.error_hint(
+                "give either `value_usd` or `raw_usd`/`smoothed_usd` with `uses`, not both",
+                v.span(),
+                ctx,
+                "the record's value is the variant `uses` names",
+            );
+            return None;
+        }
+        let (raw, smoothed, uses) = (raw?, smoothed?, uses?);
+        let chosen = match uses {
+            FlowVariant::Raw => raw,
+            FlowVariant::Smoothed => smoothed,
+        };
+        if chosen.is_none() {
+            self.error(
+                format!("`uses = \"{uses}\"` but the record has no `{uses}_usd`"),
+                uses_text.span(),
+                ctx,
+            );
+            return None;
+        }
+        Some(Some(FlowVariants {
+            raw,
+            smoothed,
+            uses,
+        }))
+    }
+
+    fn benchmark(&mut self, b: RawBenchmark) -> Option<Benchmark> {
+        let ctx = format!("benchmark `{}` in {}", b.series.get_ref(), b.year.get_ref());
+        let series = self.text(&b.series, "series", &ctx);
+        let name = self.text(&b.name, "name", &ctx);
+        let commodity = self.vocab::<Commodity>(&b.commodity, "commodity", &ctx);
+        let year = self.scenario_year(&b.year, "year", &ctx);
+        let value = self.non_negative(&b.value, "value", &ctx);
+        let unit = self.text(&b.unit, "unit", &ctx);
+        let note = self.opt_text(&b.note, "note", &ctx);
+        let source = self.source(&b.source, &ctx);
+        Some(Benchmark {
+            series: series?,
+            name: name?,
+            commodity: commodity?,
+            year: year?,
+            value: value?,
+            unit: unit?,
+            computed: b.computed,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    /// One value per series and year, and one unit per series.
+    fn benchmark_consistency(&mut self, raws: &[Spanned<RawBenchmark>]) {
+        let mut seen: HashMap<(String, i64), ()> = HashMap::new();
+        let mut units: HashMap<String, String> = HashMap::new();
+        for b in raws.iter().map(|b| b.get_ref()) {
+            let ctx = format!("benchmark `{}` in {}", b.series.get_ref(), b.year.get_ref());
+            let key = (b.series.get_ref().clone(), *b.year.get_ref());
+            if seen.insert(key, ()).is_some() {
+                self.error(
+                    format!(
+                        "series `{}` has a second value for {}",
+                        b.series.get_ref(),
+                        b.year.get_ref()
+                    ),
+                    b.year.span(),
+                    &ctx,
+                );
+            }
+            match units.get(b.series.get_ref()) {
+                Some(unit) if unit != b.unit.get_ref() => self.error_hint(
+                    format!(
+                        "unit `{}` differs from the series' unit `{unit}`",
+                        b.unit.get_ref()
+                    ),
+                    b.unit.span(),
+                    &ctx,
+                    "one series has one unit; give a converted series its own id",
+                ),
+                Some(_) => {}
+                None => {
+                    units.insert(b.series.get_ref().clone(), b.unit.get_ref().clone());
+                }
+            }
+        }
     }
 
     fn energy(&mut self, e: RawEnergy) -> Option<EnergyRecord> {

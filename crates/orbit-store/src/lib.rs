@@ -30,6 +30,7 @@
 //! opens one per worker.
 
 mod error;
+pub mod ktab;
 mod load;
 mod schema;
 pub mod sweep;
