@@ -258,12 +258,16 @@ class World:
             self._native.timeline(list(actor), list(kind), start, end, search, key)
         )
 
-    def panel(self) -> Result:
-        """``orbit panel`` is not in this build of orbit yet."""
-        raise NotImplementedError(
-            "the `panel` command is not in orbit's main branch yet; "
-            "this binding is added when it lands"
-        )
+    def panel(self, *, directed: bool = True) -> Result:
+        """``orbit panel``: the scenario's states as a dyad-year panel (peacesciencer
+        conventions: COW codes, trade flows, alliances, sanctions, gas prices); missing figures
+        stay missing. ``data["notes"]`` lists what was left out.
+
+        >>> p = orbit.load().panel()
+        >>> {"ccode1", "ccode2", "year"} <= set(p.frame.columns)
+        True
+        """
+        return _result(self._native.panel(directed))
 
     def factors(self, start: int = 2015, end: int = 2030, *,
                 widths: tuple[float, float, float] | None = None) -> pd.DataFrame:

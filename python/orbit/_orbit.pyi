@@ -48,6 +48,7 @@ class World:
         self, actor: Sequence[str] = ..., kind: Sequence[str] = ..., start: str | None = None,
         end: str | None = None, search: str | None = None, key: bool = False,
     ) -> tuple[str, str]: ...
+    def panel(self, directed: bool = True) -> tuple[str, str]: ...
     def factors(
         self, start: int = 2015, end: int = 2030,
         widths: tuple[float, float, float] | None = None,

@@ -88,6 +88,15 @@ def test_timeline(cli, world):
                 cli.json("timeline", "--search", "gas", "--actor", "BLR"))
 
 
+@pytest.mark.parametrize("directed", [True, False])
+def test_panel(cli, world, directed):
+    r = world.panel(directed=directed)
+    args = ["panel"] + ([] if directed else ["--non-directed"])
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    assert len(r.frame) > 0
+
+
 GLOVE = {("A",): 0, ("B",): 0, ("C",): 0, ("A", "B"): 1, ("A", "C"): 1, ("B", "C"): 0,
          ("A", "B", "C"): 1}
 

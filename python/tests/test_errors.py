@@ -82,8 +82,3 @@ def test_game_errors():
         orbit.game(["A"], {("A",): 1}, "kernel")
     with pytest.raises(orbit.OrbitError, match="finite"):
         orbit.game(["A"], {("A",): float("inf")})
-
-
-def test_panel_is_not_there_yet(world):
-    with pytest.raises(NotImplementedError):
-        world.panel()

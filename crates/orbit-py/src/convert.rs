@@ -547,3 +547,21 @@ pub fn game(
     }
     Ok(doc)
 }
+
+/// One row per dyad-year, columns in the struct's field order (as the CLI's CSV writer has them).
+pub fn panel_table(panel: &orbit_models::panel::Panel) -> PyResult<Table> {
+    let mut table = Table {
+        columns: Vec::new(),
+        rows: Vec::new(),
+    };
+    for row in &panel.rows {
+        let Value::Object(map) = serde_json::to_value(row).map_err(orbit_error)? else {
+            continue;
+        };
+        if table.columns.is_empty() {
+            table.columns = map.keys().cloned().collect();
+        }
+        table.rows.push(map.into_iter().map(|(_, v)| v).collect());
+    }
+    Ok(table)
+}

@@ -350,6 +350,14 @@ impl World {
         Ok((to_json(&rows)?, to_json(&convert::timeline_table(&rows))?))
     }
 
+    /// `orbit panel --format json`: the states as a dyad-year panel (peacesciencer
+    /// conventions); the table has the CLI CSV's columns.
+    #[pyo3(signature = (directed=true))]
+    fn panel(&self, py: Python<'_>, directed: bool) -> PyResult<(String, String)> {
+        let panel = py.detach(|| orbit_models::panel::dyad_years(&self.world, directed));
+        Ok((to_json(&panel)?, to_json(&convert::panel_table(&panel)?)?))
+    }
+
     /// The uncertain inputs a sweep varies, as JSON (name, low, high, target, source).
     #[pyo3(signature = (start=2015, end=2030, widths=None))]
     fn factors(&self, start: i32, end: i32, widths: Option<(f64, f64, f64)>) -> PyResult<String> {
