@@ -66,6 +66,8 @@ enum Command {
     Calibrate(commands::calibrate::CalibrateArgs),
     /// The dashboard: pages and a JSON API on http://127.0.0.1:8080/
     Serve(commands::serve::ServeArgs),
+    /// Run the simulation over an experiment design of the uncertain inputs, streamed to SQLite
+    Sweep(commands::sweep::SweepArgs),
     /// KTAB's Spatial Model of Politics on a KTAB input file (CSV or XML), as KTAB's `smpc` runs it
     Smp(commands::smp::SmpArgs),
     /// Manage the SQLite store of events, indicators and sources
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
         Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
         Command::Calibrate(args) => commands::calibrate::run(cli.scenario.as_deref(), &args),
         Command::Serve(args) => commands::serve::run(cli.scenario.as_deref(), &args),
+        Command::Sweep(args) => commands::sweep::run(cli.scenario.as_deref(), &args),
         Command::Smp(args) => commands::smp::run(&args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),
     };

@@ -8,6 +8,7 @@ pub mod backtest;
 pub mod bargaining;
 pub mod calibrate;
 pub mod dependence;
+pub mod design;
 pub mod disputes;
 pub mod extensive;
 pub mod forecast;

@@ -33,6 +33,7 @@ mod error;
 pub mod ktab;
 mod load;
 mod schema;
+pub mod sweep;
 mod timeline;
 
 use std::fs;

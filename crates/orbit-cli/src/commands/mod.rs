@@ -13,6 +13,7 @@ pub mod serve;
 pub mod simulate;
 pub mod smp;
 pub mod store;
+pub mod sweep;
 pub mod timeline;
 pub mod transit;
 pub mod validate;
