@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_EC = HERE.parent / "crates/orbit-models/tests/data/bargaining/bdm1994_ec_emissions_actors.csv"
+DEFAULT_EC = HERE.parent / "tests/data/bargaining/bdm1994_ec_emissions_actors.csv"
 
 
 def commands(ec):

@@ -6,7 +6,7 @@ variant written from the equations in docs/models/eum.md (E1, E3', E4-E13; Schol
 Smith 2011), not from orbit's code: O(n^3) per round, no precomputation. The script
 
 1. checks the peer against the published reference run (10 rounds of the EC emission-standards
-   case, ../shared/data/bargaining/bdm_scholz_example_expected_rounds.csv) to 1e-9;
+   case, tests/data/bargaining/bdm_scholz_example_expected_rounds.csv) to 1e-9;
 2. checks orbit (`orbit forecast --actors ... --variant scholz2011 --model eum`) against the
    peer on random actor tables (positions of every round to 1e-9);
 3. times both on the same tables on this machine and prints the ratios as a Markdown table.
@@ -28,7 +28,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.path.join(HERE, "..", "..", "shared", "data", "bargaining")
+SHARED = os.path.join(HERE, "..", "tests", "data", "bargaining")
 
 
 def eum_scholz2011(names, cap, pos, sal, rounds=10):

@@ -310,8 +310,9 @@ fn run_on_the_builtin_scenario() {
     assert_eq!(v["transit_game"]["epochs"].as_array().unwrap().len(), 4);
 }
 
-fn shared(path: &str) -> PathBuf {
-    repo().join("../shared/data/bargaining").join(path)
+/// A reference actor table copied into the repository (`tests/data/README.md` names its source).
+fn fixture(path: &str) -> PathBuf {
+    repo().join("tests/data/bargaining").join(path)
 }
 
 /// Runs `orbit` with extra environment variables.
@@ -326,7 +327,7 @@ fn orbit_env(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 #[test]
 fn forecast_reproduces_the_ec_reference_run_from_a_ktab_csv() {
-    let csv = shared("bdm1994_ec_emissions_actors.csv");
+    let csv = fixture("bdm1994_ec_emissions_actors.csv");
     let (o, _d) = orbit(&[
         "forecast",
         "--actors",
@@ -349,7 +350,7 @@ fn forecast_reproduces_the_ec_reference_run_from_a_ktab_csv() {
     assert_eq!(rounds.len(), 11);
     // Every position of every round against the published reference run.
     let expected =
-        std::fs::read_to_string(shared("bdm_scholz_example_expected_rounds.csv")).unwrap();
+        std::fs::read_to_string(fixture("bdm_scholz_example_expected_rounds.csv")).unwrap();
     let mut lines = expected.lines().filter(|l| !l.starts_with('#'));
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     for line in lines {
@@ -370,7 +371,7 @@ fn forecast_reproduces_the_ec_reference_run_from_a_ktab_csv() {
 
 #[test]
 fn forecast_formats_and_baselines_on_a_csv() {
-    let csv = shared("bdm1994_ec_emissions_actors.csv");
+    let csv = fixture("bdm1994_ec_emissions_actors.csv");
     let (o, _d) = orbit(&[
         "forecast",
         "--actors",
@@ -495,8 +496,8 @@ fn forecast_rejects_bad_tables_and_options() {
 }
 
 #[test]
-fn every_shared_actor_table_forecasts() {
-    for entry in std::fs::read_dir(repo().join("../shared/data/bargaining")).unwrap() {
+fn every_reference_actor_table_forecasts() {
+    for entry in std::fs::read_dir(repo().join("tests/data/bargaining")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if !name.ends_with("_actors.csv") {
@@ -1009,8 +1010,14 @@ fn serve_once(extra: &[&str], path: &str) -> (String, String) {
     use std::sync::mpsc;
     use std::time::Duration;
 
+    let runs: &[&str] = if extra.contains(&"--runs") {
+        &[]
+    } else {
+        &["--runs", "0"]
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_orbit"))
-        .args(["serve", "--port", "0", "--runs", "0"])
+        .args(["serve", "--port", "0"])
+        .args(runs)
         .args(extra)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
@@ -1078,4 +1085,80 @@ fn serve_answers_on_loopback_and_logs_requests() {
 fn serve_rejects_a_bad_address() {
     let (o, _d) = orbit(&["serve", "--bind", "localhost:80"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+/// The body of an HTTP answer as JSON.
+fn http_json(answer: &str) -> serde_json::Value {
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    let body = answer.split_once("\r\n\r\n").map_or("", |x| x.1);
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+/// One plan, three surfaces: `orbit run`, the dashboard's `/api/report` and `orbit backtest
+/// --rolling` compute through `orbit_pipeline` and must agree number for number, on the
+/// built-in scenario and on the example (whose years hold only two of the rolling cutoffs).
+#[test]
+fn run_serve_and_backtest_give_the_same_numbers_for_one_plan() {
+    let example = example().display().to_string();
+    for scenario in [None, Some(example.as_str())] {
+        let at: Vec<&str> = scenario.map_or(Vec::new(), |s| vec!["--scenario", s]);
+        let plan = ["--runs", "30", "--sim-runs", "6", "--seed", "3"];
+        let mut args = vec!["run", "--format", "json", "--no-report", "--quiet"];
+        args.extend(plan);
+        args.extend(&at);
+        let (o, _d) = orbit(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let run = json_of(&o);
+
+        let mut extra = vec!["--quiet"];
+        extra.extend(plan);
+        extra.extend(&at);
+        let (answer, _log) = serve_once(&extra, "/api/report");
+        let served = http_json(&answer);
+        for key in [
+            "plan",
+            "forecasts",
+            "dependence",
+            "figure_checks",
+            "transit_game",
+            "simulation",
+            "backtest",
+            "notes",
+        ] {
+            assert_eq!(run[key], served[key], "`{key}` differs on {scenario:?}");
+        }
+
+        let mut args = vec![
+            "backtest",
+            "--rolling",
+            "--runs",
+            "6",
+            "--seed",
+            "3",
+            "--format",
+            "json",
+            "-q",
+        ];
+        args.extend(&at);
+        let (o, _d) = orbit(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let backtest = json_of(&o);
+        assert_eq!(
+            run["backtest"], backtest,
+            "backtests differ on {scenario:?}"
+        );
+        let cutoffs: Vec<i64> = backtest
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["cutoff"].as_i64().unwrap())
+            .collect();
+        let want: &[i64] = if scenario.is_some() {
+            &[2019, 2021]
+        } else {
+            &[2005, 2010, 2015, 2019, 2021]
+        };
+        assert_eq!(cutoffs, want);
+        assert_eq!(run["plan"]["backtest_cutoffs"], serde_json::json!(want));
+    }
 }

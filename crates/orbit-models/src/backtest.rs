@@ -167,20 +167,11 @@ pub struct Backtest {
     pub notes: Vec<String>,
 }
 
-/// The cutoffs of a rolling backtest (`orbit backtest --rolling`, `orbit run`, the dashboard).
+/// The rolling cutoffs of the Union State study: before the 2006 gas contract, after the
+/// 2010 gas war, after Crimea, before the 2020 election and before the 2022 invasion. Runs
+/// use those inside a scenario's years (`orbit_pipeline::default_cutoffs`, the one place
+/// that picks them for `orbit run`, `orbit backtest --rolling` and the dashboard).
 pub const ROLLING_CUTOFFS: [i32; 5] = [2005, 2010, 2015, 2019, 2021];
-
-/// Backtests at every rolling cutoff inside the scenario's years; an error names its cutoff.
-pub fn rolling(
-    world: &World,
-    settings: &SimulationSettings,
-) -> Result<Vec<Backtest>, (i32, SimulationError)> {
-    ROLLING_CUTOFFS
-        .iter()
-        .filter(|&&c| world.meta.years.contains(c))
-        .map(|&c| backtest(world, c, settings).map_err(|e| (c, e)))
-        .collect()
-}
 
 /// Backtests the scenario at `cutoff`: builds the cutoff world, simulates from the cutoff to
 /// the last year with an observation, and scores every question dated after the cutoff.

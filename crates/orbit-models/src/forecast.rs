@@ -38,7 +38,7 @@ impl Model {
 }
 
 /// What to run on an issue.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForecastOptions {
     pub models: Vec<Model>,
     pub eum: EumOptions,

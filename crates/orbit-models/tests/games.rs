@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 const LITERATURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/tests/data/games/literature_games.csv"
+    "/../../tests/data/games/literature_games.csv"
 );
 
 fn frac(s: &str) -> f64 {

@@ -1,13 +1,16 @@
-//! What a run reports: [`RunReport`], assembled by [`build`] from a [`World`] and the
-//! forecasts. The CLI prints it as text or JSON; the HTML report and the dashboard draw it.
+//! What a run reports: [`RunReport`], shaped by [`build`] from a [`World`] and the
+//! [`RunResults`] of `orbit_pipeline::run`. It computes no model numbers: every number comes
+//! from the scenario or from the results. The CLI prints it as text or JSON; the HTML report
+//! and the dashboard draw it.
 
 use std::collections::BTreeMap;
 
 use orbit_models::backtest::Backtest;
-use orbit_models::dependence::{DependenceProfile, FigureCheck, figure_checks, profile};
+use orbit_models::dependence::{DependenceProfile, FigureCheck};
 use orbit_models::forecast::IssueForecast;
 use orbit_models::simulation::SimulationResult;
-use orbit_models::transit::{DEFAULT_EPOCHS, TransitOptions, TransitReport, epoch, epochs};
+use orbit_models::transit::TransitReport;
+use orbit_pipeline::{RunPlan, RunResults};
 use orbit_scenario::{Verdict, World, YearSpan};
 use serde::Serialize;
 
@@ -37,6 +40,10 @@ pub struct RunReport {
     /// Rolling backtests (`orbit backtest --rolling`), when computed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backtest: Vec<Backtest>,
+    /// The plan the numbers were computed with.
+    pub plan: RunPlan,
+    /// What the run left out and why.
+    pub notes: Vec<String>,
     /// The same game's Shapley shares, shaped for the network chart (not serialized: the
     /// numbers are in `transit_game`).
     #[serde(skip)]
@@ -129,9 +136,18 @@ impl RunReport {
     }
 }
 
-/// Assembles the report; every number in it comes from the scenario or `orbit-models`.
-pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
-    let transit_game = transit_game(world);
+/// Shapes the report; every number in it comes from the scenario or from `results`.
+pub fn build(world: &World, results: RunResults) -> RunReport {
+    let RunResults {
+        plan,
+        forecasts,
+        dependence,
+        figure_checks,
+        transit: transit_game,
+        simulation,
+        backtest,
+        notes,
+    } = results;
     let codes =
         |ids: &[orbit_scenario::ActorId]| ids.iter().map(|&a| world.code(a).to_string()).collect();
     let counts = BTreeMap::from([
@@ -147,8 +163,6 @@ pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
         ("issues", world.issues.len()),
         ("claims", world.claims.len()),
     ]);
-    let dependence = profile(world, world.meta.focus, world.meta.patron);
-    let figure_checks = figure_checks(world, &dependence);
     let mut by_verdict = BTreeMap::new();
     for c in &world.claims {
         *by_verdict.entry(c.verdict.to_string()).or_insert(0) += 1;
@@ -238,25 +252,13 @@ pub fn build(world: &World, forecasts: Vec<IssueForecast>) -> RunReport {
             })
             .collect(),
         forecasts,
-        simulation: None,
-        backtest: Vec::new(),
+        simulation,
+        backtest,
+        plan,
+        notes,
         transit: transit_game.as_ref().map(chart_shares),
         transit_game,
     }
-}
-
-/// The default epochs that have a gas network; a scenario without one is not an error for
-/// the report as a whole.
-pub fn transit_game(world: &World) -> Option<TransitReport> {
-    let options = TransitOptions::default();
-    let years: Vec<i32> = DEFAULT_EPOCHS
-        .into_iter()
-        .filter(|&y| epoch(world, y, &options).is_ok())
-        .collect();
-    if years.is_empty() {
-        return None;
-    }
-    epochs(world, &years, &options).ok()
 }
 
 /// Players of every epoch (in order of first appearance), their Shapley shares and the

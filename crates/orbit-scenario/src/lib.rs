@@ -12,6 +12,8 @@
 
 pub mod actor_table;
 pub mod diagnostic;
+pub mod hint;
+pub mod ktab;
 pub mod overlay;
 pub mod parse;
 pub mod raw;
@@ -21,6 +23,7 @@ pub mod world;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
+pub use hint::Hint;
 pub use validate::validate;
 pub use world::*;
 

@@ -252,7 +252,7 @@ pub(crate) async fn run_forecast(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
                 "the server is already running {} forecasts",
-                state.0.limits.concurrent_runs
+                state.0.concurrent_runs
             ),
         )
         .hint("try again in a moment"));

@@ -1,7 +1,7 @@
 //! The orbit dashboard: a local web server over the same results as `orbit run`.
 //!
 //! [`AppState::build`] computes everything that does not depend on a request once, at
-//! start: the [`RunReport`] with every issue's forecasts, the report's charts and tables,
+//! start: `orbit_pipeline::run` (as `orbit run`), shaped into the [`RunReport`], the report's charts and tables,
 //! the static pages and JSON documents, and an in-memory SQLite store for the timeline.
 //! [`router`] serves them:
 //!
@@ -14,7 +14,7 @@
 //!
 //! Robustness: bodies over [`BODY_LIMIT`] get 413, malformed input 400 with a JSON error
 //! that names the problem, unknown paths 404; model runs on posted tables are bounded by
-//! [`Limits`] and run on the blocking pool, at most [`Limits::concurrent_runs`] at a time.
+//! [`Limits`] and run on the blocking pool, at most [`StartOptions::concurrent_runs`] at a time.
 
 mod api;
 mod html;
@@ -31,14 +31,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use orbit_models::backtest::Backtest;
-use orbit_models::bargaining::EumOptions;
-use orbit_models::forecast::{ForecastOptions, IssueForecast, Model, forecast_issue};
-use orbit_models::sensitivity::MonteCarloSettings;
-use orbit_models::simulation::{SimulationResult, SimulationSettings, Simulator};
+use orbit_pipeline::{PipelineError, PlanError, RawRunOptions, RunResults};
 use orbit_report::charts::{self, ChartContext};
 use orbit_report::{RunReport, TransitShares};
-use orbit_scenario::World;
+use orbit_scenario::{Hint, World};
 use orbit_store::{Store, StoreError};
 use serde::Serialize;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -47,99 +43,58 @@ use tracing::Level;
 /// Request bodies larger than this get 413 Payload Too Large.
 pub const BODY_LIMIT: usize = 1 << 20;
 
-/// Bounds on the model runs a request can ask for (`POST /api/forecast`, the forecast form).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Actors in a posted table.
-    pub actors: usize,
-    /// Rounds of the expected utility model.
-    pub rounds: usize,
-    /// Monte Carlo draws.
-    pub draws: usize,
-    /// Work of one request, counted as `(draws + 1) × rounds × actors²`: the expected
-    /// utility model's cost grows with the square of the actors per round.
-    pub work: u64,
+/// Bounds on the model runs a request can ask for (`POST /api/forecast`, the forecast form):
+/// the pipeline's shared limits, [`Limits::REQUEST`] by default.
+pub use orbit_pipeline::Limits;
+
+/// How the server starts: the start-up run (as `orbit run` would plan it) and the bounds on
+/// requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartOptions {
+    /// The start-up run's options, resolved against [`Limits::COMMAND_LINE`] (the operator's
+    /// own run, as `orbit run`); `no_simulation` leaves `/simulation` empty (the page says so).
+    pub run: RawRunOptions,
+    /// Bounds on each request.
+    pub limits: Limits,
     /// Model runs in flight at once; further requests get 503 with `Retry-After`.
     pub concurrent_runs: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            actors: 200,
-            rounds: 100,
-            draws: 20_000,
-            work: 150_000_000,
-            concurrent_runs: 2,
-        }
-    }
-}
-
-/// How the start-up forecasts are computed (as `orbit run --runs N --seed S`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StartOptions {
-    /// Monte Carlo draws per issue for the forecasts' intervals (0: none).
-    pub runs: usize,
-    pub seed: u64,
-    /// Monte Carlo runs of the yearly simulation and the rolling backtests shown on
-    /// `/simulation` (`None`: not computed; the page says so).
-    pub simulation_runs: Option<usize>,
-    pub limits: Limits,
 }
 
 impl Default for StartOptions {
     fn default() -> Self {
         StartOptions {
-            runs: 1000,
-            seed: 1,
-            simulation_runs: Some(200),
-            limits: Limits::default(),
+            run: RawRunOptions::default(),
+            limits: Limits::REQUEST,
+            concurrent_runs: 2,
         }
     }
-}
-
-/// The years the dashboard simulates (as `orbit run` by default).
-pub const SIMULATION_YEARS: (i32, i32) = (2015, 2030);
-
-/// The yearly simulation and the rolling backtests of `world`, as `orbit run` computes them.
-pub fn simulation(
-    world: &World,
-    runs: usize,
-    seed: u64,
-) -> Result<(SimulationResult, Vec<Backtest>), ServerError> {
-    let settings = SimulationSettings {
-        runs: runs.max(1),
-        seed,
-        ..SimulationSettings::default()
-    };
-    let error = |e: orbit_models::simulation::SimulationError| ServerError::Forecast {
-        issue: "simulation".into(),
-        message: e.to_string(),
-    };
-    let from = SIMULATION_YEARS.0.max(world.meta.years.first);
-    let sim = Simulator::new(world, from, SIMULATION_YEARS.1.max(from)).map_err(error)?;
-    let result = orbit_models::simulation::monte_carlo(&sim, &settings, &|| {}).map_err(error)?;
-    let backtests = orbit_models::backtest::rolling(world, &settings).map_err(|(c, e)| {
-        ServerError::Forecast {
-            issue: format!("backtest at cutoff {c}"),
-            message: e.to_string(),
-        }
-    })?;
-    Ok((result, backtests))
 }
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    /// A scenario issue could not be forecast.
-    #[error("issue `{issue}`: {message}")]
-    Forecast { issue: String, message: String },
+    /// The start-up run's options do not check.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The start-up run failed.
+    #[error(transparent)]
+    Run(#[from] PipelineError),
     /// The in-memory timeline store could not be built.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The socket or the runtime failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl Hint for ServerError {
+    fn hints(&self) -> Vec<String> {
+        match self {
+            ServerError::Plan(e) => e.hints(),
+            ServerError::Run(e) => e.hints(),
+            ServerError::Store(_) | ServerError::Io(_) => Vec::new(),
+        }
+    }
 }
 
 /// Everything the handlers share; cheap to clone.
@@ -153,6 +108,7 @@ struct Inner {
     ctx: ChartContext,
     store: Mutex<Store>,
     limits: Limits,
+    concurrent_runs: usize,
     runs_in_flight: AtomicUsize,
     cache: Cache,
 }
@@ -177,69 +133,28 @@ struct Cache {
 }
 
 impl AppState {
-    /// Computes the forecasts of every scenario issue (every model, the EUM in its default
-    /// `bdm` variant, `options.runs` Monte Carlo draws), then everything else the pages need.
+    /// Plans and runs the start-up run (`orbit_pipeline::run`, as `orbit run` does), then
+    /// renders everything the pages need.
     pub fn build(world: World, options: &StartOptions) -> Result<AppState, ServerError> {
-        let forecast_options = ForecastOptions {
-            models: Model::ALL.to_vec(),
-            eum: EumOptions::default(),
-            monte_carlo: (options.runs > 0).then(|| MonteCarloSettings {
-                draws: options.runs,
-                seed: options.seed,
-                ..MonteCarloSettings::default()
-            }),
-        };
-        let mut forecasts = Vec::new();
-        for issue in &world.issues {
-            let input = orbit_models::forecast::input_from_issue(&world, issue);
-            let f = forecast_issue(
-                &issue.id,
-                Some(&issue.name),
-                &input,
-                &forecast_options,
-                &|| {},
-            )
-            .map_err(|e| ServerError::Forecast {
-                issue: issue.id.clone(),
-                message: e.to_string(),
-            })?;
-            forecasts.push(f);
-        }
-        let simulation = match options.simulation_runs {
-            Some(runs) if !world.issues.is_empty() => Some(simulation(&world, runs, options.seed)?),
-            _ => None,
-        };
-        AppState::assemble(world, forecasts, None, simulation, options.limits)
+        let plan = orbit_pipeline::resolve(&world, &options.run, &Limits::COMMAND_LINE)?;
+        let results = orbit_pipeline::run(&world, &plan, &orbit_pipeline::Silent)?;
+        AppState::from_results(world, results, None, options)
     }
 
-    /// The state from forecasts computed elsewhere, and the transit game's shares once the
-    /// transit engine provides them (`None`: the transit page says they are not available).
-    pub fn from_parts(
+    /// The state from results computed elsewhere; `transit` shares, when given, replace the
+    /// ones of the results' transit game on the transit page.
+    pub fn from_results(
         world: World,
-        forecasts: Vec<IssueForecast>,
+        results: RunResults,
         transit: Option<TransitShares>,
-        limits: Limits,
-    ) -> Result<AppState, ServerError> {
-        AppState::assemble(world, forecasts, transit, None, limits)
-    }
-
-    fn assemble(
-        world: World,
-        forecasts: Vec<IssueForecast>,
-        transit: Option<TransitShares>,
-        simulation: Option<(SimulationResult, Vec<Backtest>)>,
-        limits: Limits,
+        options: &StartOptions,
     ) -> Result<AppState, ServerError> {
         let store = Store::build_from_world(&world)?;
-        let mut report = orbit_report::build(&world, forecasts);
-        if let Some((sim, backtests)) = simulation {
-            report.simulation = Some(sim);
-            report.backtest = backtests;
-        }
-        // `build` solves the scenario's own transit game; shares given here replace it.
+        let mut report = orbit_report::build(&world, results);
         if transit.is_some() {
             report.transit = transit;
         }
+        let limits = options.limits;
         let ctx = ChartContext::for_report(&report);
         let charts = charts::all(&report);
         let tables = orbit_report::tables::all(&report);
@@ -280,6 +195,7 @@ impl AppState {
             ctx,
             store: Mutex::new(store),
             limits,
+            concurrent_runs: options.concurrent_runs,
             runs_in_flight: AtomicUsize::new(0),
             cache,
         })))
@@ -299,10 +215,10 @@ impl AppState {
         self.0.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Reserves one of the [`Limits::concurrent_runs`] model-run slots.
+    /// Reserves one of the [`StartOptions::concurrent_runs`] model-run slots.
     fn try_start_run(&self) -> Option<RunSlot> {
         let slots = &self.0.runs_in_flight;
-        let limit = self.0.limits.concurrent_runs;
+        let limit = self.0.concurrent_runs;
         slots
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < limit).then_some(n + 1)
@@ -342,6 +258,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/forecast/{issue}", get(pages::issue_handler))
         .route("/assets/{name}", get(asset))
+        .route("/charts/{file}", get(pages::downloads::chart_file))
+        .route("/api", get(pages::downloads::api_index))
+        .route("/api/", get(pages::downloads::api_index))
         .route("/api/scenario", get(api::scenario))
         .route("/api/report", get(api::report))
         .route("/api/timeline", get(api::timeline))
@@ -363,9 +282,11 @@ pub fn router(state: AppState) -> Router {
         )
 }
 
-/// The page loads nothing but this server's stylesheet; it runs no script at all.
-const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// The page loads nothing but this server's own assets: its stylesheets and the vendored chart
+/// scripts (which evaluate expressions with vega-interpreter, so no 'unsafe-eval'); the
+/// charts' download links are blob: URLs made by the page script.
+const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self' blob:; style-src 'self' 'unsafe-inline'; \
+                   img-src 'self' data: blob:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
@@ -393,6 +314,9 @@ const ASSETS: &[(&str, &str, &str)] = &[(
 )];
 
 async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    if let Some(response) = pages::downloads::chart_asset(&name) {
+        return response;
+    }
     match ASSETS.iter().find(|(n, _, _)| *n == name) {
         Some((_, mime, body)) => (
             [

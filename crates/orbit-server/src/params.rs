@@ -1,9 +1,11 @@
 //! Query strings and form fields: every name checked, every value parsed with an error that
 //! names the parameter.
 
-use orbit_models::bargaining::{Actor, BargainingInput, EumOptions, StopRule};
+use orbit_models::bargaining::{Actor, BargainingInput, StopRule};
 use orbit_models::forecast::{ForecastOptions, Model};
-use orbit_models::sensitivity::{MonteCarloSettings, PerturbationSpec};
+use orbit_pipeline::{
+    ModelChoice, PlanError, RawForecastOptions, StopChoice, UnknownName, resolve_forecast,
+};
 use orbit_scenario::PartialDate;
 use orbit_store::TimelineQuery;
 
@@ -65,6 +67,24 @@ impl Params {
             None => Ok(None),
             Some(v) => v.parse().map(Some).map_err(|_| {
                 ApiError::bad_request(format!("parameter `{name}`: `{v}` is not {what}"))
+            }),
+        }
+    }
+
+    /// The value of `name`, one of a set of names (`parse` lists them when it fails).
+    pub fn named<T>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, UnknownName>,
+    ) -> Result<Option<T>, ApiError> {
+        match self.one(name)? {
+            None => Ok(None),
+            Some(v) => parse(v).map(Some).map_err(|e| {
+                ApiError::bad_request(format!("parameter `{name}`: {e}")).hint(format!(
+                    "{}s are {}",
+                    e.what,
+                    e.allowed_list()
+                ))
             }),
         }
     }
@@ -165,76 +185,24 @@ pub fn forecast_request(
             "parameter `status_quo`: must be a finite number",
         ));
     }
-    let models = match params.one("model")?.unwrap_or("all") {
-        "all" => Model::ALL.to_vec(),
-        "eum" => vec![Model::Eum],
-        "compromise" => vec![Model::Compromise],
-        "median" => vec![Model::Median],
-        "nbs" => vec![Model::Nbs],
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "parameter `model`: unknown model `{other}`"
-            ))
-            .hint("models are `all`, `eum`, `compromise`, `median`, `nbs`"));
-        }
+    let raw = RawForecastOptions {
+        model: params.named("model", str::parse::<ModelChoice>)?,
+        variant: params.named("variant", orbit_pipeline::parse_variant)?,
+        rounds: params.parsed("rounds", "a whole number")?,
+        stop: params.named("stop", str::parse::<StopChoice>)?,
+        runs: params.parsed("runs", "a whole number")?,
+        seed: params.parsed("seed", "a whole number")?,
+        perturbation: None,
     };
-    let base = match params.one("variant")?.unwrap_or("bdm") {
-        "bdm" => EumOptions::default(),
-        "scholz2011" => EumOptions::scholz2011(),
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "parameter `variant`: unknown variant `{other}`"
-            ))
-            .hint("variants are `bdm` and `scholz2011`"));
-        }
-    };
-    let default_rounds = match base.stop {
+    let options = resolve_forecast(&raw, limits, 0).map_err(|e| plan_error(&e))?;
+    let runs = options.monte_carlo.map_or(0, |mc| mc.draws);
+    let rounds = match options.eum.stop {
         StopRule::FixedRounds(n) => n,
         StopRule::RelativeChange { max_rounds, .. } | StopRule::RepeatedState { max_rounds } => {
             max_rounds
         }
     };
-    let rounds = params
-        .parsed("rounds", "a whole number")?
-        .unwrap_or(default_rounds);
-    if rounds == 0 || rounds > limits.rounds {
-        return Err(ApiError::bad_request(format!(
-            "parameter `rounds`: {rounds} is out of range; allowed are 1 to {}",
-            limits.rounds
-        )));
-    }
-    let stop = match params.one("stop")? {
-        None => match base.stop {
-            StopRule::FixedRounds(_) => StopRule::FixedRounds(rounds),
-            StopRule::RelativeChange { threshold, .. } => StopRule::RelativeChange {
-                threshold,
-                max_rounds: rounds,
-            },
-            StopRule::RepeatedState { .. } => StopRule::RepeatedState { max_rounds: rounds },
-        },
-        Some("fixed") => StopRule::FixedRounds(rounds),
-        Some("change") => StopRule::RelativeChange {
-            threshold: 0.02,
-            max_rounds: rounds,
-        },
-        Some("repeat") => StopRule::RepeatedState { max_rounds: rounds },
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "parameter `stop`: unknown stop rule `{other}`"
-            ))
-            .hint("stop rules are `fixed`, `change`, `repeat`"));
-        }
-    };
-    let runs: usize = params.parsed("runs", "a whole number")?.unwrap_or(0);
-    if runs > limits.draws {
-        return Err(ApiError::bad_request(format!(
-            "parameter `runs`: {runs} Monte Carlo draws are more than the {} allowed per request",
-            limits.draws
-        ))
-        .hint("run larger analyses with `orbit forecast --actors FILE --runs N`"));
-    }
-    let seed: u64 = params.parsed("seed", "a whole number")?.unwrap_or(1);
-
+    let models = options.models.clone();
     let rows = orbit_scenario::actor_table::parse_actor_table(source, csv, salience_percent)
         .map_err(|e| {
             let first = e.problems.first().map_or_else(String::new, describe);
@@ -259,10 +227,8 @@ pub fn forecast_request(
         ))
         .hint("run larger tables with `orbit forecast --actors FILE`"));
     }
-    let n = rows.len() as u64;
-    let work = (runs as u64 + 1)
-        .saturating_mul(rounds as u64)
-        .saturating_mul(n * n);
+    let n = rows.len();
+    let work = Limits::work_of(runs, rounds, n);
     if models.contains(&Model::Eum) && work > limits.work {
         return Err(ApiError::bad_request(format!(
             "the request asks for too much work: {runs} draws × {rounds} rounds × {n}² actors is more than {} per request",
@@ -281,17 +247,18 @@ pub fn forecast_request(
     Ok(ForecastRequest {
         name,
         input,
-        options: ForecastOptions {
-            models,
-            eum: EumOptions { stop, ..base },
-            monte_carlo: (runs > 0).then_some(MonteCarloSettings {
-                draws: runs,
-                seed,
-                perturbation: PerturbationSpec::default(),
-                histogram_bins: 20,
-            }),
-        },
+        options,
     })
+}
+
+/// A plan error as a 400 naming the HTTP parameter.
+pub fn plan_error(e: &PlanError) -> ApiError {
+    let mut error =
+        ApiError::bad_request(format!("parameter `{}`: {}", e.setting.param(), e.problem));
+    if !e.hints.is_empty() {
+        error = error.hint(e.hints.join("; "));
+    }
+    error
 }
 
 /// `line 3, column `Salience`: message`.

@@ -13,19 +13,19 @@ use super::InvalidInput;
 use super::simulate::RunArgs;
 use crate::output::{Format, Table, write_json};
 
-/// The rolling cutoffs of `--rolling`.
-
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
-    /// Last year whose data the simulation may use
-    #[arg(long, default_value_t = 2019, conflicts_with = "rolling")]
-    pub cutoff: i32,
-    /// Run the cutoffs 2005, 2010, 2015, 2019 and 2021
+    /// Last year whose data the simulation may use [default: 2019, or the year before the
+    /// scenario's last when 2019 is not inside it]
+    #[arg(long, conflicts_with = "rolling", allow_hyphen_values = true)]
+    pub cutoff: Option<i32>,
+    /// Run the rolling cutoffs of `orbit run`: 2005, 2010, 2015, 2019 and 2021, those inside
+    /// the scenario's years
     #[arg(long)]
     pub rolling: bool,
     /// Print only the gas-price backtest (every year with a recorded price, each predicted
     /// from the scenario cut at that year), in the chosen format
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["rolling", "cutoff"])]
     pub gas_price: bool,
     #[command(flatten)]
     pub run: RunArgs,
@@ -181,10 +181,19 @@ pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
         };
     }
     let settings = args.run.settings()?;
+    let years = world.meta.years;
     let cutoffs: Vec<i32> = if args.rolling {
-        orbit_models::backtest::ROLLING_CUTOFFS.to_vec()
+        orbit_pipeline::default_cutoffs(years)
     } else {
-        vec![args.cutoff]
+        let cutoff = args
+            .cutoff
+            .unwrap_or(if years.contains(2019) && years.last > 2019 {
+                2019
+            } else {
+                years.last - 1
+            });
+        orbit_pipeline::check_cutoff(years, cutoff).map_err(super::invalid)?;
+        vec![cutoff]
     };
     let results = cutoffs
         .iter()

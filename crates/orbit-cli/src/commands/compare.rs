@@ -15,10 +15,12 @@ pub struct CompareArgs {
     pub base: String,
     /// Counterfactual overlay merged over the base
     pub overlay: PathBuf,
-    #[arg(long, default_value_t = 2015)]
-    pub from: i32,
-    #[arg(long, default_value_t = 2030)]
-    pub to: i32,
+    /// First simulated year, a year of the scenario [default: its last year minus 7]
+    #[arg(long, allow_hyphen_values = true, value_name = "YEAR")]
+    pub from: Option<i32>,
+    /// Last simulated year [default: the scenario's last year plus 8]
+    #[arg(long, allow_hyphen_values = true, value_name = "YEAR")]
+    pub to: Option<i32>,
     #[command(flatten)]
     pub run: RunArgs,
 }

@@ -10,19 +10,16 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use orbit_models::bargaining::{Actor, BargainingInput, EumOptions, StopRule, Variant};
+use orbit_models::bargaining::{Actor, BargainingInput, Variant};
 use orbit_models::forecast::{
     ForecastOptions, IssueForecast, Model, forecast_issue, input_from_issue,
 };
-use orbit_models::sensitivity::{MonteCarloSettings, Perturbation, PerturbationSpec};
+use orbit_models::sensitivity::{Perturbation, PerturbationSpec};
+use orbit_pipeline::{Limits, ModelChoice, RawForecastOptions, StopChoice, resolve_forecast};
 use serde_json::{Value, json};
 
 use super::{InvalidInput, load_world};
 use crate::output::{Format, Table, write_json};
-
-/// Upper bounds that keep one call from running for hours by accident.
-pub const MAX_RUNS: usize = 1_000_000;
-pub const MAX_ROUNDS: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModelArg {
@@ -105,69 +102,38 @@ pub struct ForecastArgs {
 }
 
 impl ForecastArgs {
-    fn options(&self) -> Result<ForecastOptions> {
-        if self.runs > MAX_RUNS {
-            return Err(InvalidInput(format!("error: `--runs` is limited to {MAX_RUNS}")).into());
-        }
-        let variant = match self.variant {
-            VariantArg::Bdm => Variant::Bdm,
-            VariantArg::Scholz2011 => Variant::Scholz2011,
-        };
-        let base = match variant {
-            Variant::Bdm => EumOptions::default(),
-            Variant::Scholz2011 => EumOptions::scholz2011(),
-        };
-        let default_rounds = match base.stop {
-            StopRule::FixedRounds(n) => n,
-            StopRule::RelativeChange { max_rounds, .. }
-            | StopRule::RepeatedState { max_rounds } => max_rounds,
-        };
-        let rounds = self.rounds.unwrap_or(default_rounds);
-        if rounds == 0 || rounds > MAX_ROUNDS {
-            return Err(InvalidInput(format!(
-                "error: `--rounds` must be between 1 and {MAX_ROUNDS}"
-            ))
-            .into());
-        }
-        let stop = match (self.stop, base.stop) {
-            (Some(StopArg::Fixed), _) | (None, StopRule::FixedRounds(_)) => {
-                StopRule::FixedRounds(rounds)
-            }
-            (Some(StopArg::Change), _) | (None, StopRule::RelativeChange { .. }) => {
-                StopRule::RelativeChange {
-                    threshold: 0.02,
-                    max_rounds: rounds,
-                }
-            }
-            (Some(StopArg::Repeat), _) | (None, StopRule::RepeatedState { .. }) => {
-                StopRule::RepeatedState { max_rounds: rounds }
-            }
-        };
-        let models = match self.model {
-            ModelArg::All => Model::ALL.to_vec(),
-            ModelArg::Eum => vec![Model::Eum],
-            ModelArg::Compromise => vec![Model::Compromise],
-            ModelArg::Median => vec![Model::Median],
-            ModelArg::Nbs => vec![Model::Nbs],
-        };
-        Ok(ForecastOptions {
-            models,
-            eum: EumOptions {
-                variant,
-                stop,
-                ..base
-            },
-            monte_carlo: (self.runs > 0).then_some(MonteCarloSettings {
-                draws: self.runs,
-                seed: self.seed,
-                perturbation: PerturbationSpec {
-                    capability: self.perturb_capability,
-                    position: self.perturb_position,
-                    salience: self.perturb_salience,
-                },
-                histogram_bins: 20,
+    /// The flags as the pipeline's raw forecast options.
+    fn raw(&self) -> RawForecastOptions {
+        RawForecastOptions {
+            model: Some(match self.model {
+                ModelArg::All => ModelChoice::All,
+                ModelArg::Eum => ModelChoice::One(Model::Eum),
+                ModelArg::Compromise => ModelChoice::One(Model::Compromise),
+                ModelArg::Median => ModelChoice::One(Model::Median),
+                ModelArg::Nbs => ModelChoice::One(Model::Nbs),
             }),
-        })
+            variant: Some(match self.variant {
+                VariantArg::Bdm => Variant::Bdm,
+                VariantArg::Scholz2011 => Variant::Scholz2011,
+            }),
+            rounds: self.rounds,
+            stop: self.stop.map(|s| match s {
+                StopArg::Fixed => StopChoice::Fixed,
+                StopArg::Change => StopChoice::Change,
+                StopArg::Repeat => StopChoice::Repeat,
+            }),
+            runs: Some(self.runs),
+            seed: Some(self.seed),
+            perturbation: Some(PerturbationSpec {
+                capability: self.perturb_capability,
+                position: self.perturb_position,
+                salience: self.perturb_salience,
+            }),
+        }
+    }
+
+    fn options(&self) -> Result<ForecastOptions> {
+        resolve_forecast(&self.raw(), &Limits::COMMAND_LINE, 0).map_err(super::invalid)
     }
 }
 
@@ -273,6 +239,22 @@ impl Progress {
 
     pub fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+impl orbit_pipeline::Progress for Progress {
+    fn stage(&self, name: &str, total: u64) {
+        self.bar.set_message(name.to_string());
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+    }
+
+    fn tick(&self) {
+        Progress::tick(self);
+    }
+
+    fn finish(&self) {
+        Progress::finish(self);
     }
 }
 

@@ -1,14 +1,19 @@
 //! One module per subcommand; shared loading and error reporting here.
 
 pub mod backtest;
+pub mod calibrate;
 pub mod compare;
 pub mod dependence;
+pub mod dispute;
 pub mod forecast;
 pub mod game;
+pub mod panel;
 pub mod run;
 pub mod serve;
 pub mod simulate;
+pub mod smp;
 pub mod store;
+pub mod sweep;
 pub mod timeline;
 pub mod transit;
 pub mod validate;
@@ -30,6 +35,26 @@ impl fmt::Display for InvalidInput {
 }
 
 impl std::error::Error for InvalidInput {}
+
+/// An error of a library the user can act on (exit code 1), with its hints, rendered as
+/// `error: …` then `  = hint: …` lines.
+pub fn invalid<E: std::fmt::Display + orbit_scenario::Hint>(error: E) -> anyhow::Error {
+    let mut text = format!("error: {error}");
+    for hint in error.hints() {
+        text.push_str(&format!("\n  = hint: {hint}"));
+    }
+    anyhow::Error::new(InvalidInput(text))
+}
+
+/// A plan error named by this command's own flag (`orbit simulate --from` is the plan's
+/// simulation start).
+pub fn invalid_as(flag: &str, error: &orbit_pipeline::PlanError) -> anyhow::Error {
+    let mut text = format!("error: `{flag}`: {}", error.problem);
+    for hint in &error.hints {
+        text.push_str(&format!("\n  = hint: {hint}"));
+    }
+    anyhow::Error::new(InvalidInput(text))
+}
 
 /// Loads `--scenario FILE`, or the built-in scenario.
 pub fn load_world(path: Option<&Path>) -> anyhow::Result<World> {

@@ -8,20 +8,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use orbit_models::bargaining::EumOptions;
 use orbit_models::dependence::Provenance;
-use orbit_models::forecast::{
-    ForecastOptions, IssueForecast, Model, forecast_issue, input_from_issue,
-};
-use orbit_models::sensitivity::MonteCarloSettings;
+use orbit_models::forecast::{IssueForecast, Model};
+use orbit_models::simulation::SimulationResult;
+use orbit_pipeline::{Limits, RawForecastOptions, RawRunOptions};
 use orbit_report::data::KeyEvent;
 use orbit_report::{ReportFile, RunReport, build};
 use orbit_scenario::World;
-
-use orbit_models::backtest::{Backtest, rolling};
-use orbit_models::simulation::{
-    SimulationResult, SimulationSettings, Simulator, monte_carlo as sim_monte_carlo,
-};
 
 use super::forecast::{Progress, stop_reason};
 use super::{InvalidInput, load_world};
@@ -29,19 +22,22 @@ use crate::output::{Format, Table, percent, write_json};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Monte Carlo draws per issue for the forecasts' 90% intervals (0: none)
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    runs: usize,
-    /// Seed of the Monte Carlo draws
-    #[arg(long, default_value_t = 1, value_name = "S")]
-    seed: u64,
+    /// Monte Carlo draws per issue for the forecasts' 90% intervals (0: none) [default: 1000]
+    #[arg(long, value_name = "N")]
+    runs: Option<usize>,
+    /// Seed of the Monte Carlo draws and runs [default: 1]
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
     /// Monte Carlo runs of the yearly simulation and of each backtest cutoff (0: the central
-    /// run only; the fans then collapse onto it)
-    #[arg(long, default_value_t = 200, value_name = "N")]
-    sim_runs: usize,
-    /// Last year of the simulation (it starts in 2015)
-    #[arg(long, default_value_t = 2030, value_name = "YEAR")]
-    sim_to: i32,
+    /// run only; the fans then collapse onto it) [default: 200]
+    #[arg(long, value_name = "N")]
+    sim_runs: Option<usize>,
+    /// First year of the simulation [default: the scenario's last year minus 7]
+    #[arg(long, value_name = "YEAR", allow_hyphen_values = true)]
+    sim_from: Option<i32>,
+    /// Last year of the simulation [default: the scenario's last year plus 8]
+    #[arg(long, value_name = "YEAR", allow_hyphen_values = true)]
+    sim_to: Option<i32>,
     /// Leave out the simulation and the backtest
     #[arg(long)]
     no_simulation: bool,
@@ -62,76 +58,32 @@ pub struct RunArgs {
     no_report: bool,
 }
 
-/// All models on every issue of the scenario, the EUM in its default (bdm) variant.
-pub fn forecasts(world: &World, runs: usize, seed: u64, quiet: bool) -> Result<Vec<IssueForecast>> {
-    if runs > super::forecast::MAX_RUNS {
-        return Err(InvalidInput(format!(
-            "error: `--runs` is limited to {}",
-            super::forecast::MAX_RUNS
-        ))
-        .into());
+impl RunArgs {
+    /// The flags as the pipeline's raw options.
+    pub fn raw(&self) -> RawRunOptions {
+        RawRunOptions {
+            forecast: RawForecastOptions {
+                runs: self.runs,
+                seed: self.seed,
+                ..RawForecastOptions::default()
+            },
+            no_simulation: self.no_simulation,
+            simulation_runs: self.sim_runs,
+            simulation_from: self.sim_from,
+            simulation_to: self.sim_to,
+            transit_epochs: None,
+            backtest_cutoffs: None,
+        }
     }
-    let options = ForecastOptions {
-        models: Model::ALL.to_vec(),
-        eum: EumOptions::default(),
-        monte_carlo: (runs > 0).then(|| MonteCarloSettings {
-            draws: runs,
-            seed,
-            ..MonteCarloSettings::default()
-        }),
-    };
-    let progress = Progress::new((world.issues.len() * runs) as u64, quiet);
-    let mut out = Vec::new();
-    for issue in &world.issues {
-        progress.set_message(issue.id.clone());
-        let input = input_from_issue(world, issue);
-        let forecast = forecast_issue(&issue.id, Some(&issue.name), &input, &options, &|| {
-            progress.tick()
-        })
-        .map_err(|e| InvalidInput(format!("error: issue `{}`: {e}", issue.id)))?;
-        out.push(forecast);
-    }
-    progress.finish();
-    Ok(out)
-}
-
-/// The yearly simulation from 2015 and the rolling backtests, with `--sim-runs` runs each.
-fn simulation(world: &World, args: &RunArgs) -> Result<(SimulationResult, Vec<Backtest>)> {
-    if args.sim_runs > super::forecast::MAX_RUNS {
-        return Err(InvalidInput(format!(
-            "error: `--sim-runs` is limited to {}",
-            super::forecast::MAX_RUNS
-        ))
-        .into());
-    }
-    let settings = SimulationSettings {
-        // The fans need at least one run besides the central one.
-        runs: args.sim_runs.max(1),
-        seed: args.seed,
-        ..SimulationSettings::default()
-    };
-    let from = 2015.max(world.meta.years.first);
-    let sim = Simulator::new(world, from, args.sim_to.max(from))
-        .map_err(|e| InvalidInput(format!("error: simulation: {e}")))?;
-    let progress = Progress::new(settings.runs as u64, args.quiet);
-    progress.set_message("simulating".to_string());
-    let result = sim_monte_carlo(&sim, &settings, &|| progress.tick())
-        .map_err(|e| InvalidInput(format!("error: simulation: {e}")))?;
-    progress.finish();
-    let backtests = rolling(world, &settings)
-        .map_err(|(c, e)| InvalidInput(format!("error: backtest at cutoff {c}: {e}")))?;
-    Ok((result, backtests))
 }
 
 pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
     let world = load_world(scenario)?;
-    let forecasts = forecasts(&world, args.runs, args.seed, args.quiet)?;
-    let mut report = build(&world, forecasts);
-    if !args.no_simulation && !world.issues.is_empty() {
-        let (simulation, backtest) = simulation(&world, args)?;
-        report.simulation = Some(simulation);
-        report.backtest = backtest;
-    }
+    let plan = orbit_pipeline::resolve(&world, &args.raw(), &Limits::COMMAND_LINE)
+        .map_err(super::invalid)?;
+    let progress = Progress::new(0, args.quiet);
+    let results = orbit_pipeline::run(&world, &plan, &progress).map_err(super::invalid)?;
+    let report = build(&world, results);
     // Check every target before printing or writing anything, so a refusal leaves no trace.
     // A directory the user named is never overwritten without `--force` (exit 1); the default
     // one is left as it is with a note, so the README's main command can be run again.

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use orbit_pipeline::{RawForecastOptions, RawRunOptions};
 use orbit_server::{AppState, StartOptions};
 
-use super::{InvalidInput, load_world};
+use super::load_world;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -19,30 +20,41 @@ pub struct ServeArgs {
     /// Address to listen on; anything but loopback exposes the dashboard to the network
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST), value_name = "ADDR")]
     bind: IpAddr,
-    /// Monte Carlo draws per issue for the forecasts' 90% intervals (0: none)
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    runs: usize,
-    /// Seed of the Monte Carlo draws
-    #[arg(long, default_value_t = 1, value_name = "S")]
-    seed: u64,
+    /// Monte Carlo draws per issue for the forecasts' 90% intervals (0: none) [default: 1000]
+    #[arg(long, value_name = "N")]
+    runs: Option<usize>,
+    /// Seed of the Monte Carlo draws and runs [default: 1]
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
     /// Monte Carlo runs of the yearly simulation and the backtests on `/simulation`
-    /// (0: not computed)
-    #[arg(long, default_value_t = 200, value_name = "N")]
-    sim_runs: usize,
+    /// (0: not computed) [default: 200]
+    #[arg(long, value_name = "N")]
+    sim_runs: Option<usize>,
     /// Do not log requests
     #[arg(long)]
     quiet: bool,
 }
 
 pub fn run(scenario: Option<&Path>, args: &ServeArgs) -> Result<()> {
-    if args.runs > super::forecast::MAX_RUNS || args.sim_runs > super::forecast::MAX_RUNS {
-        return Err(InvalidInput(format!(
-            "error: `--runs` and `--sim-runs` are limited to {}",
-            super::forecast::MAX_RUNS
-        ))
-        .into());
-    }
     let world = load_world(scenario)?;
+    // `--sim-runs 0` leaves the simulation out (the dashboard's page says so).
+    let no_simulation = args.sim_runs == Some(0);
+    let options = StartOptions {
+        run: RawRunOptions {
+            forecast: RawForecastOptions {
+                runs: args.runs,
+                seed: args.seed,
+                ..RawForecastOptions::default()
+            },
+            no_simulation,
+            simulation_runs: args.sim_runs.filter(|_| !no_simulation),
+            ..RawRunOptions::default()
+        },
+        ..StartOptions::default()
+    };
+    // Check the plan before the slow start-up run.
+    orbit_pipeline::resolve(&world, &options.run, &orbit_pipeline::Limits::COMMAND_LINE)
+        .map_err(super::invalid)?;
     if !args.quiet {
         tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
@@ -52,17 +64,10 @@ pub fn run(scenario: Option<&Path>, args: &ServeArgs) -> Result<()> {
             .init();
         eprintln!(
             "computing the forecasts ({} Monte Carlo draws per issue)...",
-            args.runs
+            args.runs.unwrap_or(orbit_pipeline::DEFAULT_RUN_DRAWS)
         );
     }
-    let options = StartOptions {
-        runs: args.runs,
-        seed: args.seed,
-        simulation_runs: (args.sim_runs > 0).then_some(args.sim_runs),
-        ..StartOptions::default()
-    };
-    let state =
-        AppState::build(world, &options).map_err(|e| InvalidInput(format!("error: {e}")))?;
+    let state = AppState::build(world, &options).map_err(super::invalid)?;
     if !args.bind.is_loopback() {
         eprintln!(
             "warning: listening on {}: the dashboard is reachable from other machines",

@@ -34,11 +34,11 @@ pub struct RunArgs {
 
 impl RunArgs {
     pub fn settings(&self) -> Result<SimulationSettings> {
-        if self.runs > super::forecast::MAX_RUNS {
+        let limit = orbit_pipeline::Limits::COMMAND_LINE.simulation_runs;
+        if self.runs > limit {
             return Err(InvalidInput(format!(
-                "error: `--runs {}` is above the limit of {}",
-                self.runs,
-                super::forecast::MAX_RUNS
+                "error: `--runs {}` is above the limit of {limit} simulation runs\n  = hint: each run keeps its whole trajectory in memory; ask for at most {limit}",
+                self.runs
             ))
             .into());
         }
@@ -53,12 +53,13 @@ impl RunArgs {
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// First simulated year
-    #[arg(long, default_value_t = 2015)]
-    pub from: i32,
-    /// Last simulated year
-    #[arg(long, default_value_t = 2030)]
-    pub to: i32,
+    /// First simulated year, a year of the scenario [default: its last year minus 7]
+    #[arg(long, allow_hyphen_values = true, value_name = "YEAR")]
+    pub from: Option<i32>,
+    /// Last simulated year, at most 50 years after the scenario's last [default: its last
+    /// year plus 8]
+    #[arg(long, allow_hyphen_values = true, value_name = "YEAR")]
+    pub to: Option<i32>,
     /// Counterfactual overlay merged over the scenario (repeatable)
     #[arg(long, value_name = "FILE")]
     pub overlay: Vec<PathBuf>,
@@ -101,9 +102,31 @@ pub fn load(scenario: Option<&Path>, overlays: &[PathBuf], sets: &[String]) -> R
     })
 }
 
-/// Runs the simulation of `world` with a progress bar.
-pub fn simulate(world: &World, from: i32, to: i32, run: &RunArgs) -> Result<SimulationResult> {
+/// Runs the simulation of `world` with a progress bar; the years must lie in the scenario's
+/// (and at most `Limits::horizon` years beyond).
+pub fn simulate(
+    world: &World,
+    from: Option<i32>,
+    to: Option<i32>,
+    run: &RunArgs,
+) -> Result<SimulationResult> {
     let settings = run.settings()?;
+    let (default_from, default_to) = orbit_pipeline::default_simulation_years(world.meta.years);
+    let from = from.unwrap_or(default_from);
+    let to = to.unwrap_or(default_to.max(from));
+    orbit_pipeline::check_simulation_years(
+        world.meta.years,
+        from,
+        to,
+        &orbit_pipeline::Limits::COMMAND_LINE,
+    )
+    .map_err(|e| {
+        let flag = match e.setting {
+            orbit_pipeline::Setting::SimulationFrom => "--from",
+            _ => "--to",
+        };
+        super::invalid_as(flag, &e)
+    })?;
     let sim = Simulator::new(world, from, to).map_err(|e| InvalidInput(format!("error: {e}")))?;
     let progress = Progress::new(settings.runs as u64, run.quiet);
     progress.set_message("simulating".to_string());
@@ -168,7 +191,12 @@ pub fn run(scenario: Option<&Path>, args: &SimulateArgs) -> Result<()> {
             writeln!(
                 out,
                 "{} {}-{}: {} runs, seed {} ({}); central run and 5/50/95% fans",
-                world.meta.id, args.from, args.to, result.runs, result.seed, result.rng
+                world.meta.id,
+                result.years.first().copied().unwrap_or_default(),
+                result.years.last().copied().unwrap_or_default(),
+                result.runs,
+                result.seed,
+                result.rng
             )?;
             write!(out, "{}", table.render(48))?;
             for note in &result.notes {
