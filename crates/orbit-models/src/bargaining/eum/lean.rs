@@ -12,14 +12,17 @@
 //! 4. positions are checked once per round (finite, else the general round takes over);
 //! 5. the best offer so far is a handful of plain fields.
 //!
-//! Both variants keep the reference arithmetic: every number is computed with the same
-//! operations in the same order as the general round, so both rounds give the same bits (tests
-//! check this on random issues), and so does every result of the model. The shared-logarithm
-//! form `b^r = exp(r · ln b)` for `bdm` (one `ln` per pair serving both actors' exponents) was
-//! tried and measured: it changes each round by a few ulps, which the model's dynamics amplify
-//! (up to 1e-6 on a 0–100 scale over 100 rounds), enough to move 10,000-draw histogram counts
-//! by 3 and a simulation fan's 5th percentile by 0.98, for about a tenth of the run time
-//! (`docs/performance.md`). It is not used.
+//! `scholz2011` ([`Scholz`]) keeps the reference arithmetic: every number is computed with the
+//! same operations in the same order as the general round, so both give the same bits (a test
+//! checks this). `bdm` ([`Bdm`]) shares one logarithm per pair and raises with
+//! `exp(r · ln d)` instead of `powf(d, r)`: `ln d` of a pair serves both of its table entries
+//! (the voters' exponents differ) and `ln(0.5 ∓ 0.5 d)` serve both actors' utilities of success
+//! and failure (E5–E6); `exp` and `ln` together cost about two thirds of one `powf`, and
+//! `powf` was 41% of the run time. Each power then differs from `powf`'s by an ulp or so. The
+//! model's dynamics amplify such differences over rounds: measured against the general round
+//! on random issues, at most 3.6e-11 over 12 rounds and 1.1e-6 over a 100-round run (positions
+//! on 0–100); on the EC case's central run 1.3e-14. Monte Carlo summaries move within their
+//! sampling noise (`docs/performance.md` lists what changed against the previous release).
 
 use std::marker::PhantomData;
 
@@ -30,25 +33,60 @@ use super::result::OfferKind;
 use super::utility::{StatusQuo, pow_r, u_failure, u_status_quo, u_success};
 use super::votes::all_pairs_denominator;
 
-/// The variant as a type: [`Bdm`] or [`Scholz`]. The selection rule and capitulation differ;
-/// the arithmetic is the reference arithmetic in both.
+/// What differs between the variants inside a round; implemented by [`Bdm`] and [`Scholz`].
 pub(super) trait Rules {
     /// The variant, for the selection rule and capitulation.
     const VARIANT: Variant;
+
+    /// The bases of a pair at distance `dist` that are later raised to actors' exponents,
+    /// `d = dist / Δ` (E1), `0.5 − 0.5 d` (E5) and `0.5 + 0.5 d` (E6), stored as the bases
+    /// themselves (`scholz2011`) or as their logarithms (`bdm`).
+    fn bases(dist: f64, range: f64) -> (f64, f64, f64);
+
+    /// `b^r` from a base stored by [`Self::bases`].
+    fn raise(prepared: f64, r: f64) -> f64;
 }
 
-/// `bdm`.
+/// `bdm`: shared logarithms, `b^r = exp(r ln b)`.
 pub(super) struct Bdm;
 
-/// `scholz2011`.
+/// `scholz2011`: the reference arithmetic, `b^r = powf(b, r)` (exact for `r = 1`).
 pub(super) struct Scholz;
 
 impl Rules for Bdm {
     const VARIANT: Variant = Variant::Bdm;
+
+    #[inline]
+    fn bases(dist: f64, range: f64) -> (f64, f64, f64) {
+        let d = dist / range;
+        ((d).ln(), (0.5 - 0.5 * d).ln(), (0.5 + 0.5 * d).ln())
+    }
+
+    #[inline]
+    fn raise(prepared: f64, r: f64) -> f64 {
+        // ln 0 = −∞ and r > 0 (E12 keeps r in [1/2, 2]), so a zero base stays exactly 0.
+        (r * prepared).exp()
+    }
 }
 
 impl Rules for Scholz {
     const VARIANT: Variant = Variant::Scholz2011;
+
+    #[inline]
+    fn bases(dist: f64, range: f64) -> (f64, f64, f64) {
+        // The expressions of the general round (`u_success`, `u_failure`, the table), so the
+        // same bits.
+        (
+            dist / range,
+            0.5 - 0.5 * dist / range,
+            0.5 + 0.5 * dist / range,
+        )
+    }
+
+    #[inline]
+    fn raise(prepared: f64, r: f64) -> f64 {
+        pow_r(prepared, r)
+    }
 }
 
 /// What one unordered pair of ranks `lo < hi` contributes to a round.
@@ -56,9 +94,9 @@ impl Rules for Scholz {
 struct Pair {
     /// `|x_hi − x_lo|`.
     dist: f64,
-    /// `|x_hi − x_lo| / Δ`: the base of the pair's votes (E1).
+    /// `|x_hi − x_lo| / Δ`, as [`Rules::bases`] stores it: the base of the pair's votes (E1).
     vote_base: f64,
-    /// `0.5 − 0.5 d / Δ` and `0.5 + 0.5 d / Δ`: the bases of (E5) and (E6).
+    /// `0.5 − 0.5 d / Δ` and `0.5 + 0.5 d / Δ`, stored alike: the bases of (E5) and (E6).
     success_base: f64,
     failure_base: f64,
     /// `U^s` and `U^f` (E5–E6) with exponent 1, for the risk pass.
@@ -131,7 +169,7 @@ impl<'a, V: Rules> Lean<'a, V> {
         self.pair_geometry(range);
 
         // (E11–E12) Risk, with every exponent 1 (no powers at all in this pass).
-        let all_pairs = self.build_table(true);
+        let all_pairs = self.build_table(range, true);
         self.pair_probabilities(all_pairs);
         let usq = u_status_quo(1.0);
         for i in 0..n {
@@ -173,7 +211,7 @@ impl<'a, V: Rules> Lean<'a, V> {
         }
 
         // Offers under the new exponents.
-        let all_pairs = self.build_table(false);
+        let all_pairs = self.build_table(range, false);
         self.pair_probabilities(all_pairs);
         let moves = (0..n)
             .filter_map(|i| self.best_offer(i, range, median))
@@ -204,7 +242,7 @@ impl<'a, V: Rules> Lean<'a, V> {
         }
     }
 
-    /// Distances, bases and midpoint counts of every pair (same expressions as the
+    /// Distances, prepared bases and midpoint counts of every pair (same expressions as the
     /// general round, so the same bits).
     fn pair_geometry(&mut self, range: f64) {
         let n = self.n;
@@ -222,13 +260,7 @@ impl<'a, V: Rules> Lean<'a, V> {
                 while not_above < n && xs[not_above] <= mid {
                     not_above += 1;
                 }
-                // The expressions of the general round (`u_success`, `u_failure`, the table),
-                // so the same bits.
-                let (vote_base, success_base, failure_base) = (
-                    dist / range,
-                    0.5 - 0.5 * dist / range,
-                    0.5 + 0.5 * dist / range,
-                );
+                let (vote_base, success_base, failure_base) = V::bases(dist, range);
                 self.pairs[lo * n + hi] = Pair {
                     dist,
                     vote_base,
@@ -247,13 +279,18 @@ impl<'a, V: Rules> Lean<'a, V> {
 
     /// The vote table (E1) with exponents `rs` (or 1 when `unit_risk`), and Scholz's all-pairs
     /// denominator (E3'; 0 for `bdm`). Same entries and sums as the general round.
-    fn build_table(&mut self, unit_risk: bool) -> f64 {
+    fn build_table(&mut self, range: f64, unit_risk: bool) -> f64 {
         let n = self.n;
         for a in 0..n {
             let row = &mut self.table[a * (n + 1)..(a + 1) * (n + 1)];
             row[0] = 0.0;
             for k in 0..n {
-                let base = if a == k {
+                let base = if unit_risk || V::VARIANT == Variant::Scholz2011 {
+                    // Scholz: `powf` of the same base as the general round (its `r = 1`
+                    // shortcut included); any variant with unit risk: the base itself.
+                    let g = (self.xs[k] - self.xs[a]).abs() / range;
+                    if unit_risk { g } else { pow_r(g, self.rs[k]) }
+                } else if a == k {
                     0.0
                 } else {
                     let pair = if a < k {
@@ -261,11 +298,7 @@ impl<'a, V: Rules> Lean<'a, V> {
                     } else {
                         &self.pairs[k * n + a]
                     };
-                    if unit_risk {
-                        pair.vote_base
-                    } else {
-                        pow_r(pair.vote_base, self.rs[k])
-                    }
+                    V::raise(pair.vote_base, self.rs[k])
                 };
                 row[k + 1] = self.ws[k] * base;
             }
@@ -347,8 +380,8 @@ impl<'a, V: Rules> Lean<'a, V> {
                 (pair.p_hi, pair.p_lo)
             };
             let dist = pair.dist;
-            let us = 2.0 - 4.0 * pow_r(pair.success_base, r);
-            let uf = 2.0 - 4.0 * pow_r(pair.failure_base, r);
+            let us = 2.0 - 4.0 * V::raise(pair.success_base, r);
+            let uf = 2.0 - 4.0 * V::raise(pair.failure_base, r);
             let eu_ji = self.status_quo.expected_utility(
                 p_ji,
                 self.ss[i],
