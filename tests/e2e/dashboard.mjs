@@ -13,7 +13,7 @@
 // CHROMIUM (default /usr/bin/chromium), SCREENSHOTS (default docs/screenshots).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -569,7 +569,7 @@ async function main() {
     await p.goto(`file://${file}`, { waitUntil: 'load' });
     await chartsReady(p);
     await assertCharts(p, 20);
-    await assertHeadline(p, JSON.parse(execFileSync('cat', [join(dir, 'report.json')]).toString()));
+    await assertHeadline(p, JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
     const first = await p.locator('.headline').boundingBox();
     assert(first && first.y < 400, `the headline starts at ${first?.y} px`);
     await assertReadable(p, 'report at 1200 px');
