@@ -394,6 +394,9 @@ pub fn dependence(
     if let Some(year) = year {
         profile.years.retain(|y| y.year == year);
         profile.subsidy_estimates.retain(|e| e.years.contains(year));
+        // The notes of other years go too, as in the CLI.
+        let prefix = format!("{year}:");
+        profile.notes.retain(|n| n.starts_with(&prefix));
         if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
             return Err(orbit_error(format!(
                 "error: no dependence figures for {} in {year}\n  = hint: call without `year` to see the years with data",
