@@ -80,7 +80,7 @@ fn main() -> ExitCode {
         Command::Game { command } => commands::game::run(&command),
         Command::Transit(args) => commands::transit::run(cli.scenario.as_deref(), &args),
         Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),
-        Command::Compare(args) => commands::compare::run(&args),
+        Command::Compare(args) => commands::compare::run(cli.scenario.as_deref(), &args),
         Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
         Command::Serve(args) => commands::serve::run(cli.scenario.as_deref(), &args),
         Command::Store { command } => commands::store::run(cli.scenario.as_deref(), command),

@@ -895,10 +895,15 @@ fn transit_reports_the_union_state_epochs() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("year,player,shapley,"));
     assert!(stdout(&o).contains("\n2012,BLR,"));
-    // An epoch without a gas network is invalid input, not a panic.
+    // An epoch outside the scenario's years is invalid input, refused before any game is
+    // built (every year of the built-in scenario has a gas network).
     let (o, _d) = orbit(&["transit", "--epoch", "1950"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("no gas pipeline"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("outside the scenario's years"),
+        "{}",
+        stderr(&o)
+    );
     let (o, _d) = orbit(&["transit", "--supply", "-3"]);
     assert_eq!(o.status.code(), Some(1));
 }
@@ -1161,4 +1166,190 @@ fn run_serve_and_backtest_give_the_same_numbers_for_one_plan() {
         assert_eq!(cutoffs, want);
         assert_eq!(run["plan"]["backtest_cutoffs"], serde_json::json!(want));
     }
+}
+
+/// The example scenario without its issue and links (lines 158-190 and 222 on).
+fn example_without_issues(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let kept: Vec<&str> = lines[..157]
+        .iter()
+        .chain(&lines[190..221])
+        .copied()
+        .collect();
+    let path = dir.join("no_issues.toml");
+    std::fs::write(&path, kept.join("\n")).unwrap();
+    path
+}
+
+/// `orbit args…` exits with `code` and says `needle` on stderr.
+fn refuses(args: &[&str], code: i32, needle: &str) {
+    let (o, _d) = orbit(args);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains(needle),
+        "{args:?}: `{needle}` not in {}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "{args:?} printed {}", stdout(&o));
+}
+
+#[test]
+fn defect_2_conflicting_or_ignored_flags_are_refused() {
+    let ex = example().display().to_string();
+    let overlay = repo().join("scenarios/overlays/no-eu-sanctions-after-2020.toml");
+    let overlay = overlay.display().to_string();
+    refuses(
+        &["forecast", "--issue", "gas_price", "--status-quo", "50"],
+        1,
+        "`--status-quo` applies only to an `--actors` table",
+    );
+    refuses(
+        &[
+            "compare",
+            "builtin",
+            &overlay,
+            "--scenario",
+            &ex,
+            "--runs",
+            "0",
+        ],
+        1,
+        "is not used by `orbit compare`",
+    );
+    refuses(
+        &["timeline", "--db", "x.sqlite", "--scenario", &ex],
+        1,
+        "name two sources of events",
+    );
+    refuses(
+        &["run", "--no-simulation", "--sim-runs", "5", "--no-report"],
+        1,
+        "`--sim-runs`: is ignored when the simulation is left out",
+    );
+    refuses(
+        &["backtest", "--gas-price", "--rolling"],
+        2,
+        "cannot be used with",
+    );
+}
+
+#[test]
+fn defect_3_years_outside_the_scenario_are_refused_with_its_range() {
+    let ex = example().display().to_string();
+    refuses(
+        &["simulate", "--from", "1500", "--to", "1501"],
+        1,
+        "1991-2022",
+    );
+    refuses(
+        &["backtest", "--cutoff", "1900"],
+        1,
+        "must lie in 1991-2021",
+    );
+    refuses(
+        &["backtest", "--cutoff", "2050"],
+        1,
+        "must lie in 1991-2021",
+    );
+    refuses(
+        &["--scenario", &ex, "transit", "--epoch", "2000"],
+        1,
+        "must lie in 2019-2022",
+    );
+}
+
+#[test]
+fn defect_14_unbounded_years_and_runs_are_refused_not_wrapped() {
+    refuses(
+        &["simulate", "--from=-2147483648", "--to=-2147483640"],
+        1,
+        "cannot start in -2147483648",
+    );
+    refuses(
+        &["backtest", "--cutoff=-2147483648"],
+        1,
+        "outside the scenario's years",
+    );
+    refuses(
+        &["simulate", "--from=2000000000", "--to=2000000000"],
+        1,
+        "1991-2022",
+    );
+    refuses(
+        &["run", "--sim-to", "2147483647", "--no-report"],
+        1,
+        "cannot end in 2147483647",
+    );
+    refuses(&["simulate", "--runs", "1000000"], 1, "above the limit");
+}
+
+#[test]
+fn defect_5_empty_results_are_refused_with_a_message() {
+    refuses(
+        &["dependence", "--actor", "RUS", "--partner", "BLR"],
+        1,
+        "no dependence figures for RUS on BLR",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = example_without_issues(dir.path()).display().to_string();
+    let (o, _d) = orbit(&["validate", &path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    refuses(
+        &["--scenario", &path, "forecast"],
+        1,
+        "has no contested issues to forecast",
+    );
+}
+
+#[test]
+fn defect_6_rounds_beyond_the_documented_maximum_are_refused() {
+    refuses(
+        &["forecast", "--rounds", "1000", "--stop", "fixed"],
+        1,
+        "allowed are 1 to 100 rounds",
+    );
+}
+
+#[test]
+fn defect_7_transit_with_no_supply_says_why_there_are_no_shares() {
+    refuses(&["transit", "--supply", "0"], 1, "nothing to share");
+}
+
+#[test]
+fn defect_11_errors_say_it_once_and_name_what_is_known() {
+    let (o, _d) = orbit(&["run", "--scenario", "missing.toml", "--no-report"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).matches("No such file").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+    refuses(
+        &["timeline", "--actor", "XYZ"],
+        1,
+        "the store's actors are ARM",
+    );
+}
+
+#[test]
+fn defect_12_counts_are_singular_and_the_years_shown_once() {
+    let ex = example().display().to_string();
+    let (o, _d) = orbit(&[
+        "--scenario",
+        &ex,
+        "run",
+        "--no-report",
+        "--no-simulation",
+        "--runs",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains(" 1 claim,"), "{text}");
+    assert!(text.contains(" 1 pipeline,"), "{text}");
+    let (o, _d) = orbit(&["run", "--no-report", "--no-simulation", "--runs", "0"]);
+    let text = stdout(&o);
+    assert_eq!(text.matches("1991-2022").count(), 1, "{text}");
 }

@@ -425,11 +425,14 @@ impl Simulator {
         let mut shocks = Vec::new();
         for year in from - 1..=to {
             let mut year_shocks = Vec::new();
+            // Keyed by the network `transit_shares` solves (standing at the end of the year,
+            // as `orbit transit --epoch`), so a pipeline closed during a year counts as gone
+            // in that year for both.
             let in_service: Vec<usize> = world
                 .pipelines
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.in_service(year))
+                .filter(|(_, p)| crate::transit::standing_at_end_of(p, year))
                 .map(|(i, _)| i)
                 .collect();
             let shares = transit_cache

@@ -9,7 +9,7 @@ use clap::Args;
 use orbit_models::backtest::{Backtest, backtest};
 use orbit_models::gas_price::{GasPriceBacktest, GasPriceOptions, backtest_prices};
 
-use super::InvalidInput;
+use super::UserError;
 use super::simulate::RunArgs;
 use crate::output::{Format, Table, write_json};
 
@@ -199,7 +199,7 @@ pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
         .iter()
         .map(|&c| {
             backtest(&world, c, &settings)
-                .map_err(|e| InvalidInput(format!("error: cutoff {c}: {e}")).into())
+                .map_err(|e| UserError::new(format!("cutoff {c}: {e}")).into())
         })
         .collect::<Result<Vec<_>>>()?;
     let mut out = std::io::stdout().lock();

@@ -25,7 +25,15 @@ pub struct CompareArgs {
     pub run: RunArgs,
 }
 
-pub fn run(args: &CompareArgs) -> Result<()> {
+pub fn run(scenario: Option<&std::path::Path>, args: &CompareArgs) -> Result<()> {
+    if let Some(scenario) = scenario {
+        return Err(super::UserError::new(format!(
+            "`--scenario {}` is not used by `orbit compare`",
+            scenario.display()
+        ))
+        .hint("name the base scenario as the first argument: `orbit compare FILE OVERLAY` (or `builtin`)")
+        .into());
+    }
     let base_path = (args.base != "builtin").then(|| PathBuf::from(&args.base));
     let base_world = load(base_path.as_deref(), &[], &[])?;
     let over_world = load(

@@ -18,7 +18,7 @@ use orbit_models::sensitivity::{Perturbation, PerturbationSpec};
 use orbit_pipeline::{Limits, ModelChoice, RawForecastOptions, StopChoice, resolve_forecast};
 use serde_json::{Value, json};
 
-use super::{InvalidInput, load_world};
+use super::{InvalidInput, UserError, load_world};
 use crate::output::{Format, Table, write_json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,6 +141,20 @@ impl ForecastArgs {
 type Job = (String, Option<String>, BargainingInput);
 
 fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
+    if args.actors.is_none() {
+        for (given, flag) in [
+            (args.status_quo.is_some(), "--status-quo"),
+            (args.salience_percent, "--salience-percent"),
+        ] {
+            if given {
+                return Err(UserError::new(format!(
+                    "`{flag}` applies only to an `--actors` table"
+                ))
+                .hint("a scenario issue has its own status quo and saliences; drop the flag, or forecast a table with `--actors FILE.csv`")
+                .into());
+            }
+        }
+    }
     if let Some(path) = &args.actors {
         let text = std::fs::read_to_string(path).map_err(|e| {
             anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
@@ -162,9 +176,7 @@ fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
         if let Some(q) = args.status_quo
             && !q.is_finite()
         {
-            return Err(
-                InvalidInput("error: `--status-quo` must be a finite number".into()).into(),
-            );
+            return Err(UserError::new("`--status-quo` must be a finite number").into());
         }
         let id = path
             .file_stem()
@@ -174,8 +186,8 @@ fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
     let world = load_world(scenario)?;
     let issues: Vec<_> = match &args.issue {
         Some(id) => vec![world.issue(id).ok_or_else(|| {
-            InvalidInput(format!(
-                "error: unknown issue `{id}`\n  = hint: the scenario's issues are {}",
+            UserError::new(format!("unknown issue `{id}`")).hint(format!(
+                "the scenario's issues are {}",
                 world
                     .issues
                     .iter()
@@ -186,6 +198,14 @@ fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
         })?],
         None => world.issues.iter().collect(),
     };
+    if issues.is_empty() {
+        return Err(UserError::new(format!(
+            "scenario `{}` has no contested issues to forecast",
+            world.meta.id
+        ))
+        .hint("add `[[issues]]` with positions to the scenario, or forecast an actor table with `--actors FILE.csv`")
+        .into());
+    }
     Ok(issues
         .into_iter()
         .map(|i| {
@@ -266,7 +286,7 @@ pub fn compute(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Issue
     for (id, name, input) in &jobs {
         progress.set_message(id.clone());
         let forecast = forecast_issue(id, name.as_deref(), input, &options, &|| progress.tick())
-            .map_err(|e| InvalidInput(format!("error: issue `{id}`: {e}")))?;
+            .map_err(|e| UserError::new(format!("issue `{id}`: {e}")))?;
         results.push(forecast);
     }
     progress.finish();

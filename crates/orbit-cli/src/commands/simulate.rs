@@ -9,8 +9,8 @@ use orbit_models::simulation::{SimulationResult, SimulationSettings, Simulator, 
 use orbit_scenario::World;
 use orbit_scenario::overlay::{OverlayError, load_with_overlays};
 
-use super::InvalidInput;
 use super::forecast::Progress;
+use super::{InvalidInput, UserError};
 use crate::output::{Format, Table, write_json};
 
 /// Flags shared by `simulate`, `compare` and `backtest`.
@@ -36,9 +36,12 @@ impl RunArgs {
     pub fn settings(&self) -> Result<SimulationSettings> {
         let limit = orbit_pipeline::Limits::COMMAND_LINE.simulation_runs;
         if self.runs > limit {
-            return Err(InvalidInput(format!(
-                "error: `--runs {}` is above the limit of {limit} simulation runs\n  = hint: each run keeps its whole trajectory in memory; ask for at most {limit}",
+            return Err(UserError::new(format!(
+                "`--runs {}` is above the limit of {limit} simulation runs",
                 self.runs
+            ))
+            .hint(format!(
+                "each run keeps its whole trajectory in memory; ask for at most {limit}"
             ))
             .into());
         }
@@ -98,7 +101,7 @@ pub fn load(scenario: Option<&Path>, overlays: &[PathBuf], sets: &[String]) -> R
         OverlayError::Invalid(orbit_scenario::ScenarioError::Invalid(d)) => {
             InvalidInput(d.to_string()).into()
         }
-        other => InvalidInput(format!("error: {other}")).into(),
+        other => UserError::new(other.to_string()).into(),
     })
 }
 
@@ -127,11 +130,11 @@ pub fn simulate(
         };
         super::invalid_as(flag, &e)
     })?;
-    let sim = Simulator::new(world, from, to).map_err(|e| InvalidInput(format!("error: {e}")))?;
+    let sim = Simulator::new(world, from, to).map_err(|e| UserError::new(e.to_string()))?;
     let progress = Progress::new(settings.runs as u64, run.quiet);
     progress.set_message("simulating".to_string());
     let result = monte_carlo(&sim, &settings, &|| progress.tick())
-        .map_err(|e| InvalidInput(format!("error: {e}")))?;
+        .map_err(|e| UserError::new(e.to_string()))?;
     progress.finish();
     Ok(result)
 }
