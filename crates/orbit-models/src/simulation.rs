@@ -825,6 +825,27 @@ pub struct SimulationResult {
     pub notes: Vec<String>,
 }
 
+impl SimulationResult {
+    /// The central run's value of fan `series` (an index into [`SimulationResult::fans`]:
+    /// indicators, then EUM forecasts, then compromise forecasts) in year index `y`; `None`
+    /// for an index that is not a series or a year of the result.
+    pub fn central_value(&self, series: usize, y: usize) -> Option<f64> {
+        let n_ind = self.indicator_names.len();
+        let n_iss = self.issue_ids.len();
+        if series < n_ind {
+            self.central.indicators.get(y)?.get(series).copied()
+        } else if series < n_ind + n_iss {
+            self.central.eum.get(y)?.get(series - n_ind).copied()
+        } else {
+            self.central
+                .compromise
+                .get(y)?
+                .get(series - n_ind - n_iss)
+                .copied()
+        }
+    }
+}
+
 /// The draws of run `run`: link parameters and issue inputs, from `ChaCha8Rng` seeded with
 /// `seed` on stream `run` (links first, in declared order, then issues in order).
 pub fn draw_run(

@@ -735,3 +735,12 @@ async fn keeps_serving_after_bad_requests() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+/// Defect 14 of issue 15: `?name=%FF` was decoded lossily and answered 200, though
+/// `docs/api.md` promises 400 for a query that does not decode.
+#[tokio::test]
+async fn defect_14_a_query_that_is_not_utf8_is_400() {
+    get("/api/timeline?search=%FF")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
+}

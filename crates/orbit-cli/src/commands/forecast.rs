@@ -346,32 +346,46 @@ pub fn to_json(results: &[IssueForecast]) -> Result<Value> {
     Ok(Value::Array(objects))
 }
 
-/// Long format `issue,model,round,actor,position`; a baseline's forecast is one row without
-/// round or actor.
+/// Every result in long format, one number per row: each model's `forecast`, the EUM's
+/// `position` of each actor in each round, and the Monte Carlo summary of each model
+/// (`mc_mean`, `mc_sd`, `mc_p5`, `mc_p50`, `mc_p95`, `mc_draws`, `mc_failed`). Numbers at
+/// full precision; `round` and `actor` are empty where they do not apply.
 pub fn long_table(results: &[IssueForecast]) -> Table {
-    let mut table = Table::new(&["issue", "model", "round", "actor", "position"]);
+    let mut table = Table::new(&["issue", "model", "quantity", "round", "actor", "value"]);
     for r in results {
+        let mut push = |model: &str, quantity: &str, round: String, actor: &str, value: f64| {
+            table.push(vec![
+                r.issue.clone(),
+                model.to_string(),
+                quantity.to_string(),
+                round,
+                actor.to_string(),
+                value.to_string(),
+            ]);
+        };
         for (model, forecast) in r.forecasts() {
-            if let (Model::Eum, Some(eum)) = (model, &r.eum) {
-                for round in &eum.rounds {
-                    for (actor, position) in eum.actors.iter().zip(&round.positions) {
-                        table.push(vec![
-                            r.issue.clone(),
-                            "eum".into(),
-                            round.round.to_string(),
-                            actor.clone(),
-                            format!("{position}"),
-                        ]);
-                    }
+            push(model.as_str(), "forecast", String::new(), "", forecast);
+        }
+        if let Some(eum) = &r.eum {
+            for round in &eum.rounds {
+                for (actor, position) in eum.actors.iter().zip(&round.positions) {
+                    push("eum", "position", round.round.to_string(), actor, *position);
                 }
-            } else {
-                table.push(vec![
-                    r.issue.clone(),
-                    model.as_str().into(),
-                    String::new(),
-                    String::new(),
-                    format!("{forecast}"),
-                ]);
+            }
+        }
+        if let Some(mc) = &r.monte_carlo {
+            for d in &mc.models {
+                for (quantity, value) in [
+                    ("mc_mean", d.mean),
+                    ("mc_sd", d.sd),
+                    ("mc_p5", d.p5),
+                    ("mc_p50", d.p50),
+                    ("mc_p95", d.p95),
+                    ("mc_draws", d.draws as f64),
+                    ("mc_failed", d.failed as f64),
+                ] {
+                    push(&d.model, quantity, String::new(), "", value);
+                }
             }
         }
     }

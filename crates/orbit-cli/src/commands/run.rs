@@ -116,7 +116,7 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
         let mut out = std::io::stdout().lock();
         match args.format {
             Format::Json => write_json(&mut out, &report)?,
-            Format::Csv => super::dependence::long_table(&report.dependence).write_csv(&mut out)?,
+            Format::Csv => every_table(&report).write_csv(&mut out)?,
             Format::Table => write!(out, "{}", render(&report, &world))?,
         }
         out.flush()?;
@@ -130,6 +130,25 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Every table of the report (the report's CSVs) in one long CSV: `table,row,column,value`,
+/// numbers at full precision, empty for missing.
+fn every_table(report: &RunReport) -> Table {
+    let mut out = Table::new(&["table", "row", "column", "value"]);
+    for table in orbit_report::tables::all(report) {
+        for (r, row) in table.rows.iter().enumerate() {
+            for (header, cell) in table.headers.iter().zip(row) {
+                out.push(vec![
+                    table.name.to_string(),
+                    r.to_string(),
+                    header.clone(),
+                    cell.raw(),
+                ]);
+            }
+        }
+    }
+    out
 }
 
 fn target(dir: &Path, file: &ReportFile) -> PathBuf {

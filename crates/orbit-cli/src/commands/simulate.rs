@@ -140,7 +140,8 @@ pub fn simulate(
 }
 
 /// The long table: one row per series and year with the central run and the fan.
-pub fn long_table(result: &SimulationResult) -> Table {
+/// Numbers at full precision (`for_csv`) or to three decimals.
+pub fn long_table(result: &SimulationResult, for_csv: bool) -> Table {
     let mut table =
         Table::new(&["series", "year", "central", "p5", "p50", "p95"]).numeric(&[1, 2, 3, 4, 5]);
     let n_ind = result.indicator_names.len();
@@ -154,7 +155,13 @@ pub fn long_table(result: &SimulationResult) -> Table {
             } else {
                 result.central.compromise[y][k - n_ind - n_iss]
             };
-            let show = |x: f64| format!("{x:.3}");
+            let show = |x: f64| {
+                if for_csv {
+                    x.to_string()
+                } else {
+                    format!("{x:.3}")
+                }
+            };
             let (p5, p50, p95) = if result.runs == 0 {
                 (String::new(), String::new(), String::new())
             } else {
@@ -186,10 +193,10 @@ pub fn run(scenario: Option<&Path>, args: &SimulateArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match args.run.format {
         Format::Json => write_json(&mut out, &result),
-        Format::Csv => long_table(&result).write_csv(&mut out),
+        Format::Csv => long_table(&result, true).write_csv(&mut out),
         Format::Table => {
             use std::io::Write;
-            let mut table = long_table(&result);
+            let mut table = long_table(&result, false);
             table.rows.retain(|r| is_key_series(&r[0]));
             writeln!(
                 out,
