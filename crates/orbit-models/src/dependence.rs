@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use orbit_scenario::{ActorId, Commodity, TradeFlow, World, YearSpan};
+use orbit_scenario::{ActorId, Commodity, FlowVariants, TradeFlow, World, YearSpan};
 use serde::Serialize;
 
 /// Share of one partner in a total: `part / total`.
@@ -101,6 +101,10 @@ pub struct PartnerShare {
     pub partner: String,
     pub share: f64,
     pub provenance: Provenance,
+    /// Set when the value rests on a flow whose raw and smoothed variants disagree by more
+    /// than a factor of two (COW), so the share is doubtful.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
 }
 
 /// Concentration of one flow over the partners whose shares are known.
@@ -189,6 +193,8 @@ pub struct DependenceProfile {
     /// Sourced estimates of the energy subsidy as a share of GDP (indicator
     /// `energy_subsidy_share_gdp`), side by side with the derived ones.
     pub subsidy_estimates: Vec<Estimate>,
+    /// What could not be computed or was left out, and why (missing is never 0).
+    pub notes: Vec<String>,
 }
 
 /// Builds the dependence profile of `actor` on every partner, and on `patron` as a dyad.
@@ -198,6 +204,7 @@ pub struct DependenceProfile {
 /// of the same year, when there is one. Turnover shares are derived from export and import
 /// values when both exist. Years with no figure at all are left out.
 pub fn profile(world: &World, actor: ActorId, patron: ActorId) -> DependenceProfile {
+    let mut notes = Vec::new();
     let mut years: BTreeMap<i32, ()> = BTreeMap::new();
     for t in world.trade.iter().filter(|t| t.reporter == actor) {
         years.insert(t.year, ());
@@ -207,7 +214,7 @@ pub fn profile(world: &World, actor: ActorId, patron: ActorId) -> DependenceProf
     }
     let years = years
         .into_keys()
-        .map(|year| year_dependence(world, actor, patron, year))
+        .map(|year| year_dependence(world, actor, patron, year, &mut notes))
         .filter(|y| !y.is_empty())
         .collect();
     let subsidy_estimates = world
@@ -226,13 +233,41 @@ pub fn profile(world: &World, actor: ActorId, patron: ActorId) -> DependenceProf
         patron: world.code(patron).to_string(),
         years,
         subsidy_estimates,
+        notes,
     }
 }
 
-fn year_dependence(world: &World, actor: ActorId, patron: ActorId, year: i32) -> YearDependence {
-    let export_shares = flow_shares(world, actor, year, TradeFlow::Exports);
-    let import_shares = flow_shares(world, actor, year, TradeFlow::Imports);
-    let turnover_shares = turnover_shares(world, actor, year);
+fn year_dependence(
+    world: &World,
+    actor: ActorId,
+    patron: ActorId,
+    year: i32,
+    notes: &mut Vec<String>,
+) -> YearDependence {
+    let export_shares = flow_shares(world, actor, year, TradeFlow::Exports, notes);
+    let import_shares = flow_shares(world, actor, year, TradeFlow::Imports, notes);
+    for (flow, shares) in [
+        (TradeFlow::Exports, &export_shares),
+        (TradeFlow::Imports, &import_shares),
+    ] {
+        let covered: f64 = shares.iter().map(|s| s.share).sum();
+        if !shares.is_empty() && herfindahl_hirschman_bounds(&[covered]).is_none() {
+            notes.push(format!(
+                "{year}: no {flow} concentration: the known partner shares sum to {covered:.3} > 1 (sources or partner groups overlap)"
+            ));
+        }
+    }
+    let turnover_shares = turnover_shares(world, actor, year, notes);
+    let patron_dyad = dyad(world, actor, patron, year);
+    let has_patron_trade = world.trade.iter().any(|t| {
+        t.reporter == actor && t.partner == patron && t.year == year && t.value_usd.is_some()
+    });
+    if patron_dyad.is_none() && has_patron_trade {
+        notes.push(format!(
+            "{year}: no trade dependence on {}: it needs USD values of both exports and imports and both sides' gdp_usd",
+            world.code(patron)
+        ));
+    }
     YearDependence {
         year,
         export_concentration: concentration(&export_shares),
@@ -240,8 +275,8 @@ fn year_dependence(world: &World, actor: ActorId, patron: ActorId, year: i32) ->
         export_shares,
         import_shares,
         turnover_shares,
-        patron_dyad: dyad(world, actor, patron, year),
-        energy_subsidy: subsidies(world, actor, year),
+        patron_dyad,
+        energy_subsidy: subsidies(world, actor, year, notes),
     }
 }
 
@@ -257,43 +292,134 @@ fn trade_record(
     })
 }
 
-fn flow_shares(world: &World, actor: ActorId, year: i32, flow: TradeFlow) -> Vec<PartnerShare> {
+fn flow_shares(
+    world: &World,
+    actor: ActorId,
+    year: i32,
+    flow: TradeFlow,
+    notes: &mut Vec<String>,
+) -> Vec<PartnerShare> {
     let total_name = match flow {
         TradeFlow::Exports => "exports_total_usd",
         TradeFlow::Imports => "imports_total_usd",
         TradeFlow::Turnover => "trade_total_usd",
     };
     let total = world.indicator(actor, total_name, year);
-    world
+    let mut shares: Vec<PartnerShare> = Vec::new();
+    for t in world
         .trade
         .iter()
         .filter(|t| t.reporter == actor && t.year == year && t.flow == flow)
-        .filter_map(|t| {
-            let partner = world.code(t.partner).to_string();
-            if let Some(share) = t.share {
-                return Some(PartnerShare {
-                    partner,
-                    share,
-                    provenance: Provenance::Sourced {
-                        source: t.source.clone(),
-                    },
-                });
-            }
-            let (value, total) = (t.value_usd?, total?);
+    {
+        let partner = world.code(t.partner).to_string();
+        let share = if let Some(share) = t.share {
             Some(PartnerShare {
-                partner,
-                share: partner_share(value, total.value)?,
-                provenance: Provenance::Derived {
-                    formula: format!("{flow} to partner / {total_name}"),
-                    sources: vec![t.source.clone(), total.source.clone()],
+                partner: partner.clone(),
+                share,
+                provenance: Provenance::Sourced {
+                    source: t.source.clone(),
                 },
+                flag: None,
             })
-        })
-        .collect()
+        } else {
+            match (t.value_usd, total) {
+                (Some(value), Some(total)) => {
+                    partner_share(value, total.value).map(|share| PartnerShare {
+                        partner: partner.clone(),
+                        share,
+                        provenance: Provenance::Derived {
+                            formula: match t.variants {
+                                Some(v) => {
+                                    format!("{flow} to partner ({} flow) / {total_name}", v.uses)
+                                }
+                                None => format!("{flow} to partner / {total_name}"),
+                            },
+                            sources: vec![t.source.clone(), total.source.clone()],
+                        },
+                        flag: t.variants.filter(|v| v.disagree()).map(|v| {
+                            format!(
+                                "raw {} and smoothed {} differ by more than {}x",
+                                or_missing(v.raw),
+                                or_missing(v.smoothed),
+                                FlowVariants::DISAGREEMENT_RATIO
+                            )
+                        }),
+                    })
+                }
+                (Some(_), None) => {
+                    notes.push(format!(
+                        "{year}: {partner} {flow} has a USD value but no {total_name} for the year: no share"
+                    ));
+                    None
+                }
+                (None, _) if t.value_eur.is_some() => {
+                    notes.push(format!(
+                        "{year}: {partner} {flow} is given in EUR only: no USD share without a sourced exchange rate"
+                    ));
+                    None
+                }
+                (None, _) => None,
+            }
+        };
+        let Some(share) = share else { continue };
+        match shares.iter_mut().find(|s| s.partner == share.partner) {
+            None => shares.push(share),
+            Some(kept) => {
+                // A share a source states wins over one derived here; otherwise the first
+                // record listed wins. Either way the other is reported, not averaged.
+                let stated = |s: &PartnerShare| matches!(s.provenance, Provenance::Sourced { .. });
+                let replace = stated(&share) && !stated(kept);
+                let (used, dropped) = if replace {
+                    (&share, &*kept)
+                } else {
+                    (&*kept, &share)
+                };
+                notes.push(format!(
+                    "{year}: {partner} {flow}: two records ({:.3} and {:.3}); used {:.3} ({}), left out {:.3}",
+                    used.share,
+                    dropped.share,
+                    used.share,
+                    provenance_kind(&used.provenance),
+                    dropped.share
+                ));
+                if replace {
+                    *kept = share;
+                }
+            }
+        }
+    }
+    for s in shares.iter().filter(|s| s.flag.is_some()) {
+        notes.push(format!(
+            "{year}: {} {flow} share {:.3} is flagged: {}",
+            s.partner,
+            s.share,
+            s.flag.as_deref().unwrap_or_default()
+        ));
+    }
+    shares
 }
 
-fn turnover_shares(world: &World, actor: ActorId, year: i32) -> Vec<PartnerShare> {
-    let mut shares = flow_shares(world, actor, year, TradeFlow::Turnover);
+fn or_missing(v: Option<f64>) -> String {
+    v.map_or_else(
+        || "missing".to_string(),
+        |v| format!("{:.0}", v / 1e6) + "m",
+    )
+}
+
+fn provenance_kind(p: &Provenance) -> &'static str {
+    match p {
+        Provenance::Sourced { .. } => "stated by its source",
+        Provenance::Derived { .. } => "derived",
+    }
+}
+
+fn turnover_shares(
+    world: &World,
+    actor: ActorId,
+    year: i32,
+    notes: &mut Vec<String>,
+) -> Vec<PartnerShare> {
+    let mut shares = flow_shares(world, actor, year, TradeFlow::Turnover, notes);
     let exports_total = world.indicator(actor, "exports_total_usd", year);
     let imports_total = world.indicator(actor, "imports_total_usd", year);
     let (Some(xt), Some(mt)) = (exports_total, imports_total) else {
@@ -324,6 +450,7 @@ fn turnover_shares(world: &World, actor: ActorId, year: i32) -> Vec<PartnerShare
                         mt.source.clone(),
                     ],
                 },
+                flag: None,
             });
         }
     }
@@ -369,15 +496,49 @@ fn dyad(world: &World, actor: ActorId, patron: ActorId, year: i32) -> Option<Dya
     })
 }
 
-fn subsidies(world: &World, actor: ActorId, year: i32) -> Vec<SubsidyShare> {
-    let Some(gdp) = world.indicator(actor, "gdp_usd", year) else {
-        return Vec::new();
-    };
-    world
+fn subsidies(
+    world: &World,
+    actor: ActorId,
+    year: i32,
+    notes: &mut Vec<String>,
+) -> Vec<SubsidyShare> {
+    let records: Vec<_> = world
         .energy
         .iter()
         .filter(|e| e.importer == actor && e.year == year)
+        .collect();
+    let Some(gdp) = world.indicator(actor, "gdp_usd", year) else {
+        if !records.is_empty() {
+            notes.push(format!(
+                "{year}: no energy subsidy share: no gdp_usd for {}",
+                world.code(actor)
+            ));
+        }
+        return Vec::new();
+    };
+    records
+        .into_iter()
         .filter_map(|e| {
+            let missing: Vec<&str> = [
+                ("price", e.price.is_none()),
+                ("reference_price", e.reference_price.is_none()),
+                ("volume", e.volume.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(name, absent)| absent.then_some(name))
+            .collect();
+            if !missing.is_empty() && missing.len() < 3 {
+                notes.push(format!(
+                    "{year}: no {} subsidy from the {} record{}: no {}",
+                    e.commodity,
+                    world.code(e.exporter),
+                    e.period
+                        .as_deref()
+                        .map(|p| format!(" ({p})"))
+                        .unwrap_or_default(),
+                    missing.join(", ")
+                ));
+            }
             let (price, reference, volume) = (e.price?, e.reference_price?, e.volume?);
             let subsidy_usd = energy_subsidy_usd(price, reference, volume);
             let share_of_gdp = partner_share(subsidy_usd, gdp.value)?;

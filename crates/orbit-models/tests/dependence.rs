@@ -189,3 +189,263 @@ fn figure_checks_compare_claims_with_data() {
     assert_eq!(c.observations.len(), 1);
     assert_relative_eq!(c.closest_gap.unwrap(), 0.41 - 13.13 / 29.0, epsilon = 1e-12);
 }
+
+// ---- missing is missing ------------------------------------------------------------------
+
+const BARE: &str = r#"
+[scenario]
+id = "bare"
+name = "No trade data"
+start_year = 2000
+end_year = 2022
+focus = "BLR"
+patron = "RUS"
+
+[[actors]]
+id = "RUS"
+name = "Russia"
+kind = "state"
+source = "test"
+
+[[actors]]
+id = "BLR"
+name = "Belarus"
+kind = "state"
+source = "test"
+"#;
+
+/// Every number the profile reports, so a test can check none of them stands for a gap.
+fn all_values(p: &DependenceProfile) -> Vec<f64> {
+    let mut v = Vec::new();
+    for y in &p.years {
+        for s in y
+            .export_shares
+            .iter()
+            .chain(&y.import_shares)
+            .chain(&y.turnover_shares)
+        {
+            v.push(s.share);
+        }
+        if let Some(d) = &y.patron_dyad {
+            v.extend([d.dependence, d.partner_dependence, d.asymmetry]);
+        }
+        for s in &y.energy_subsidy {
+            v.extend([s.subsidy_usd, s.share_of_gdp]);
+        }
+    }
+    v
+}
+
+#[test]
+fn a_scenario_without_trade_data_has_no_figures_and_no_zeros() {
+    let world = load_str("bare.toml", BARE).unwrap();
+    let (blr, rus) = (
+        world.actor_id("BLR").unwrap(),
+        world.actor_id("RUS").unwrap(),
+    );
+    let p = profile(&world, blr, rus);
+    assert!(p.years.is_empty(), "{:?}", p.years);
+    assert!(p.subsidy_estimates.is_empty());
+    assert!(p.notes.is_empty(), "nothing was dropped: {:?}", p.notes);
+}
+
+#[test]
+fn a_price_that_comes_late_leaves_the_earlier_years_empty() {
+    // The first (and only) price is for 2021 and has no volume: no year before 2021 gets a
+    // subsidy, and 2021 gets none either, with a note saying what is missing.
+    let world = load_str(
+        "late.toml",
+        &format!(
+            "{BARE}
+[[indicators]]
+actor = \"BLR\"
+name = \"gdp_usd\"
+year = 2021
+value = 6.0e10
+unit = \"USD\"
+source = \"test\"
+
+[[energy]]
+importer = \"BLR\"
+exporter = \"RUS\"
+commodity = \"gas\"
+year = 2021
+price = 128.5
+reference_price = 280.0
+reference_source = \"test\"
+source = \"test\"
+"
+        ),
+    )
+    .unwrap();
+    let (blr, rus) = (
+        world.actor_id("BLR").unwrap(),
+        world.actor_id("RUS").unwrap(),
+    );
+    let p = profile(&world, blr, rus);
+    assert!(p.years.iter().all(|y| y.year >= 2021));
+    assert!(all_values(&p).is_empty(), "no figure without a volume");
+    assert_eq!(
+        p.notes,
+        ["2021: no gas subsidy from the RUS record: no volume"],
+        "the dropped subsidy is reported"
+    );
+}
+
+#[test]
+fn the_example_reports_what_it_cannot_compute_and_never_reports_zero() {
+    let world = load_str("example.toml", EXAMPLE).unwrap();
+    let (blr, rus) = (
+        world.actor_id("BLR").unwrap(),
+        world.actor_id("RUS").unwrap(),
+    );
+    let p = profile(&world, blr, rus);
+    assert!(!p.years.is_empty());
+    assert!(all_values(&p).iter().all(|v| *v != 0.0 && v.is_finite()));
+    // The example has 2020 values in USD but no 2020 totals: each is named in the notes.
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.starts_with("2020: RUS exports has a USD value but no exports_total_usd")),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn raw_and_smoothed_flows_use_the_declared_variant_and_flag_disagreement() {
+    let world = example_with(
+        r#"
+[[indicators]]
+actor = "BLR"
+name = "exports_total_usd"
+year = 2021
+value = 4.0e10
+unit = "USD"
+source = "total"
+
+[[trade]]
+reporter = "BLR"
+partner = "POL"
+year = 2021
+flow = "exports"
+raw_usd = 1.0e9
+smoothed_usd = 4.0e9
+uses = "smoothed"
+reported_by = "partner"
+source = "cow"
+
+[[trade]]
+reporter = "BLR"
+partner = "EU"
+year = 2021
+flow = "exports"
+value_eur = 6.9e9
+reported_by = "partner"
+source = "eurostat"
+"#,
+    );
+    let (blr, rus) = (
+        world.actor_id("BLR").unwrap(),
+        world.actor_id("RUS").unwrap(),
+    );
+    let p = profile(&world, blr, rus);
+    let y = p.years.iter().find(|y| y.year == 2021).unwrap();
+    let pol = y.share(TradeFlow::Exports, "POL").unwrap();
+    // 4e9 / 4e10 = 0.1 (the smoothed flow, as declared)
+    assert_relative_eq!(pol.share, 0.1, epsilon = 1e-12);
+    assert!(pol.flag.is_some(), "1e9 against 4e9 is more than 2x apart");
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("POL exports share 0.100 is flagged"))
+    );
+    // The EUR record makes no share and says why.
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n == "2021: EU exports is given in EUR only: no USD share without a sourced exchange rate"),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn a_stated_share_wins_over_a_derived_one_and_the_other_is_reported() {
+    let world = example_with(
+        r#"
+[[indicators]]
+actor = "BLR"
+name = "exports_total_usd"
+year = 2021
+value = 4.0e10
+unit = "USD"
+source = "total"
+
+[[trade]]
+reporter = "BLR"
+partner = "POL"
+year = 2021
+flow = "exports"
+value_usd = 2.0e9
+source = "value"
+
+[[trade]]
+reporter = "BLR"
+partner = "POL"
+year = 2021
+flow = "exports"
+share = 0.04
+source = "stated"
+"#,
+    );
+    let (blr, rus) = (
+        world.actor_id("BLR").unwrap(),
+        world.actor_id("RUS").unwrap(),
+    );
+    let p = profile(&world, blr, rus);
+    let y = p.years.iter().find(|y| y.year == 2021).unwrap();
+    let pol = y.share(TradeFlow::Exports, "POL").unwrap();
+    assert_relative_eq!(pol.share, 0.04);
+    assert_eq!(
+        y.export_shares
+            .iter()
+            .filter(|s| s.partner == "POL")
+            .count(),
+        1
+    );
+    assert!(
+        p.notes.iter().any(
+            |n| n.starts_with("2021: POL exports: two records") && n.contains("left out 0.050")
+        ),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn the_builtin_scenario_meets_the_panel_targets() {
+    let world = orbit_scenario::builtin().unwrap();
+    let (blr, rus) = (
+        world.actor_id("BLR").unwrap(),
+        world.actor_id("RUS").unwrap(),
+    );
+    let p = profile(&world, blr, rus);
+    let years = |flow, partner: &str| {
+        p.years
+            .iter()
+            .filter(|y| (1992..=2022).contains(&y.year) && y.share(flow, partner).is_some())
+            .count()
+    };
+    assert!(years(TradeFlow::Exports, "RUS") >= 25);
+    assert!(years(TradeFlow::Imports, "RUS") >= 25);
+    assert!(years(TradeFlow::Exports, "EU") >= 20);
+    assert!(years(TradeFlow::Imports, "EU") >= 20);
+    // The reference gas price is a typed yearly series with a source per value.
+    let wb: Vec<_> = world.benchmark_series("wb_ngas_europe").collect();
+    assert!(wb.len() >= 28);
+    assert!(
+        wb.iter()
+            .all(|b| b.unit == "USD/mmbtu" && !b.source.is_empty())
+    );
+}

@@ -631,3 +631,78 @@ fn sampled_shapley_close_to_exact_and_thread_independent() {
         .install(|| shapley_exact(&big).unwrap());
     assert_eq!(e1, e2);
 }
+
+/// `players` players, each owning one link of capacity 1 from the source to the market: every
+/// coalition is worth its size.
+fn parallel_links(players: usize) -> Network {
+    let nodes = vec![
+        node("S", None, players as f64, 0.0),
+        node("M", None, 0.0, players as f64),
+    ];
+    Network {
+        players: (0..players).map(|p| format!("p{p}")).collect(),
+        nodes,
+        links: (0..players).map(|p| link("S", "M", 1.0, Some(p))).collect(),
+    }
+}
+
+/// Defect 13: with 64 players the grand coalition's value was 0 (a `u64` mask that overflowed)
+/// and with 65 `orbit game shapley --network` panicked (a bitset indexed past its word).
+#[test]
+fn networks_of_64_and_65_players_have_their_grand_coalition() {
+    for players in [63, 64, 65, 130] {
+        let game = NetworkGame::new(&parallel_links(players)).unwrap();
+        assert_eq!(game.n(), players);
+        assert_eq!(game.grand_value(), players as f64, "{players} players");
+        assert_eq!(grand_coalition(players).len(), players.div_ceil(64));
+        // A one-word mask of a larger game holds only its first 64 players (no panic).
+        assert_eq!(game.value(u64::MAX), players.min(64) as f64);
+        let phi = shapley_sampled(&game, 64, 3).unwrap();
+        let total: f64 = phi.values.iter().sum();
+        assert_abs_diff_eq!(total, players as f64, epsilon = 1e-9);
+        for v in &phi.values {
+            assert_abs_diff_eq!(*v, 1.0, epsilon = 1e-12);
+        }
+    }
+    assert!(matches!(
+        shapley_exact(&NetworkGame::new(&parallel_links(64)).unwrap()),
+        Err(GameError::TooManyPlayers { .. })
+    ));
+}
+
+/// The entry functions of the fuzz targets (`fuzz/`, cargo-fuzz, nightly only), compiled here
+/// as plain code and run on their seed corpus, so they cannot rot while CI has no nightly.
+#[path = "../../../fuzz/src/readers.rs"]
+mod fuzz_readers;
+
+#[test]
+fn fuzz_entry_points_accept_the_corpus() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+    type Target = (&'static str, fn(&[u8]));
+    let targets: [Target; 5] = [
+        ("scenario", fuzz_readers::scenario),
+        ("overlay", fuzz_readers::overlay),
+        ("actor_table", fuzz_readers::actor_table),
+        ("game_json", fuzz_readers::game_json),
+        ("network_json", fuzz_readers::network_json),
+    ];
+    for (target, run) in targets {
+        let mut seeds = 0;
+        for entry in std::fs::read_dir(corpus.join(target)).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            run(&bytes);
+            // Every prefix too: truncated files are the commonest malformed input.
+            for cut in [
+                0,
+                1,
+                bytes.len() / 3,
+                bytes.len() / 2,
+                bytes.len().saturating_sub(1),
+            ] {
+                run(&bytes[..cut.min(bytes.len())]);
+            }
+            seeds += 1;
+        }
+        assert!(seeds >= 2, "{target}: {seeds} seeds");
+    }
+}

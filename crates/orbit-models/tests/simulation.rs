@@ -218,7 +218,12 @@ mod backtests {
                 "trade",
                 Box::new(move |w, later| {
                     let mut hit = false;
-                    for t in w.trade.iter_mut().filter(|t| after(t.year, later)) {
+                    // Records that state a share (value-only records are not simulation input).
+                    for t in w
+                        .trade
+                        .iter_mut()
+                        .filter(|t| t.share.is_some() && after(t.year, later))
+                    {
                         t.share = Some(0.99);
                         hit = true;
                     }

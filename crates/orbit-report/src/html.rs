@@ -9,6 +9,7 @@ use orbit_models::forecast::IssueForecast;
 use crate::charts::{self, Chart, file_stem, percent, scale_value};
 use crate::data::RunReport;
 use crate::tables::{self, DataTable};
+use crate::vega::{self, VegaChart};
 
 /// Escapes text for HTML content and attribute values: `&`, `<`, `>`, `"` and `'`.
 pub fn escape(text: &str) -> String {
@@ -58,6 +59,34 @@ dl.counts dd { margin: 0; font-size: 1.2rem; font-weight: 600; }
 footer { color: #666; font-size: .85rem; padding-bottom: 2rem; margin-top: 3rem; }
 "#;
 
+/// The layout of the headline view and the Vega-Lite charts, shared with the dashboard.
+pub const CHART_CSS: &str = r#"
+nav.sections { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid #ddd; padding: .4rem 1.2rem; z-index: 2; display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
+nav.sections a { margin: 0; }
+.lede { font-size: 1.05rem; }
+.headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 290px), 1fr)); gap: .8rem; margin: 1rem 0; }
+.headline .key { background: #fff; border: 1px solid #e3e3e3; padding: .6rem .8rem; display: flex; flex-direction: column; }
+.headline .key p { margin: .1rem 0; }
+.key-label { font-size: .95rem; color: #333; font-weight: 600; }
+.key-value { font-size: 1.9rem; font-weight: 700; color: #111; }
+.key-detail, .key-source { font-size: .8rem; color: #555; }
+.key-source { margin-top: auto !important; }
+.headline figure.vchart { border: 0; padding: 0; margin: .3rem 0; }
+.headline figure.vchart .chart-title, .headline figure.vchart figcaption { display: none; }
+.panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 430px), 1fr)); gap: .8rem; }
+.panels figure.vchart { margin: 0; }
+figure.vchart { margin: 1.2rem 0; background: #fff; border: 1px solid #e3e3e3; padding: .5rem .6rem; min-width: 0; }
+figure.vchart .chart-title { margin: .1rem 0 .4rem; font-size: 1rem; }
+figure.vchart .vega { width: 100%; min-height: 40px; }
+figure.vchart figcaption { font-size: .8rem; color: #555; margin-top: .3rem; }
+figure.vchart .downloads { white-space: nowrap; }
+figure.vchart .downloads a { margin-left: .6rem; }
+.vega-embed { width: 100%; }
+.vega-embed summary { color: #333; }
+#vg-tooltip-element.vg-tooltip { font-size: 13px; }
+#vg-tooltip-element.vg-tooltip h2 { font-size: 14px; }
+"#;
+
 /// The whole report as one HTML page.
 pub fn render_html(report: &RunReport) -> String {
     render_with(report, &charts::all(report), &tables::all(report))
@@ -66,15 +95,26 @@ pub fn render_html(report: &RunReport) -> String {
 /// The page, with charts and tables already made (so the files written beside it are the
 /// same ones).
 pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> String {
+    render_page(report, charts, &vega::all(report), tables)
+}
+
+/// The page from every chart and table it shows.
+pub(crate) fn render_page(
+    report: &RunReport,
+    charts: &[Chart],
+    vcharts: &[VegaChart],
+    tables: &[DataTable],
+) -> String {
     let s = &report.scenario;
     let chart = |name: &str| charts.iter().find(|c| c.name == name);
+    let vchart = |name: &str| vcharts.iter().find(|c| c.name == name);
     let table = |name: &str| tables.iter().find(|t| t.name == name);
     let mut out = String::new();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>orbit report: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+         <title>orbit report: {}</title>\n<style>{CSS}{CHART_CSS}</style>\n</head>\n<body>\n",
         escape(&s.name)
     );
     let _ = writeln!(
@@ -93,73 +133,51 @@ pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTa
         escape(&s.patron),
         escape(report.actor_name(&s.patron)),
     );
-    let mut sections = vec![
-        ("summary", "Summary"),
-        ("key-dates", "Key dates"),
-        ("dependence", "Dependence"),
-    ];
+    let mut sections = vec![("headline", "At a glance"), ("dependence", "Dependence")];
     if report.transit.is_some() {
-        sections.push(("transit", "Transit game"));
+        sections.push(("transit", "Transit power"));
     }
-    sections.extend([
-        ("figures", "Figures vs data"),
-        ("claims", "Claims"),
-        ("forecasts", "Forecasts"),
-    ]);
+    sections.push(("forecasts", "Forecasts"));
     if report.simulation.is_some() {
         sections.push(("simulation", "Simulation"));
     }
     if !report.backtest.is_empty() {
         sections.push(("backtest", "Backtest"));
     }
-    sections.push(("data", "Data files"));
-    out.push_str("<nav>");
+    sections.extend([
+        ("key-dates", "Key dates"),
+        ("figures", "Figures vs data"),
+        ("claims", "Claims"),
+        ("appendix", "Appendix"),
+    ]);
+    out.push_str("<nav class=\"sections\" aria-label=\"sections\">");
     for (id, label) in &sections {
         let _ = write!(out, "<a href=\"#{id}\">{label}</a>");
     }
     out.push_str("</nav>\n<main>\n");
 
-    // Summary.
-    out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
+    // The headline view: the answers first.
+    out.push_str("<section id=\"headline\">\n<h2>At a glance</h2>\n");
     if let Some(d) = &s.description {
-        let _ = writeln!(out, "<p>{}</p>", escape(d));
+        let _ = writeln!(out, "<p class=\"lede\">{}</p>", escape(d));
     }
-    if let Some(n) = &s.narrative {
-        let _ = writeln!(out, "<p>Narrative checked: {}</p>", escape(n));
-    }
-    out.push_str("<dl class=\"counts\">");
-    for (k, v) in &s.counts {
-        let _ = write!(
-            out,
-            "<div><dt>{}</dt><dd>{v}</dd></div>",
-            escape(&k.replace('_', " "))
-        );
-    }
-    out.push_str("</dl>\n</section>\n");
-
-    // Key dates and the timeline.
-    out.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");
-    if let Some(t) = table("key_events") {
-        push_table(&mut out, t);
-    }
-    if let Some(c) = chart("event_timeline") {
-        push_chart(&mut out, c);
-    }
-    if let Some(t) = table("events_by_kind_year") {
-        push_details_table(&mut out, t);
-    }
+    out.push_str(&vega::headline_html(
+        &vega::headline(report),
+        "charts/",
+        true,
+    ));
     out.push_str("</section>\n");
 
     // Dependence.
     let _ = writeln!(
         out,
-        "<section id=\"dependence\">\n<h2>Dependence of {} on {}</h2>\n<p>Shares of goods trade by partner; the energy subsidy is the reference price minus the price paid, times the volume, over GDP.</p>",
+        "<section id=\"dependence\">\n<h2>Dependence of {} on {}</h2>\n<p>Shares of goods trade by partner; the energy subsidy is the reference price minus the price paid, times the volume, over GDP. A line joins only consecutive years with data: a gap is a year without data.</p>",
         escape(&report.dependence.actor),
         escape(&report.dependence.patron)
     );
     for name in ["trade_shares", "energy_subsidy"] {
-        if let Some(c) = chart(name) {
-            push_chart(&mut out, c);
+        if let Some(c) = vchart(name) {
+            out.push_str(&vega::figure_html(c, "charts/", "h3"));
         }
     }
     for name in ["dependence_by_year", "subsidy_estimates"] {
@@ -173,12 +191,85 @@ pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTa
     out.push_str("</section>\n");
 
     if report.transit.is_some() {
-        out.push_str("<section id=\"transit\">\n<h2>Transit game</h2>\n");
-        if let Some(c) = chart("transit_network") {
-            push_chart(&mut out, c);
+        out.push_str("<section id=\"transit\">\n<h2>Transit power</h2>\n<p>The gas pipelines as a cooperative game: a coalition's value is the gas it can move from Russia to the buyers (max flow); a player's Shapley share is its average marginal contribution.</p>\n");
+        if let Some(c) = vchart("shapley_epochs") {
+            out.push_str(&vega::figure_html(c, "charts/", "h3"));
+        }
+        out.push_str("<div class=\"panels\">\n");
+        for c in vcharts
+            .iter()
+            .filter(|c| c.name.starts_with("transit_network_"))
+        {
+            out.push_str(&vega::figure_html(c, "charts/", "h4"));
+        }
+        out.push_str("</div>\n</section>\n");
+    }
+
+    // Forecasts.
+    out.push_str("<section id=\"forecasts\">\n<h2>Forecasts</h2>\n<p>Expected utility model (Bueno de Mesquita, as reconstructed by Scholz et al. 2011; bdm variant) and the baselines of Thomson et al. (2006): compromise (capability × salience weighted mean), weighted median, and the Nash bargaining solution.</p>\n");
+    if let Some(c) = vchart("issue_dots") {
+        out.push_str(&vega::figure_html(c, "charts/", "h3"));
+    }
+    for name in ["issues", "forecasts"] {
+        if let Some(t) = table(name) {
+            push_table(&mut out, t);
+        }
+    }
+    for f in &report.forecasts {
+        push_issue(&mut out, report, f, charts);
+    }
+    for name in ["eum_rounds", "monte_carlo"] {
+        if let Some(t) = table(name) {
+            push_csv_link(&mut out, t);
+        }
+    }
+    out.push_str("</section>\n");
+
+    if let Some(sim) = &report.simulation {
+        let _ = writeln!(
+            out,
+            "<section id=\"simulation\">\n<h2>Simulation {}-{}</h2>\n<p>The essay's thesis as a yearly stepper: timeline shocks and the scenario's declared links move the indicators and the issue positions; each year the expected utility model forecasts every issue. Bands hold 90% of {} Monte Carlo runs (seed {}) over the links' uncertain parameters and the inputs' uncertainty; the dashed line is the central run, black dots are observations, and the dotted rule marks the last year of data ({}). See <code>docs/models/simulation.md</code>.</p>",
+            sim.years.first().copied().unwrap_or_default(),
+            sim.years.last().copied().unwrap_or_default(),
+            sim.runs,
+            sim.seed,
+            s.years.last,
+        );
+        out.push_str("<div class=\"panels\">\n");
+        for c in vcharts.iter().filter(|c| c.name.starts_with("simulation_")) {
+            out.push_str(&vega::figure_html(c, "charts/", "h4"));
+        }
+        out.push_str("</div>\n");
+        if let Some(t) = table("simulation_fans") {
+            push_csv_link(&mut out, t);
         }
         out.push_str("</section>\n");
     }
+    if !report.backtest.is_empty() {
+        out.push_str("<section id=\"backtest\">\n<h2>Backtest</h2>\n<p>At each cutoff the scenario is cut to the data dated on or before it, simulated forward and scored against what happened (absolute error on each question's scale), beside two naive baselines: the status quo persists, and the compromise model on the cutoff positions. See <code>docs/backtest.md</code>.</p>\n");
+        if let Some(c) = vchart("backtest_skill") {
+            out.push_str(&vega::figure_html(c, "charts/", "h3"));
+        }
+        for name in ["backtest_summary", "backtest"] {
+            if let Some(t) = table(name) {
+                push_table(&mut out, t);
+            }
+        }
+        out.push_str("</section>\n");
+    }
+
+    // Key dates and the timeline.
+    out.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");
+    if let Some(c) = chart("event_timeline") {
+        push_chart(&mut out, c);
+    }
+    if let Some(t) = table("key_events") {
+        push_details_table(&mut out, t);
+    }
+    if let Some(t) = table("events_by_kind_year") {
+        push_details_table(&mut out, t);
+    }
+    out.push_str("</section>\n");
 
     // The narrative's figures.
     out.push_str("<section id=\"figures\">\n<h2>The narrative's figures against the data</h2>\n");
@@ -244,52 +335,20 @@ pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTa
     }
     out.push_str("</section>\n");
 
-    // Forecasts.
-    out.push_str("<section id=\"forecasts\">\n<h2>Forecasts</h2>\n<p>Expected utility model (Bueno de Mesquita, as reconstructed by Scholz et al. 2011; bdm variant) and the baselines of Thomson et al. (2006): compromise (capability × salience weighted mean), weighted median, and the Nash bargaining solution.</p>\n");
-    for name in ["issues", "forecasts"] {
-        if let Some(t) = table(name) {
-            push_table(&mut out, t);
-        }
+    // Appendix: what the scenario holds, and the files.
+    out.push_str("<section id=\"appendix\">\n<h2>Appendix</h2>\n");
+    if let Some(n) = &s.narrative {
+        let _ = writeln!(out, "<p>Narrative checked: {}</p>", escape(n));
     }
-    for f in &report.forecasts {
-        push_issue(&mut out, report, f, charts);
-    }
-    for name in ["eum_rounds", "monte_carlo"] {
-        if let Some(t) = table(name) {
-            push_csv_link(&mut out, t);
-        }
-    }
-    out.push_str("</section>\n");
-
-    if let Some(sim) = &report.simulation {
-        let _ = writeln!(
+    out.push_str("<h3 id=\"counts\">Records in the scenario</h3>\n<dl class=\"counts\">");
+    for (k, v) in &s.counts {
+        let _ = write!(
             out,
-            "<section id=\"simulation\">\n<h2>Simulation {}-{}</h2>\n<p>The essay's thesis as a yearly stepper: timeline shocks and the scenario's declared links move the indicators and the issue positions; each year the expected utility model forecasts every issue. Bands hold 90% of {} Monte Carlo runs (seed {}) over the links' uncertain parameters and the inputs' uncertainty; the dashed line is the central run. See <code>docs/models/simulation.md</code>.</p>",
-            sim.years.first().copied().unwrap_or_default(),
-            sim.years.last().copied().unwrap_or_default(),
-            sim.runs,
-            sim.seed
+            "<div><dt>{}</dt><dd>{v}</dd></div>",
+            escape(&k.replace('_', " "))
         );
-        for name in ["simulation_issues", "simulation_indicators"] {
-            if let Some(c) = chart(name) {
-                push_chart(&mut out, c);
-            }
-        }
-        if let Some(t) = table("simulation_fans") {
-            push_csv_link(&mut out, t);
-        }
-        out.push_str("</section>\n");
     }
-    if !report.backtest.is_empty() {
-        out.push_str("<section id=\"backtest\">\n<h2>Backtest</h2>\n<p>At each cutoff the scenario is cut to the data dated on or before it, simulated forward and scored against what happened (absolute error on each question's scale), beside two naive baselines: the status quo persists, and the compromise model on the cutoff positions. See <code>docs/backtest.md</code>.</p>\n");
-        if let Some(t) = table("backtest") {
-            push_table(&mut out, t);
-        }
-        out.push_str("</section>\n");
-    }
-
-    // Files.
-    out.push_str("<section id=\"data\">\n<h2>Data files</h2>\n<p>Beside this page: <a href=\"report.json\">report.json</a> (everything above, as <code>orbit run --format json</code> prints it) and one CSV per table:</p>\n<ul>\n");
+    out.push_str("</dl>\n<h3 id=\"data\">Data files</h3>\n<p>Beside this page: <a href=\"report.json\">report.json</a> (everything above, as <code>orbit run --format json</code> prints it) and one CSV per table:</p>\n<ul>\n");
     for t in tables {
         let _ = writeln!(
             out,
@@ -299,12 +358,14 @@ pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTa
             escape(&t.title)
         );
     }
-    out.push_str("</ul>\n<p>Each chart is also an SVG file under <code>charts/</code>.</p>\n</section>\n</main>\n");
+    out.push_str("</ul>\n<p>Each interactive chart's data and Vega-Lite spec are under <code>charts/</code> (<code>NAME.csv</code>, <code>NAME.vl.json</code>; the links under each chart also work from this page alone); the other charts are SVG files there. Charts are drawn with vega 5.33.1, vega-lite 5.23.0 and vega-embed 6.29.0 (BSD-3-Clause), inlined in this page.</p>\n</section>\n</main>\n");
     let _ = writeln!(
         out,
-        "<footer>Made by orbit from scenario <code>{}</code>. Every number carries its source in the scenario; derived numbers name their formula and inputs in <code>report.json</code>. This page loads nothing from the network.</footer>\n</body>\n</html>",
+        "<footer>Made by orbit from scenario <code>{}</code>. Every number carries its source in the scenario; derived numbers name their formula and inputs in <code>report.json</code>. This page loads nothing from the network.</footer>",
         escape(&s.id)
     );
+    out.push_str(&vega::inline_scripts());
+    out.push_str("</body>\n</html>\n");
     out
 }
 
@@ -330,7 +391,12 @@ fn push_issue(out: &mut String, report: &RunReport, f: &IssueForecast, charts: &
             escape(&s.as_of),
         );
     }
-    for kind in ["forecasts", "eum_rounds", "monte_carlo"] {
+    out.push_str(&vega::figure_html(
+        &vega::issue_detail(f, summary, &report.backtest, &report.scenario.id),
+        "charts/",
+        "h4",
+    ));
+    for kind in ["eum_rounds", "monte_carlo"] {
         let name = format!("{kind}_{stem}");
         if let Some(c) = charts.iter().find(|c| c.name == name) {
             push_chart(out, c);

@@ -10,6 +10,7 @@ pub mod charts;
 pub mod data;
 pub mod html;
 pub mod tables;
+pub mod vega;
 
 pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
 pub use charts::{Chart, ChartContext, Palette};
@@ -25,14 +26,16 @@ pub struct ReportFile {
 }
 
 /// Every file of the report: `index.html`, `report.json` (what `orbit run --format json`
-/// prints), one CSV per table and `charts/<name>.svg` per chart.
+/// prints), one CSV per table, `charts/<name>.svg` per SVG chart and `charts/<name>.csv` and
+/// `charts/<name>.vl.json` per Vega-Lite chart.
 pub fn files(report: &RunReport) -> Vec<ReportFile> {
     let charts = charts::all(report);
+    let vcharts = vega::all(report);
     let tables = tables::all(report);
     let mut out = vec![
         ReportFile {
             path: "index.html".into(),
-            contents: html::render_with(report, &charts, &tables),
+            contents: html::render_page(report, &charts, &vcharts, &tables),
         },
         ReportFile {
             path: "report.json".into(),
@@ -47,6 +50,16 @@ pub fn files(report: &RunReport) -> Vec<ReportFile> {
         path: format!("charts/{}.svg", c.name),
         contents: c.svg,
     }));
+    for c in &vcharts {
+        out.push(ReportFile {
+            path: format!("charts/{}.csv", c.name),
+            contents: c.to_csv(),
+        });
+        out.push(ReportFile {
+            path: format!("charts/{}.vl.json", c.name),
+            contents: c.spec_json(),
+        });
+    }
     out
 }
 

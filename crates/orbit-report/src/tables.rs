@@ -134,6 +134,7 @@ pub fn all(report: &RunReport) -> Vec<DataTable> {
         tables.push(simulation_fans(report));
     }
     if !report.backtest.is_empty() {
+        tables.push(backtest_summary(report));
         tables.push(backtest(report));
     }
     tables
@@ -175,6 +176,43 @@ pub fn simulation_fans(report: &RunReport) -> DataTable {
             ]);
         }
     }
+    t
+}
+
+/// The backtest's verdict per cutoff, as `orbit backtest` prints it: how often the model
+/// beat, tied or lost to the status quo (a difference under 1e-9 is a tie).
+pub fn backtest_summary(report: &RunReport) -> DataTable {
+    let mut t = DataTable::new(
+        "backtest_summary",
+        "Backtest verdict: the model against the status quo, per cutoff",
+        &[
+            "cutoff",
+            "questions",
+            "model better",
+            "tie",
+            "status quo better",
+        ],
+    );
+    let count = |v: usize| Cell::Number(v as f64, NumberStyle::Decimals(0));
+    let mut total = (0, 0, 0);
+    for bt in &report.backtest {
+        let (better, tie, worse) = crate::vega::verdict_counts(&bt.scores);
+        total = (total.0 + better, total.1 + tie, total.2 + worse);
+        t.push(vec![
+            Cell::text(bt.cutoff.to_string()),
+            count(bt.scores.len()),
+            count(better),
+            count(tie),
+            count(worse),
+        ]);
+    }
+    t.push(vec![
+        Cell::text("all cutoffs"),
+        count(total.0 + total.1 + total.2),
+        count(total.0),
+        count(total.1),
+        count(total.2),
+    ]);
     t
 }
 

@@ -79,7 +79,7 @@ fn trade_shares_chart() {
         &[("<polyline", 4), ("<circle", 8)],
     );
     assert!(
-        svg.contains("Belstat"),
+        svg.contains("COW Dyadic Trade"),
         "the source line names the data's sources"
     );
     assert!(svg.contains("40%"), "percentages on the axis");
@@ -228,16 +228,20 @@ fn transit_network_hook() {
             e.label
         );
     }
-    assert!(charts::all(r).iter().any(|c| c.name == "transit_network"));
+    assert!(
+        orbit_report::vega::all(r)
+            .iter()
+            .any(|c| c.name == "transit_network_2005")
+    );
     assert!(orbit_report::render_html(r).contains("id=\"transit\""));
     // Without one, the chart and the section are left out.
     let mut without = r.clone();
     without.transit = None;
     without.transit_game = None;
     assert!(
-        !charts::all(&without)
+        !orbit_report::vega::all(&without)
             .iter()
-            .any(|c| c.name == "transit_network")
+            .any(|c| c.name.starts_with("transit_network") || c.name == "shapley_epochs")
     );
     assert!(!orbit_report::render_html(&without).contains("id=\"transit\""));
 
@@ -258,16 +262,6 @@ fn transit_network_hook() {
     );
     assert!(svg.contains("RUS 60.0%"));
     assert!(svg.contains("test network"));
-
-    let mut with = r.clone();
-    with.transit = Some(data);
-    assert!(
-        charts::all(&with)
-            .iter()
-            .any(|c| c.name == "transit_network")
-    );
-    let html = orbit_report::render_html(&with);
-    assert!(html.contains("id=\"transit\"") && html.contains("RUS 60.0%"));
 }
 
 #[test]
@@ -299,16 +293,30 @@ fn files_cover_every_chart_and_table() {
         "forecasts.csv",
         "eum_rounds.csv",
         "monte_carlo.csv",
-        "charts/trade_shares.svg",
-        "charts/energy_subsidy.svg",
+        "charts/trade_shares.csv",
+        "charts/trade_shares.vl.json",
+        "charts/energy_subsidy.csv",
+        "charts/issue_dots.vl.json",
         "charts/event_timeline.svg",
-        "charts/forecasts_gas_price.svg",
+        "charts/eum_rounds_gas_price.svg",
+        "charts/issue_gas_price.vl.json",
     ] {
         assert!(paths.contains(&p), "missing {p} in {paths:?}");
     }
     assert_eq!(
-        paths.iter().filter(|p| p.starts_with("charts/")).count(),
-        3 + 3 * 7 + 1
+        paths
+            .iter()
+            .filter(|p| p.starts_with("charts/") && p.ends_with(".svg"))
+            .count(),
+        1 + 2 * 7
+    );
+    let vcharts = orbit_report::vega::all(r);
+    assert_eq!(
+        paths
+            .iter()
+            .filter(|p| p.starts_with("charts/") && p.ends_with(".vl.json"))
+            .count(),
+        vcharts.len()
     );
     let json: serde_json::Value = serde_json::from_str(
         &files
@@ -328,10 +336,9 @@ fn files_cover_every_chart_and_table() {
     assert!(eum.starts_with("issue,round,actor,position\nrussian_air_base,0,RUS,90\n"));
     // The HTML links every file it mentions, and every CSV is among the files.
     let html = &files[0].contents;
-    for f in files
-        .iter()
-        .filter(|f| f.path.ends_with(".csv") || f.path.ends_with(".svg"))
-    {
+    for f in files.iter().filter(|f| {
+        f.path.ends_with(".csv") || f.path.ends_with(".svg") || f.path.ends_with(".vl.json")
+    }) {
         assert!(
             html.contains(&format!("href=\"{}\"", f.path)),
             "{} not linked",
@@ -345,32 +352,70 @@ fn html_has_every_section_and_no_external_resource() {
     let html = orbit_report::render_html(report());
     assert!(html.starts_with("<!DOCTYPE html>"));
     for id in [
-        "summary",
-        "key-dates",
+        "headline",
         "dependence",
+        "transit",
+        "forecasts",
+        "key-dates",
         "figures",
         "claims",
-        "forecasts",
-        "data",
+        "appendix",
     ] {
         assert!(
             html.contains(&format!("<section id=\"{id}\">")),
             "section {id}"
         );
     }
-    assert_eq!(count(&html, "<svg "), 3 + 3 * 7 + 1, "charts inline");
-    assert!(!html.contains("http://") && !html.contains("https://"));
-    assert!(!html.contains("src="));
-    for bad in ["<script", "<link", "<img", "<iframe", "@import", "url("] {
-        assert!(!html.contains(bad), "{bad}");
+    // The headline comes first; the record counts are in the appendix.
+    let headline = html.find("<section id=\"headline\">").unwrap();
+    assert!(html[..headline].matches("<section").count() == 0);
+    let counts = html.find("<dl class=\"counts\">").unwrap();
+    assert!(counts > html.find("<section id=\"appendix\">").unwrap());
+    assert!(html.len() < 3_000_000, "index.html is {} bytes", html.len());
+    // Each vendored library is inlined once, then the page script; nothing else runs.
+    for (name, _) in orbit_report::vega::SCRIPTS {
+        assert_eq!(count(&html, &format!("<script data-lib=\"{name}\">")), 1);
     }
-    for href in html.split("href=\"").skip(1) {
+    let page = strip_library_scripts(&html);
+    assert_eq!(count(&page, "<svg "), 1 + 2 * 7, "SVG charts inline");
+    assert_eq!(
+        count(&page, "<script"),
+        1 + count(
+            &page,
+            "<script type=\"application/json\" class=\"vega-spec\">"
+        ),
+        "only the page script and the specs"
+    );
+    assert!(!page.contains("http://"));
+    assert_eq!(
+        count(&page, "https://"),
+        count(&page, "https://vega.github.io/schema/vega-lite/v5.json"),
+        "the only URL is the specs' $schema, which nothing loads"
+    );
+    for bad in ["src=", "<link", "<img", "<iframe", "@import", "url("] {
+        assert!(!page.contains(bad), "{bad}");
+    }
+    assert!(!html.contains("sourceMappingURL"));
+    for href in page.split("href=\"").skip(1) {
         let target = &href[..href.find('"').unwrap()];
         assert!(
             target.starts_with('#') || !(target.contains(':') || target.starts_with('/')),
             "href {target:?} is not local"
         );
     }
+}
+
+/// The page without the inlined vendored libraries (their code is the packages' own).
+fn strip_library_scripts(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script data-lib=") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("</script>").unwrap() + start + "</script>".len();
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]
@@ -387,7 +432,8 @@ fn scenario_text_is_escaped() {
         eum.actors[0] = evil.into();
     }
     let html = orbit_report::render_html(&r);
-    assert!(!html.contains("<script"), "unescaped script tag");
+    assert!(!html.contains("<script>alert"), "unescaped script tag");
+    assert!(!html.contains("</script> &"), "unescaped script tag");
     assert!(
         html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;")
     );
@@ -411,28 +457,16 @@ fn simulation_and_backtest_sections() {
     assert!(r.simulation.is_none() && r.backtest.is_empty());
     r.simulation = Some(monte_carlo(&sim, &settings, &|| {}).unwrap());
     r.backtest = vec![orbit_models::backtest::backtest(&world, 2021, &settings).unwrap()];
-    let all = charts::all(&r);
-    let issues = all.iter().find(|c| c.name == "simulation_issues").unwrap();
-    check_chart(
-        &issues.svg,
-        charts::simulation::ISSUES_TITLE,
-        &["year", "forecast on the issue scale"],
-        &[
-            "5-95% of runs",
-            "median of runs",
-            "central run",
-            "4 runs, seed 3",
-        ],
-        &[("<polygon", 6), ("<polyline", 6)],
-    );
-    let indicators = all
-        .iter()
-        .find(|c| c.name == "simulation_indicators")
-        .unwrap();
-    assert!(indicators.svg.contains("dependence.BLR.RUS"));
+    let panels = orbit_report::vega::simulation_panels(&r);
+    let names: Vec<&str> = panels.iter().map(|c| c.name.as_str()).collect();
     assert!(
-        !indicators.svg.contains("salience."),
-        "inputs stay out of the indicator chart"
+        names.contains(&"simulation_dependence_blr_rus"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"simulation_eum_gas_price"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.contains("salience")),
+        "inputs stay out of the panels"
     );
     let html = orbit_report::render_html(&r);
     assert!(html.contains("<section id=\"simulation\">"));

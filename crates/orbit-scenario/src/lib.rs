@@ -13,6 +13,7 @@
 pub mod actor_table;
 pub mod diagnostic;
 pub mod hint;
+pub mod ktab;
 pub mod overlay;
 pub mod parse;
 pub mod raw;

@@ -111,6 +111,49 @@ pub struct RawTrade {
     /// Share of the reporter's total for this flow, in [0, 1].
     #[serde(default)]
     pub share: Option<SNum>,
+    /// A dataset's unadjusted flow in USD (e.g. COW Dyadic Trade `flow1`/`flow2`). Given
+    /// together with `smoothed_usd` and `uses` instead of `value_usd`.
+    #[serde(default)]
+    pub raw_usd: Option<SNum>,
+    /// The same dataset's smoothed flow in USD (COW `smoothflow`).
+    #[serde(default)]
+    pub smoothed_usd: Option<SNum>,
+    /// Which of `raw_usd` and `smoothed_usd` the record's value (and any share) uses:
+    /// `raw` or `smoothed`.
+    #[serde(default)]
+    pub uses: Option<SStr>,
+    /// Value in euros, for records a source gives in EUR only (e.g. Eurostat COMEXT). Kept
+    /// apart: never converted into USD or a share without a sourced exchange rate.
+    #[serde(default)]
+    pub value_eur: Option<SNum>,
+    /// Who reported the figure: `reporter` (own-reported) or `partner` (mirror data, e.g. the
+    /// partner's imports standing in for the reporter's exports).
+    #[serde(default)]
+    pub reported_by: Option<SStr>,
+    #[serde(default)]
+    pub note: Option<SStr>,
+    pub source: SStr,
+}
+
+/// One `[[benchmarks]]` entry: one year of a reference price series (e.g. the World Bank's
+/// "Natural gas, Europe"), in the series' own unit.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBenchmark {
+    /// Series id, e.g. `wb_ngas_europe`; all values of one series share its unit.
+    pub series: SStr,
+    /// What the series measures, in words (e.g. `World Bank "Natural gas, Europe"`).
+    pub name: SStr,
+    /// `gas` or `oil`.
+    pub commodity: SStr,
+    pub year: SYear,
+    pub value: SNum,
+    /// As the source states it, e.g. `USD/mmbtu`; never converted here.
+    pub unit: SStr,
+    /// Set when the yearly value was computed (e.g. a mean of 12 monthly values) rather than
+    /// published as a yearly figure.
+    #[serde(default)]
+    pub computed: bool,
     #[serde(default)]
     pub note: Option<SStr>,
     pub source: SStr,
@@ -241,6 +284,10 @@ pub struct RawIssue {
     pub status_quo: SNum,
     /// When the positions below were held, e.g. `2021-09`.
     pub as_of: SStr,
+    /// For a coding of the same question at another date: the id of the issue it is a
+    /// snapshot of (see `World::issue_snapshot_at`).
+    #[serde(default)]
+    pub snapshot_of: Option<SStr>,
     pub positions: Vec<Spanned<RawPosition>>,
     #[serde(default)]
     pub outcomes: Vec<Spanned<RawOutcome>>,
@@ -265,6 +312,10 @@ pub struct RawPosition {
     /// The analyst's reasoning where no source states the number.
     #[serde(default)]
     pub rationale: Option<SStr>,
+    /// Date of the latest fact or source the position, salience and capability rest on
+    /// (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). Must not be after the issue's `as_of`.
+    #[serde(default)]
+    pub source_date: Option<SStr>,
 }
 
 /// What actually happened on an issue by a date, for backtests.

@@ -80,6 +80,9 @@ impl Checker {
         let indicators = self.collect(raw.indicators, Self::indicator);
         let trade = self.collect(raw.trade, Self::trade);
         let energy = self.collect(raw.energy, Self::energy);
+        self.benchmark_consistency(&raw.benchmarks);
+        let mut benchmarks = self.collect(raw.benchmarks, Self::benchmark);
+        benchmarks.sort_by(|a, b| (&a.series, a.year).cmp(&(&b.series, b.year)));
         self.unique_ids("pipeline", raw.pipelines.iter().map(|p| &p.get_ref().id));
         let pipelines = self.collect(raw.pipelines, Self::pipeline);
         self.unique_ids("alliance", raw.alliances.iter().map(|a| &a.get_ref().id));
@@ -125,6 +128,7 @@ impl Checker {
             indicators,
             trade,
             energy,
+            benchmarks,
             pipelines,
             alliances,
             sanctions,
@@ -576,12 +580,19 @@ impl Checker {
         let flow = self.vocab::<TradeFlow>(&t.flow, "trade flow", &ctx);
         let value_usd = self.opt(&t.value_usd, |c, v| c.non_negative(v, "value_usd", &ctx));
         let share = self.opt(&t.share, |c, v| c.unit_interval(v, "share", &ctx));
-        if t.value_usd.is_none() && t.share.is_none() {
+        let value_eur = self.opt(&t.value_eur, |c, v| c.non_negative(v, "value_eur", &ctx));
+        let reported_by = match &t.reported_by {
+            Some(v) => self.vocab::<ReportedBy>(v, "reported_by", &ctx).map(Some),
+            None => Some(None),
+        };
+        let variants = self.flow_variants(&t, &ctx);
+        let has_variants = t.raw_usd.is_some() || t.smoothed_usd.is_some();
+        if t.value_usd.is_none() && t.share.is_none() && t.value_eur.is_none() && !has_variants {
             self.error_hint(
                 "the trade record has neither `value_usd` nor `share`",
                 t.flow.span(),
                 &ctx,
-                "give the value in USD, the share of the reporter's total, or both",
+                "give the value in USD, the share of the reporter's total, or both (or `value_eur`, or `raw_usd`/`smoothed_usd` with `uses`)",
             );
             return None;
         }
@@ -602,11 +613,133 @@ impl Checker {
             partner: partner?,
             year: year?,
             flow: flow?,
-            value_usd: value_usd?,
+            value_usd: match variants? {
+                Some(v) => match v.uses {
+                    FlowVariant::Raw => v.raw,
+                    FlowVariant::Smoothed => v.smoothed,
+                },
+                None => value_usd?,
+            },
             share: share?,
+            variants: variants?,
+            value_eur: value_eur?,
+            reported_by: reported_by?,
             note: note?,
             source: source?,
         })
+    }
+
+    /// `raw_usd`, `smoothed_usd` and `uses`: all or nothing, and `value_usd` is then left
+    /// out (it is the variant `uses` names). `Some(None)` when the record has no variants.
+    fn flow_variants(&mut self, t: &RawTrade, ctx: &str) -> Option<Option<FlowVariants>> {
+        if t.raw_usd.is_none() && t.smoothed_usd.is_none() && t.uses.is_none() {
+            return Some(None);
+        }
+        let raw = self.opt(&t.raw_usd, |c, v| c.non_negative(v, "raw_usd", ctx));
+        let smoothed = self.opt(&t.smoothed_usd, |c, v| {
+            c.non_negative(v, "smoothed_usd", ctx)
+        });
+        let Some(uses_text) = &t.uses else {
+            let span = t
+                .raw_usd
+                .as_ref()
+                .or(t.smoothed_usd.as_ref())
+                .map(|v| v.span());
+            self.error_hint(
+                "`raw_usd`/`smoothed_usd` need `uses`",
+                span.unwrap_or_else(|| t.flow.span()),
+                ctx,
+                "say which one the record's value and shares use: `uses = \"smoothed\"` or `uses = \"raw\"`",
+            );
+            return None;
+        };
+        let uses = self.vocab::<FlowVariant>(uses_text, "uses", ctx);
+        if let Some(v) = &t.value_usd {
+            self.error_hint(
+                "give either `value_usd` or `raw_usd`/`smoothed_usd` with `uses`, not both",
+                v.span(),
+                ctx,
+                "the record's value is the variant `uses` names",
+            );
+            return None;
+        }
+        let (raw, smoothed, uses) = (raw?, smoothed?, uses?);
+        let chosen = match uses {
+            FlowVariant::Raw => raw,
+            FlowVariant::Smoothed => smoothed,
+        };
+        if chosen.is_none() {
+            self.error(
+                format!("`uses = \"{uses}\"` but the record has no `{uses}_usd`"),
+                uses_text.span(),
+                ctx,
+            );
+            return None;
+        }
+        Some(Some(FlowVariants {
+            raw,
+            smoothed,
+            uses,
+        }))
+    }
+
+    fn benchmark(&mut self, b: RawBenchmark) -> Option<Benchmark> {
+        let ctx = format!("benchmark `{}` in {}", b.series.get_ref(), b.year.get_ref());
+        let series = self.text(&b.series, "series", &ctx);
+        let name = self.text(&b.name, "name", &ctx);
+        let commodity = self.vocab::<Commodity>(&b.commodity, "commodity", &ctx);
+        let year = self.scenario_year(&b.year, "year", &ctx);
+        let value = self.non_negative(&b.value, "value", &ctx);
+        let unit = self.text(&b.unit, "unit", &ctx);
+        let note = self.opt_text(&b.note, "note", &ctx);
+        let source = self.source(&b.source, &ctx);
+        Some(Benchmark {
+            series: series?,
+            name: name?,
+            commodity: commodity?,
+            year: year?,
+            value: value?,
+            unit: unit?,
+            computed: b.computed,
+            note: note?,
+            source: source?,
+        })
+    }
+
+    /// One value per series and year, and one unit per series.
+    fn benchmark_consistency(&mut self, raws: &[Spanned<RawBenchmark>]) {
+        let mut seen: HashMap<(String, i64), ()> = HashMap::new();
+        let mut units: HashMap<String, String> = HashMap::new();
+        for b in raws.iter().map(|b| b.get_ref()) {
+            let ctx = format!("benchmark `{}` in {}", b.series.get_ref(), b.year.get_ref());
+            let key = (b.series.get_ref().clone(), *b.year.get_ref());
+            if seen.insert(key, ()).is_some() {
+                self.error(
+                    format!(
+                        "series `{}` has a second value for {}",
+                        b.series.get_ref(),
+                        b.year.get_ref()
+                    ),
+                    b.year.span(),
+                    &ctx,
+                );
+            }
+            match units.get(b.series.get_ref()) {
+                Some(unit) if unit != b.unit.get_ref() => self.error_hint(
+                    format!(
+                        "unit `{}` differs from the series' unit `{unit}`",
+                        b.unit.get_ref()
+                    ),
+                    b.unit.span(),
+                    &ctx,
+                    "one series has one unit; give a converted series its own id",
+                ),
+                Some(_) => {}
+                None => {
+                    units.insert(b.series.get_ref().clone(), b.unit.get_ref().clone());
+                }
+            }
+        }
     }
 
     fn energy(&mut self, e: RawEnergy) -> Option<EnergyRecord> {
@@ -827,13 +960,14 @@ impl Checker {
         let max_label = self.text(&i.max_label, "max_label", &ctx);
         let status_quo = self.on_scale(&i.status_quo, "status_quo", scale, &ctx);
         let as_of = self.date(&i.as_of, "as_of", &ctx);
+        let snapshot_of = self.opt_text(&i.snapshot_of, "snapshot_of", &ctx);
         let mut seen: HashMap<ActorId, ()> = HashMap::new();
         let positions: Vec<Option<Position>> = i
             .positions
             .into_iter()
             .map(|p| {
                 let p = p.into_inner();
-                let pos = self.position(&p, scale, &ctx)?;
+                let pos = self.position(&p, scale, as_of, &ctx)?;
                 if seen.insert(pos.actor, ()).is_some() {
                     self.error(
                         format!(
@@ -866,6 +1000,16 @@ impl Checker {
                 let o = o.into_inner();
                 let octx = format!("{ctx}, outcome of {}", o.date.get_ref());
                 let date = self.date(&o.date, "date", &octx);
+                if let (Some(d), Some(as_of)) = (date, as_of)
+                    && d.last_day() < as_of.first_day()
+                {
+                    self.error_hint(
+                        format!("the outcome is dated {d}, before the issue's as_of {as_of}: it is history, not something to forecast"),
+                        o.date.span(),
+                        &octx,
+                        "drop it (the status quo should already contain it) or move as_of before it",
+                    );
+                }
                 let value = self.on_scale(&o.value, "value", scale, &octx);
                 let description = self.text(&o.description, "description", &octx);
                 let source = self.source(&o.source, &octx);
@@ -890,6 +1034,7 @@ impl Checker {
             max_label: max_label?,
             status_quo: status_quo?,
             as_of: as_of?,
+            snapshot_of: snapshot_of?,
             positions: positions.into_iter().collect::<Option<_>>()?,
             outcomes: outcomes.into_iter().collect::<Option<_>>()?,
             note: note?,
@@ -921,6 +1066,7 @@ impl Checker {
         &mut self,
         p: &RawPosition,
         scale: Option<(f64, f64)>,
+        as_of: Option<PartialDate>,
         issue_ctx: &str,
     ) -> Option<Position> {
         let ctx = format!("{issue_ctx}, position of `{}`", p.actor.get_ref());
@@ -930,6 +1076,19 @@ impl Checker {
         let capability = self.non_negative(&p.capability, "capability", &ctx);
         let source = self.opt_text(&p.source, "source", &ctx);
         let rationale = self.opt_text(&p.rationale, "rationale", &ctx);
+        let source_date = self.opt_date(&p.source_date, "source_date", &ctx);
+        // Hindsight: a coding "as of" a date may only rest on what was known by then (a date
+        // inside the as_of month counts as known).
+        if let (Some(Some(d)), Some(as_of), Some(raw)) = (source_date, as_of, &p.source_date)
+            && d.first_day() > as_of.last_day()
+        {
+            self.error_hint(
+                format!("the position's source is dated {d}, after the issue's as_of {as_of} (hindsight)"),
+                raw.span(),
+                &ctx,
+                "code the position from facts known by as_of, or move the issue's as_of",
+            );
+        }
         if p.source.is_none() && p.rationale.is_none() {
             self.error_hint(
                 "the position has neither `source` nor `rationale`",
@@ -946,6 +1105,7 @@ impl Checker {
             capability: capability?,
             source: source?,
             rationale: rationale?,
+            source_date: source_date?,
         })
     }
 

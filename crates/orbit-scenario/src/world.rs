@@ -385,6 +385,71 @@ pub struct TradeRecord {
     pub flow: TradeFlow,
     pub value_usd: Option<f64>,
     pub share: Option<f64>,
+    /// A dataset's raw and smoothed flows, when the record gives both; `value_usd` is then
+    /// the one `variants.uses` names.
+    pub variants: Option<FlowVariants>,
+    /// Value in EUR, kept apart from every USD figure and share.
+    pub value_eur: Option<f64>,
+    /// Own-reported or mirror (partner-reported) data, when the record says.
+    pub reported_by: Option<ReportedBy>,
+    pub note: Option<String>,
+    pub source: String,
+}
+
+vocabulary!(
+    /// Which variant of a dataset's flow a record uses.
+    FlowVariant {
+        Raw = "raw",
+        Smoothed = "smoothed",
+    }
+);
+
+vocabulary!(
+    /// Who reported a trade figure.
+    ReportedBy {
+        Reporter = "reporter",
+        Partner = "partner",
+    }
+);
+
+/// The raw and smoothed values of one flow (COW Dyadic Trade v4.0 gives both: Barbieri,
+/// Keshk & Pollins 2009, "Trading Data", *Conflict Management and Peace Science* 26(5)).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FlowVariants {
+    pub raw: Option<f64>,
+    pub smoothed: Option<f64>,
+    pub uses: FlowVariant,
+}
+
+impl FlowVariants {
+    /// Ratio of the larger to the smaller value above which the two are flagged.
+    pub const DISAGREEMENT_RATIO: f64 = 2.0;
+
+    /// Whether raw and smoothed differ by more than a factor of [`Self::DISAGREEMENT_RATIO`]
+    /// (false when either is missing; a zero against a positive value counts as a
+    /// disagreement).
+    pub fn disagree(&self) -> bool {
+        match (self.raw, self.smoothed) {
+            (Some(r), Some(s)) => {
+                let (lo, hi) = if r < s { (r, s) } else { (s, r) };
+                hi > lo * Self::DISAGREEMENT_RATIO
+            }
+            _ => false,
+        }
+    }
+}
+
+/// One year of a reference price series, in the unit its source states.
+#[derive(Debug, Clone, Serialize)]
+pub struct Benchmark {
+    pub series: String,
+    pub name: String,
+    pub commodity: Commodity,
+    pub year: i32,
+    pub value: f64,
+    pub unit: String,
+    /// Computed by whoever compiled the data (e.g. a 12-month mean), not published as yearly.
+    pub computed: bool,
     pub note: Option<String>,
     pub source: String,
 }
@@ -481,6 +546,8 @@ pub struct Position {
     pub capability: f64,
     pub source: Option<String>,
     pub rationale: Option<String>,
+    /// Date of the latest fact the coding rests on, when given (never after `as_of`).
+    pub source_date: Option<PartialDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -504,6 +571,8 @@ pub struct Issue {
     pub max_label: String,
     pub status_quo: f64,
     pub as_of: PartialDate,
+    /// The issue this one is a dated snapshot of, if it is one.
+    pub snapshot_of: Option<String>,
     pub positions: Vec<Position>,
     pub outcomes: Vec<Outcome>,
     pub note: Option<String>,
@@ -681,6 +750,8 @@ pub struct World {
     pub indicators: Vec<Indicator>,
     pub trade: Vec<TradeRecord>,
     pub energy: Vec<EnergyRecord>,
+    /// Reference price series, one entry per series and year (unique), sorted by series then year.
+    pub benchmarks: Vec<Benchmark>,
     pub pipelines: Vec<Pipeline>,
     pub alliances: Vec<Alliance>,
     pub sanctions: Vec<Sanction>,
@@ -711,6 +782,40 @@ impl World {
     }
 
     /// The indicator `name` of `actor` for exactly `year` (not a multi-year span).
+    /// The coding of `issue` that was known at `date`: among the issue and its snapshots
+    /// (issues with `snapshot_of = issue`), the one with the latest `as_of` not after `date`.
+    /// `None` when no coding of it existed yet.
+    pub fn issue_snapshot_at(&self, issue: &str, date: PartialDate) -> Option<&Issue> {
+        self.issues
+            .iter()
+            .filter(|i| i.id == issue || i.snapshot_of.as_deref() == Some(issue))
+            .filter(|i| i.as_of.last_day() <= date.last_day())
+            .max_by_key(|i| i.as_of)
+    }
+
+    /// The values of one benchmark series, by year (empty if there is no such series).
+    pub fn benchmark_series<'a>(&'a self, series: &'a str) -> impl Iterator<Item = &'a Benchmark> {
+        self.benchmarks.iter().filter(move |b| b.series == series)
+    }
+
+    /// One year of a benchmark series, if the scenario has it.
+    pub fn benchmark(&self, series: &str, year: i32) -> Option<&Benchmark> {
+        self.benchmarks
+            .iter()
+            .find(|b| b.series == series && b.year == year)
+    }
+
+    /// The ids of the benchmark series, in order of first appearance.
+    pub fn benchmark_series_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for b in &self.benchmarks {
+            if !ids.contains(&b.series.as_str()) {
+                ids.push(&b.series);
+            }
+        }
+        ids
+    }
+
     pub fn indicator(&self, actor: ActorId, name: &str, year: i32) -> Option<&Indicator> {
         self.indicators.iter().find(|i| {
             i.actor == actor && i.name == name && i.years.first == year && i.years.last == year

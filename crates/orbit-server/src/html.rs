@@ -26,7 +26,8 @@ pub fn page(title: &str, subtitle: &str, active: &str, body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{} · orbit dashboard</title>\n<link rel=\"icon\" href=\"data:,\">\n\
-         <link rel=\"stylesheet\" href=\"/assets/style.css\">\n</head>\n<body>\n\
+         <link rel=\"stylesheet\" href=\"/assets/style.css\">\n\
+         <link rel=\"stylesheet\" href=\"/assets/charts.css\">\n</head>\n<body>\n\
          <header><p class=\"brand\">orbit dashboard</p><h1>{}</h1><p class=\"sub\">{}</p></header>\n<nav>",
         escape(title),
         escape(title),
@@ -44,9 +45,19 @@ pub fn page(title: &str, subtitle: &str, active: &str, body: &str) -> String {
     out.push_str(body);
     out.push_str(
         "</main>\n<footer>orbit dashboard: the same charts and tables as <code>orbit run</code>; \
-         JSON under <a href=\"/api/scenario\">/api/</a>. This page loads nothing from the network.</footer>\n</body>\n</html>\n",
+         JSON under <a href=\"/api/\">/api/</a>. This page loads nothing from the network.</footer>\n",
     );
+    // The chart scripts come last: the tables above work without them.
+    for (name, _) in orbit_report::vega::SCRIPTS {
+        let _ = writeln!(out, "<script src=\"/assets/{name}\"></script>");
+    }
+    out.push_str("<script src=\"/assets/orbit-charts.js\"></script>\n</body>\n</html>\n");
     out
+}
+
+/// A Vega-Lite chart in a figure; its downloads are `/charts/<name>.csv` and `.vl.json`.
+pub fn vchart(out: &mut String, chart: &orbit_report::vega::VegaChart, heading: &str) {
+    out.push_str(&orbit_report::vega::figure_html(chart, "/charts/", heading));
 }
 
 /// An error as a page (404 for unknown pages, 400 for a bad filter...).

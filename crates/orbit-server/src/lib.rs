@@ -259,6 +259,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/forecast/{issue}", get(pages::issue_handler))
         .route("/assets/{name}", get(asset))
+        .route("/charts/{file}", get(pages::downloads::chart_file))
+        .route("/api", get(pages::downloads::api_index))
+        .route("/api/", get(pages::downloads::api_index))
         .route("/api/scenario", get(api::scenario))
         .route("/api/report", get(api::report))
         .route("/api/timeline", get(api::timeline))
@@ -280,9 +283,11 @@ pub fn router(state: AppState) -> Router {
         )
 }
 
-/// The page loads nothing but this server's stylesheet; it runs no script at all.
-const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// The page loads nothing but this server's own assets: its stylesheets and the vendored chart
+/// scripts (which evaluate expressions with vega-interpreter, so no 'unsafe-eval'); the
+/// charts' download links are blob: URLs made by the page script.
+const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self' blob:; style-src 'self' 'unsafe-inline'; \
+                   img-src 'self' data: blob:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
@@ -310,6 +315,9 @@ const ASSETS: &[(&str, &str, &str)] = &[(
 )];
 
 async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    if let Some(response) = pages::downloads::chart_asset(&name) {
+        return response;
+    }
     match ASSETS.iter().find(|(n, _, _)| *n == name) {
         Some((_, mime, body)) => (
             [

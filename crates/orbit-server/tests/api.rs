@@ -169,24 +169,132 @@ async fn every_page_renders_its_charts() {
         let r = get(&page).await;
         assert_eq!(r.status, StatusCode::OK, "{page}");
         assert!(r.content_type().starts_with("text/html"), "{page}");
+        let vcharts = r.body.matches("<figure class=\"vchart\"").count();
         if page != "/forecast" {
-            assert!(r.body.contains("<svg "), "{page} has no chart");
-            assert!(svg_elements(&r.body) > 20, "{page}: charts without data");
+            assert!(
+                r.body.contains("<svg ") || vcharts > 0,
+                "{page} has no chart"
+            );
+            assert!(
+                svg_elements(&r.body) > 20 || vcharts > 0,
+                "{page}: charts without data"
+            );
         }
+        // Every Vega-Lite chart carries its spec with inline data.
+        assert_eq!(
+            vcharts,
+            r.body
+                .matches("<script type=\"application/json\" class=\"vega-spec\">{")
+                .count(),
+            "{page}"
+        );
         assert!(r.body.contains("href=\"/assets/style.css\""), "{page}");
-        assert!(!r.body.contains("<script"), "{page} has a script");
-        assert!(
-            !r.body.contains("http://") && !r.body.contains("https://"),
-            "{page} links out"
+        // Scripts come only from the server's own assets; no inline script runs.
+        let scripts = r.body.matches("<script").count();
+        let own = r.body.matches("<script src=\"/assets/").count();
+        assert_eq!(
+            scripts,
+            own + vcharts,
+            "{page} has a foreign or inline script"
+        );
+        assert_eq!(
+            own, 5,
+            "{page}: the four vendored libraries and the page script"
+        );
+        assert!(!r.body.contains("http://"), "{page} links out");
+        assert_eq!(
+            r.body.matches("https://").count(),
+            vcharts,
+            "{page}: the only URL is each spec's $schema"
         );
     }
+}
+
+#[tokio::test]
+async fn api_index_chart_downloads_and_assets() {
+    let index = get("/api/").await;
+    assert_eq!(index.status, StatusCode::OK);
+    let v = index.json();
+    let paths: Vec<&str> = v["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    for p in [
+        "/api/scenario",
+        "/api/report",
+        "/api/timeline",
+        "/charts/{name}.csv",
+    ] {
+        assert!(paths.contains(&p), "{p} in {paths:?}");
+    }
+    assert_eq!(get("/api").await.status, StatusCode::OK);
+    let csv = get("/charts/trade_shares.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body
+            .starts_with("claim,flow,label,layer,measure,partner,run,series,share,source,year\n"),
+        "{}",
+        &csv.body[..csv.body.len().min(300)]
+    );
+    assert!(csv.body.lines().count() > 5);
+    let spec = get("/charts/trade_shares.vl.json").await;
+    assert_eq!(spec.status, StatusCode::OK);
+    assert!(spec.json()["data"]["values"].as_array().unwrap().len() > 5);
+    assert_eq!(
+        get("/charts/nothing.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get("/charts/trade_shares.exe").await.status,
+        StatusCode::NOT_FOUND
+    );
+    for asset in [
+        "vega.min.js",
+        "vega-lite.min.js",
+        "vega-embed.min.js",
+        "vega-interpreter.min.js",
+        "orbit-charts.js",
+        "charts.css",
+    ] {
+        let r = get(&format!("/assets/{asset}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{asset}");
+        assert!(!r.body.contains("sourceMappingURL"), "{asset}");
+    }
+    assert_eq!(
+        get("/assets/..%2Fsecret").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn forecast_form_is_prefilled_with_a_scenario_issue() {
+    let r = get("/forecast").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("value=\"russian_air_base\""), "issue name");
+    assert!(r.body.contains("Actor,Capability,Position,Salience\nRUS,"));
+    assert!(!r.body.contains("Netherlands"), "not the EC example");
+    let issue = get("/forecast/gas_price").await;
+    assert!(issue.body.contains("<nav class=\"switcher\""));
+    assert!(
+        issue
+            .body
+            .contains("href=\"/forecast/gas_price\" aria-current=\"page\"")
+    );
 }
 
 #[tokio::test]
 async fn transit_page_and_api_show_the_network_game() {
     let r = get("/transit").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("data-chart=\"transit_network\""));
+    assert!(r.body.contains("data-chart=\"shapley_epochs\""));
+    for year in [2005, 2012, 2020, 2022] {
+        assert!(
+            r.body
+                .contains(&format!("data-chart=\"transit_network_{year}\""))
+        );
+    }
     assert!(!r.body.contains("id=\"no-transit\""));
     let api = get("/api/transit").await;
     assert_eq!(api.status, StatusCode::OK);
@@ -231,16 +339,31 @@ async fn transit_page_and_api_show_the_network_game() {
     .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("1997-2005"));
-    assert!(svg_elements(&page.body) > 5);
+    assert!(page.body.contains("data-table=\"transit\""));
 }
 
 #[tokio::test]
 async fn simulation_page_and_api() {
     let r = get("/simulation").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("data-chart=\"simulation_issues\""));
-    assert!(r.body.contains("data-chart=\"simulation_indicators\""));
+    for chart in [
+        "simulation_trade_share_exports_blr_rus",
+        "simulation_transit_share_blr",
+        "simulation_price_gas_blr",
+        "simulation_eum_gas_price",
+        "backtest_skill",
+    ] {
+        assert!(
+            r.body.contains(&format!("data-chart=\"{chart}\"")),
+            "{chart}"
+        );
+    }
+    assert!(
+        !r.body.contains("trade_share.exports.BLR.RUS</h3>"),
+        "readable titles"
+    );
     assert!(r.body.contains("data-table=\"backtest\""));
+    assert!(r.body.contains("data-table=\"backtest_summary\""));
     let api = get("/api/simulation").await;
     assert_eq!(api.status, StatusCode::OK);
     let v = api.json();
@@ -743,4 +866,56 @@ async fn defect_14_a_query_that_is_not_utf8_is_400() {
     get("/api/timeline?search=%FF")
         .await
         .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
+}
+
+#[tokio::test]
+async fn timeline_page_sorts_and_pages_in_the_url() {
+    let rows = |body: &str| body.matches("</td></tr>").count();
+    let first = get("/timeline").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let count: usize = first
+        .body
+        .split("data-count=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert!(count > 25, "the built-in timeline has more than one page");
+    assert_eq!(rows(&first.body), 25);
+    let pages = count.div_ceil(25);
+    assert!(first.body.contains(&format!("data-pages=\"{pages}\"")));
+    assert!(first.body.contains("rel=\"next\""));
+    let last = get(&format!("/timeline?page={pages}")).await;
+    assert_eq!(last.status, StatusCode::OK);
+    assert_eq!(rows(&last.body), count - 25 * (pages - 1));
+    assert!(!last.body.contains("rel=\"next\""));
+    // Sorted by date descending: the first row of page 1 is the last event.
+    let desc = get("/timeline?sort=date&dir=desc").await;
+    let first_date = |body: &str| {
+        body.split("<tbody>")
+            .nth(1)
+            .and_then(|s| s.split("<td class=\"num\">").nth(1))
+            .and_then(|s| s.split('<').next())
+            .unwrap()
+            .to_string()
+    };
+    assert!(first_date(&desc.body) > first_date(&first.body));
+    assert!(desc.body.contains("aria-sort=\"descending\""));
+    // The filter survives in the sort and page links.
+    let filtered = get("/timeline?actor=BLR&sort=kind").await;
+    assert!(
+        filtered
+            .body
+            .contains("href=\"/timeline?actor=BLR&amp;sort=kind&amp;dir=desc&amp;page=1\"")
+    );
+    for bad in [
+        "/timeline?page=999",
+        "/timeline?sort=colour",
+        "/timeline?dir=up",
+        "/timeline?page=0",
+    ] {
+        let r = get(bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(r.body.contains("id=\"error\""), "{bad}");
+    }
 }

@@ -30,8 +30,10 @@
 //! opens one per worker.
 
 mod error;
+pub mod ktab;
 mod load;
 mod schema;
+pub mod sweep;
 mod timeline;
 
 use std::fs;

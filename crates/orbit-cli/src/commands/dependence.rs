@@ -37,7 +37,13 @@ pub fn run(scenario: Option<&Path>, args: &DependenceArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => write_json(&mut out, &profile),
-        Format::Csv => long_table(&profile).write_csv(&mut out),
+        Format::Csv => {
+            // The CSV stays one table for pandas; what was left out goes to stderr.
+            for note in &profile.notes {
+                eprintln!("note: {note}");
+            }
+            long_table(&profile).write_csv(&mut out)
+        }
         Format::Table => {
             write!(out, "{}", render(&profile))?;
             Ok(())
@@ -93,6 +99,8 @@ pub fn compute(
     if let Some(year) = year {
         profile.years.retain(|y| y.year == year);
         profile.subsidy_estimates.retain(|e| e.years.contains(year));
+        let prefix = format!("{year}:");
+        profile.notes.retain(|n| n.starts_with(&prefix));
         if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
             return Err(UserError::new(format!(
                 "no dependence figures for {} in {year}",
@@ -158,6 +166,12 @@ pub fn render(profile: &DependenceProfile) -> String {
             ]);
         }
         out.push_str(&est.render(90));
+    }
+    if !profile.notes.is_empty() {
+        out.push_str("\nNotes (left out or not computable; '-' above is missing, never 0):\n");
+        for note in &profile.notes {
+            out.push_str(&format!("  - {note}\n"));
+        }
     }
     out
 }

@@ -34,7 +34,7 @@ pub enum ModelArg {
 pub enum VariantArg {
     /// The model as the papers describe it, reference bugs fixed (default)
     Bdm,
-    /// Bit-for-bit the published reference run of Scholz, Calbert & Smith (2011)
+    /// The published reference run of Scholz, Calbert & Smith (2011), every position within 1e-14
     Scholz2011,
 }
 

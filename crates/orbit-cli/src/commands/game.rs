@@ -1,7 +1,6 @@
 //! `orbit game`: Shapley, Banzhaf, core and nucleolus of any TU game or pipeline network given
 //! as a JSON file.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,18 +8,14 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use orbit_models::games::{
-    DenseGame, GameError, Link, Network, NetworkGame, Node, ShapleyMethod, ShapleyOptions, TuGame,
-    banzhaf, least_core, lex_masks, members, nucleolus, shapley,
+    DenseGame, GameError, GameFileError, MAX_FILE_PLAYERS, NetworkGame, ShapleyMethod,
+    ShapleyOptions, TuGame, banzhaf, least_core, lex_masks, members, nucleolus, parse_game_json,
+    parse_network_json, shapley,
 };
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::InvalidInput;
 use crate::output::{Format, Table, write_json};
-
-/// Most players a `--game` file may list (2^20 − 1 coalitions), and most players whose
-/// coalitions `orbit game values` prints.
-pub const MAX_FILE_PLAYERS: usize = 20;
 
 /// Most permutations `--permutations` accepts.
 pub const MAX_PERMUTATIONS: usize = 100_000_000;
@@ -95,66 +90,6 @@ pub struct GameInput {
     network: Option<PathBuf>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GameFile {
-    players: Vec<String>,
-    values: Vec<CoalitionValue>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CoalitionValue {
-    coalition: Vec<String>,
-    value: f64,
-}
-
-#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-enum NetworkKind {
-    /// v(S) = maximum flow.
-    #[default]
-    MaxFlow,
-    /// v(S) = maximum of Σ value·delivered − Σ cost·flow.
-    Surplus,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NetworkFile {
-    players: Vec<String>,
-    #[serde(default)]
-    kind: NetworkKind,
-    nodes: Vec<NodeFile>,
-    links: Vec<LinkFile>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NodeFile {
-    id: String,
-    #[serde(default)]
-    owner: Option<String>,
-    #[serde(default)]
-    supply: f64,
-    #[serde(default)]
-    demand: f64,
-    #[serde(default)]
-    value: f64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LinkFile {
-    from: String,
-    to: String,
-    capacity: f64,
-    #[serde(default)]
-    owner: Option<String>,
-    #[serde(default)]
-    cost: f64,
-}
-
 /// A game read from a file: a dense TU game or a network game.
 #[derive(Debug)]
 enum Loaded {
@@ -193,185 +128,23 @@ fn invalid(path: &Path, message: impl std::fmt::Display, hint: &str) -> anyhow::
     InvalidInput(text).into()
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<T> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read `{}`", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
-        invalid(
-            path,
-            format_args!("not a valid {what} file: {e}"),
-            match what {
-                "game" => {
-                    r#"expected {"players": ["A", "B"], "values": [{"coalition": ["A"], "value": 1.0}, ...]}"#
-                }
-                _ => {
-                    r#"expected {"players": [..], "nodes": [{"id": "n1", "owner": "A", "supply": 1.0}, ..], "links": [{"from": "n1", "to": "n2", "capacity": 1.0, "owner": "A"}, ..]}"#
-                }
-            },
-        )
-    })
+fn read_file(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read `{}`", path.display())))
 }
 
-fn player_index(path: &Path, players: &[String]) -> Result<HashMap<String, usize>> {
-    if players.is_empty() {
-        return Err(invalid(path, "the game has no players", ""));
-    }
-    let mut index = HashMap::new();
-    for (i, p) in players.iter().enumerate() {
-        if index.insert(p.clone(), i).is_some() {
-            return Err(invalid(
-                path,
-                format_args!("player `{p}` is listed twice"),
-                "",
-            ));
-        }
-    }
-    Ok(index)
-}
-
-fn show(coalition: &[&str]) -> String {
-    format!("[{}]", coalition.join(", "))
-}
-
-fn parse_game(path: &Path, file: GameFile) -> Result<(Vec<String>, Loaded)> {
-    let n = file.players.len();
-    let index = player_index(path, &file.players)?;
-    if n > MAX_FILE_PLAYERS {
-        return Err(invalid(
-            path,
-            format_args!("too many players: {n} (a game file may list at most {MAX_FILE_PLAYERS})"),
-            "describe larger games as a `--network`, whose coalitions are evaluated lazily",
-        ));
-    }
-    let mut values = vec![0.0; 1 << n];
-    let mut seen: Vec<Option<usize>> = vec![None; 1 << n];
-    for (entry, cv) in file.values.iter().enumerate() {
-        let names: Vec<&str> = cv.coalition.iter().map(String::as_str).collect();
-        if names.is_empty() {
-            return Err(invalid(
-                path,
-                format_args!("entry {entry} has an empty coalition"),
-                "the empty coalition is worth 0 and is not listed",
-            ));
-        }
-        let mut mask = 0u64;
-        for name in &names {
-            let Some(&i) = index.get(*name) else {
-                return Err(invalid(
-                    path,
-                    format_args!(
-                        "coalition {} (entry {entry}) names unknown player `{name}`",
-                        show(&names)
-                    ),
-                    &format!("the players are {}", file.players.join(", ")),
-                ));
-            };
-            if mask >> i & 1 == 1 {
-                return Err(invalid(
-                    path,
-                    format_args!(
-                        "coalition {} (entry {entry}) lists `{name}` twice",
-                        show(&names)
-                    ),
-                    "",
-                ));
-            }
-            mask |= 1 << i;
-        }
-        if let Some(first) = seen[mask as usize] {
-            return Err(invalid(
-                path,
-                format_args!(
-                    "coalition {} is given twice (entries {first} and {entry})",
-                    show(&names)
-                ),
-                "",
-            ));
-        }
-        seen[mask as usize] = Some(entry);
-        values[mask as usize] = cv.value;
-    }
-    let missing: Vec<u64> = lex_masks(n)
-        .into_iter()
-        .filter(|&m| seen[m as usize].is_none())
-        .collect();
-    if let Some(&first) = missing.first() {
-        let names: Vec<&str> = members(first)
-            .into_iter()
-            .map(|i| file.players[i].as_str())
-            .collect();
-        let more = if missing.len() > 1 {
-            format!(" (and {} more)", missing.len() - 1)
-        } else {
-            String::new()
-        };
-        return Err(invalid(
-            path,
-            format_args!("coalition {} is missing{more}", show(&names)),
-            &format!(
-                "give every non-empty coalition of the {n} players exactly once ({} entries)",
-                (1u64 << n) - 1
-            ),
-        ));
-    }
-    let game = DenseGame::from_masks(n, values).map_err(|e| invalid(path, e, ""))?;
-    Ok((file.players, Loaded::Dense(game)))
-}
-
-fn parse_network(path: &Path, file: NetworkFile) -> Result<(Vec<String>, Loaded)> {
-    let index = player_index(path, &file.players)?;
-    let owner = |what: String, name: &Option<String>| -> Result<Option<usize>> {
-        match name {
-            None => Ok(None),
-            Some(name) => index.get(name).copied().map(Some).ok_or_else(|| {
-                invalid(
-                    path,
-                    format_args!("{what} is owned by unknown player `{name}`"),
-                    &format!("the players are {}", file.players.join(", ")),
-                )
-            }),
-        }
-    };
-    let mut nodes = Vec::with_capacity(file.nodes.len());
-    for n in &file.nodes {
-        nodes.push(Node {
-            id: n.id.clone(),
-            owner: owner(format!("node `{}`", n.id), &n.owner)?,
-            supply: n.supply,
-            demand: n.demand,
-            value: n.value,
-        });
-    }
-    let mut links = Vec::with_capacity(file.links.len());
-    for (l, link) in file.links.iter().enumerate() {
-        links.push(Link {
-            from: link.from.clone(),
-            to: link.to.clone(),
-            capacity: link.capacity,
-            owner: owner(
-                format!("link {l} ({} -> {})", link.from, link.to),
-                &link.owner,
-            )?,
-            cost: link.cost,
-        });
-    }
-    let network = Network {
-        players: file.players.clone(),
-        nodes,
-        links,
-    };
-    let game = match file.kind {
-        NetworkKind::MaxFlow => NetworkGame::new(&network),
-        NetworkKind::Surplus => NetworkGame::surplus(&network),
-    }
-    .map_err(|e| invalid(path, e, "links are numbered from 0 in file order"))?;
-    Ok((file.players, Loaded::Network(game)))
+fn located(path: &Path) -> impl Fn(GameFileError) -> anyhow::Error + '_ {
+    move |e| invalid(path, &e.message, &e.hint)
 }
 
 fn load(input: &GameInput) -> Result<(Vec<String>, Loaded)> {
     match (&input.game, &input.network) {
-        (Some(path), _) => parse_game(path, read_json(path, "game")?),
-        (None, Some(path)) => parse_network(path, read_json(path, "network")?),
+        (Some(path), _) => parse_game_json(&read_file(path)?)
+            .map(|(players, game)| (players, Loaded::Dense(game)))
+            .map_err(located(path)),
+        (None, Some(path)) => parse_network_json(&read_file(path)?)
+            .map(|(players, game)| (players, Loaded::Network(game)))
+            .map_err(located(path)),
         (None, None) => Err(InvalidInput(
             "error: give a game with `--game FILE.json` or `--network FILE.json`".into(),
         )
@@ -397,7 +170,7 @@ fn engine_error(e: GameError) -> anyhow::Error {
 }
 
 fn grand(game: &Loaded) -> f64 {
-    game.value((1u64 << game.n().min(63)) - 1)
+    game.grand_value()
 }
 
 fn fmt(x: f64) -> String {
@@ -571,6 +344,18 @@ pub fn run(command: &GameCommand) -> Result<()> {
                     (names, game.value(m))
                 })
                 .collect();
+            // The same refusal as `shapley` and the other solutions (defect 14: `values` printed
+            // `inf` for a file they reject).
+            if let Some((m, (_, v))) = lex_masks(n)
+                .into_iter()
+                .zip(&rows)
+                .find(|(_, (_, v))| !v.is_finite())
+            {
+                return Err(engine_error(GameError::NonFiniteValue {
+                    coalition: members(m),
+                    value: *v,
+                }));
+            }
             let mut out = std::io::stdout().lock();
             match format {
                 Format::Json => {
@@ -601,5 +386,49 @@ pub fn run(command: &GameCommand) -> Result<()> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn network_file(name: &str, text: &str) -> PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("orbit-game-{}-{name}.json", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Defect 14: `game values` printed `inf` for a network whose value overflows, where `game
+    /// shapley` rejects the same file; both now refuse it, naming the coalition.
+    #[test]
+    fn values_refuses_what_shapley_refuses() {
+        let path = network_file(
+            "overflow",
+            r#"{"players": ["A", "B"], "kind": "surplus",
+                "nodes": [{"id": "S", "supply": 10}, {"id": "M", "demand": 10, "value": 1e308}],
+                "links": [{"from": "S", "to": "M", "capacity": 10, "owner": "A"},
+                          {"from": "S", "to": "M", "capacity": 10, "owner": "B"}]}"#,
+        );
+        let input = || GameInput {
+            game: None,
+            network: Some(path.clone()),
+        };
+        let values = run(&GameCommand::Values {
+            input: input(),
+            format: Format::Json,
+        });
+        let shapley = run(&GameCommand::Shapley {
+            input: input(),
+            method: MethodArg::Exact,
+            permutations: 1000,
+            seed: 1,
+            format: Format::Json,
+        });
+        std::fs::remove_file(&path).ok();
+        let message = values.expect_err("values must refuse").to_string();
+        assert!(message.contains("not finite"), "{message}");
+        assert!(shapley.is_err());
     }
 }

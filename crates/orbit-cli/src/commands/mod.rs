@@ -1,14 +1,19 @@
 //! One module per subcommand; shared loading and error reporting here.
 
 pub mod backtest;
+pub mod calibrate;
 pub mod compare;
 pub mod dependence;
+pub mod dispute;
 pub mod forecast;
 pub mod game;
+pub mod panel;
 pub mod run;
 pub mod serve;
 pub mod simulate;
+pub mod smp;
 pub mod store;
+pub mod sweep;
 pub mod timeline;
 pub mod transit;
 pub mod validate;

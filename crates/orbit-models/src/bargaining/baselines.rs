@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::input::{BargainingError, BargainingInput, validate};
+use super::input::{BargainingError, BargainingInput, validate, weights};
 
 /// Relative tolerance under which two sums of weights count as equal (ties, half-weight tests).
 ///
@@ -100,12 +100,10 @@ pub fn nash_bargaining(input: &BargainingInput) -> Result<f64, BargainingError> 
     Ok(nash_of(&positions, &weights, d))
 }
 
+/// Positions and weights `c_i s_i` (at the common scale of [`weights`]) in input order.
 pub(crate) fn positions_weights(input: &BargainingInput) -> (Vec<f64>, Vec<f64>) {
-    input
-        .actors
-        .iter()
-        .map(|a| (a.position, a.capability * a.salience))
-        .unzip()
+    let positions = input.actors.iter().map(|a| a.position).collect();
+    (positions, weights(input))
 }
 
 /// (B1) on raw slices. Callers guarantee `Σ w > 0`.

@@ -285,9 +285,51 @@ pub fn validate(input: &BargainingInput) -> Result<(), BargainingError> {
             high_actor: actors[hi].name.clone(),
         });
     }
-    let total: f64 = actors.iter().map(|a| a.capability * a.salience).sum();
+    // Only ratios of the weights matter; summed at a common power-of-two scale, capabilities
+    // up to f64::MAX are fine (see `weights`).
+    let mut weights: Vec<f64> = actors.iter().map(|a| a.capability * a.salience).collect();
+    scale_weights(&mut weights);
+    let total: f64 = weights.iter().sum();
     if !(total.is_finite() && total > 0.0) {
         return Err(BargainingError::BadTotalWeight { total });
     }
     Ok(())
+}
+
+/// The weights `c_i · s_i` of `input`'s actors, in input order, brought to a common scale by
+/// [`scale_weights`]. Every model reads its weights from here, so capabilities as large as
+/// `f64::MAX` or as small as the least normal number give finite sums.
+pub(crate) fn weights(input: &BargainingInput) -> Vec<f64> {
+    let mut weights: Vec<f64> = input
+        .actors
+        .iter()
+        .map(|a| a.capability * a.salience)
+        .collect();
+    scale_weights(&mut weights);
+    weights
+}
+
+/// Multiplies every weight by the power of two that brings the largest into `[1, 2)`, when the
+/// largest lies outside `[2^-64, 2^64]`, so that sums of weights (times positions on a finite
+/// range) cannot overflow (an actor table `A,1,0,1` / `B,1e308,10,1` gave a compromise of
+/// `inf`). Every model uses weights only through ratios, sign tests and comparisons with
+/// tolerances proportional to the total weight, and multiplying by a power of two is exact,
+/// so a model gives the same bits with or without it; weights in the usual range are left
+/// untouched all the same.
+pub(crate) fn scale_weights(weights: &mut [f64]) {
+    let largest = weights.iter().copied().fold(0.0, f64::max);
+    if !(largest.is_finite() && largest > 0.0) {
+        return;
+    }
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0; // 2^64
+    if (1.0 / LIMIT..=LIMIT).contains(&largest) {
+        return;
+    }
+    let exponent = largest.log2().floor() as i32;
+    // Two exact steps, each factor a normal number even for exponents near ±1023.
+    let first = exponent / 2;
+    let (a, b) = (2f64.powi(-first), 2f64.powi(first - exponent));
+    for w in weights.iter_mut() {
+        *w = *w * a * b;
+    }
 }

@@ -2,7 +2,8 @@
 //! Bueno de Mesquita and the non-strategic baselines of *The European Union Decides*.
 //!
 //! * [`run_eum`]: the EUM in two variants, [`Variant::Bdm`] (default) and
-//!   [`Variant::Scholz2011`] (bit-for-bit the reference run of Scholz, Calbert & Smith 2011).
+//!   [`Variant::Scholz2011`] (the reference run of Scholz, Calbert & Smith 2011, every position
+//!   within 1e-14 of it: the votes are added in another order).
 //! * [`baselines`], [`compromise`], [`weighted_median`], [`median_voter`],
 //!   [`nash_bargaining`]: central-tendency models (Thomson et al. 2006).
 //! * [`validate`]: the preconditions every function here checks first.

@@ -17,12 +17,14 @@
 //! * [`NetworkGame`] — v(S) is the maximum flow S can route alone (Hubert & Ikonnikova 2011).
 
 mod core;
+mod file;
 mod network;
 mod shapley;
 
 pub use self::core::{
     LeastCore, MAX_LP_PLAYERS, Nucleolus, core_is_empty, least_core, nucleolus, prenucleolus,
 };
+pub use self::file::{GameFileError, MAX_FILE_PLAYERS, parse_game_json, parse_network_json};
 pub use self::network::{Link, Network, NetworkGame, Node};
 pub use self::shapley::{
     AUTO_EXACT_MAX_PLAYERS, BanzhafValue, MAX_EXACT_PLAYERS, SAMPLE_BATCH, ShapleyMethod,
@@ -150,6 +152,23 @@ pub trait TuGame: Sync {
     fn value(&self, mask: u64) -> f64 {
         self.value_of(std::slice::from_ref(&mask))
     }
+
+    /// `v(N)`, the grand coalition's value, for any number of players (a `u64` mask cannot
+    /// hold 64 or more: `(1 << 64) − 1` overflows, and a clamped mask leaves players out).
+    fn grand_value(&self) -> f64 {
+        self.value_of(&grand_coalition(self.n()))
+    }
+}
+
+/// The grand coalition of `n` players as a bitset of `⌈n/64⌉` words (see [`TuGame::value_of`]).
+pub fn grand_coalition(n: usize) -> Vec<u64> {
+    let mut words = vec![u64::MAX; n.div_ceil(64)];
+    if let Some(last) = words.last_mut()
+        && !n.is_multiple_of(64)
+    {
+        *last = (1u64 << (n % 64)) - 1;
+    }
+    words
 }
 
 /// Members of a bitmask coalition, ascending.

@@ -183,7 +183,9 @@ impl NetworkGame {
 fn member(set: &[u64], owner: Option<usize>) -> bool {
     match owner {
         None => true,
-        Some(p) => set[p / 64] >> (p % 64) & 1 == 1,
+        // A player beyond the words given is not a member (a `u64` mask of a game with more
+        // than 64 players holds only the first 64).
+        Some(p) => set.get(p / 64).is_some_and(|w| w >> (p % 64) & 1 == 1),
     }
 }
 

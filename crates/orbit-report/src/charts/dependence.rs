@@ -94,7 +94,7 @@ pub fn trade_shares(ctx: &ChartContext, profile: &DependenceProfile) -> String {
                 )
             };
             let mut chart = ChartBuilder::on(panel)
-                .caption(caption, (super::FONT, 16))
+                .caption(caption, (super::FONT, 17))
                 .margin(8)
                 .x_label_area_size(42)
                 .y_label_area_size(58)
@@ -107,8 +107,8 @@ pub fn trade_shares(ctx: &ChartContext, profile: &DependenceProfile) -> String {
                 .y_labels(6)
                 .x_label_formatter(&|v| super::year_tick(*v))
                 .y_label_formatter(&|v| percent_tick(*v))
-                .axis_desc_style((super::FONT, 14))
-                .label_style((super::FONT, 13))
+                .axis_desc_style((super::FONT, 17))
+                .label_style((super::FONT, 17))
                 .light_line_style(WHITE)
                 .bold_line_style(super::LIGHT_GREY)
                 .draw()?;
@@ -219,8 +219,8 @@ pub fn energy_subsidy(
             .y_labels(8)
             .x_label_formatter(&|v| super::year_tick(*v))
             .y_label_formatter(&|v| percent_tick(*v))
-            .axis_desc_style((super::FONT, 14))
-            .label_style((super::FONT, 13))
+            .axis_desc_style((super::FONT, 17))
+            .label_style((super::FONT, 17))
             .light_line_style(WHITE)
             .bold_line_style(super::LIGHT_GREY)
             .draw()?;
@@ -236,7 +236,7 @@ pub fn energy_subsidy(
                     + Text::new(
                         format!("{} ({})", percent(e.value), e.years),
                         (0, -4),
-                        TextStyle::from((super::FONT, 12).into_font())
+                        TextStyle::from((super::FONT, 17).into_font())
                             .color(&ESTIMATE)
                             .pos(Pos::new(HPos::Center, VPos::Bottom)),
                     ),
@@ -255,7 +255,7 @@ pub fn energy_subsidy(
             chart.draw_series(std::iter::once(Text::new(
                 format!("narrative P{}: {}", c.paragraph, percent(c.figure)),
                 (last as f64 + 1.4, c.figure),
-                (super::FONT, 13)
+                (super::FONT, 17)
                     .into_font()
                     .color(&ESSAY)
                     .pos(Pos::new(HPos::Right, VPos::Bottom)),
@@ -301,12 +301,12 @@ pub fn energy_subsidy(
         side.draw(&Text::new(
             "derived: (reference −",
             (8, 40 + 20 * entries.len() as i32),
-            (super::FONT, 12).into_font().color(&GREY),
+            (super::FONT, 17).into_font().color(&GREY),
         ))?;
         side.draw(&Text::new(
             "paid price) × volume / GDP",
             (8, 54 + 20 * entries.len() as i32),
-            (super::FONT, 12).into_font().color(&GREY),
+            (super::FONT, 17).into_font().color(&GREY),
         ))?;
         Ok(())
     })

@@ -107,8 +107,8 @@ pub fn eum_rounds(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueS
         let pad = (hi - lo) * 0.04;
         let mut chart = ChartBuilder::on(&plot)
             .margin(10)
-            .x_label_area_size(42)
-            .y_label_area_size(62)
+            .x_label_area_size(50)
+            .y_label_area_size(76)
             .build_cartesian_2d(-0.2..last + 0.2, (lo - pad)..(hi + pad))?;
         chart
             .configure_mesh()
@@ -118,8 +118,8 @@ pub fn eum_rounds(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueS
             .y_labels(6)
             .x_label_formatter(&|v| super::year_tick(*v))
             .y_label_formatter(&|v| scale_value(*v))
-            .axis_desc_style((super::FONT, 14))
-            .label_style((super::FONT, 13))
+            .axis_desc_style((super::FONT, 17))
+            .label_style((super::FONT, 17))
             .light_line_style(WHITE)
             .bold_line_style(super::LIGHT_GREY)
             .draw()?;
@@ -157,7 +157,7 @@ pub fn eum_rounds(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueS
         side.draw(&Text::new(
             format!("forecast: {}", scale_value(eum.forecast)),
             (8, y),
-            (super::FONT, 13).into_font().color(&GREY),
+            (super::FONT, 17).into_font().color(&GREY),
         ))?;
         if let Some(ends) = scale_ends(f, summary) {
             draw_scale_ends(&side, y + 22, &ends)?;
@@ -168,14 +168,14 @@ pub fn eum_rounds(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueS
 
 /// The meaning of the scale's ends, wrapped into the legend column.
 fn draw_scale_ends(area: &Area<'_>, y: i32, ends: &[String; 2]) -> DrawResult {
-    let style = (super::FONT, 12).into_font().color(&GREY);
+    let style = (super::FONT, 17).into_font().color(&GREY);
     let mut y = y;
     area.draw(&Text::new("scale:", (8, y), style.clone()))?;
-    y += 15;
+    y += 18;
     for end in ends {
-        for line in super::wrap(end, 26, 3) {
+        for line in super::wrap(end, 22, 3) {
             area.draw(&Text::new(line, (8, y), style.clone()))?;
-            y += 14;
+            y += 17;
         }
         y += 3;
     }
@@ -235,8 +235,8 @@ pub fn forecasts(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueSu
             .y_labels(n)
             .x_label_formatter(&|v| scale_value(*v))
             .y_label_formatter(&label)
-            .axis_desc_style((super::FONT, 14))
-            .label_style((super::FONT, 13))
+            .axis_desc_style((super::FONT, 17))
+            .label_style((super::FONT, 17))
             .light_line_style(WHITE)
             .bold_line_style(super::LIGHT_GREY)
             .draw()?;
@@ -254,7 +254,10 @@ pub fn forecasts(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueSu
                 None => groups.push((a.position, vec![&a.name])),
             }
         }
-        for (position, names) in &groups {
+        // Labels of neighbouring groups alternate above and below the row so they do not
+        // collide.
+        groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (index, (position, names)) in groups.iter().enumerate() {
             // Dots of one group stacked vertically, centred on the row.
             let offset =
                 |k: usize| (7.0 * (k as f64 - (names.len() - 1) as f64 / 2.0)).round() as i32;
@@ -273,15 +276,20 @@ pub fn forecasts(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueSu
             } else {
                 (HPos::Center, 0)
             };
+            let (dy, v) = if index % 2 == 0 {
+                (-offset(0).abs() - 8, VPos::Bottom)
+            } else {
+                (offset(0).abs() + 8, VPos::Top)
+            };
             chart.draw_series(std::iter::once(
                 EmptyElement::at((*position, row(0)))
                     + Text::new(
                         names.join(" "),
-                        (dx, -offset(0).abs() - 8),
-                        (super::FONT, 12)
+                        (dx, dy),
+                        (super::FONT, 17)
                             .into_font()
                             .color(&BLACK)
-                            .pos(Pos::new(h, VPos::Bottom)),
+                            .pos(Pos::new(h, v)),
                     ),
             ))?;
         }
@@ -289,7 +297,7 @@ pub fn forecasts(ctx: &ChartContext, f: &IssueForecast, summary: Option<&IssueSu
             Text::new(
                 text,
                 (0, -9),
-                (super::FONT, 12)
+                (super::FONT, 17)
                     .into_font()
                     .color(&colour)
                     .pos(Pos::new(HPos::Center, VPos::Bottom)),
@@ -424,19 +432,19 @@ pub fn monte_carlo(
                 .fold(0.0_f64, f64::max);
             let top = ((top * 10.0).ceil() / 10.0).clamp(0.1, 1.0);
             let mut chart = ChartBuilder::on(area)
-                .caption(caption, (super::FONT, 13))
+                .caption(caption, (super::FONT, 17))
                 .margin_left(10)
                 .margin_right(10)
                 .x_label_area_size(if k + 1 == m { 22 } else { 4 })
-                .y_label_area_size(62)
+                .y_label_area_size(76)
                 .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)?;
             let mut mesh = chart.configure_mesh();
             mesh.y_labels(3)
                 .x_labels(8)
                 .y_label_formatter(&|v| super::percent_tick(*v))
                 .x_label_formatter(&|v| scale_value(*v))
-                .label_style((super::FONT, 12))
-                .axis_desc_style((super::FONT, 12))
+                .label_style((super::FONT, 17))
+                .axis_desc_style((super::FONT, 17))
                 .light_line_style(WHITE)
                 .bold_line_style(super::LIGHT_GREY);
             if k + 1 != m {
@@ -486,7 +494,7 @@ pub fn monte_carlo(
         axis_area.draw(&Text::new(
             scale_desc(f),
             (((super::WIDTH - LEGEND_WIDTH) / 2) as i32, 14),
-            (super::FONT, 14)
+            (super::FONT, 17)
                 .into_font()
                 .color(&BLACK)
                 .pos(Pos::new(HPos::Center, VPos::Center)),

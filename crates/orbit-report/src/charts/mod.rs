@@ -172,47 +172,17 @@ impl Palette {
 /// Every chart of the report, in the order the HTML shows them.
 pub fn all(report: &RunReport) -> Vec<Chart> {
     let ctx = ChartContext::for_report(report);
-    let mut out = vec![
-        Chart {
-            name: "trade_shares".into(),
-            title: dependence::trade_shares_title(&ctx, &report.dependence),
-            svg: dependence::trade_shares(&ctx, &report.dependence),
-        },
-        Chart {
-            name: "energy_subsidy".into(),
-            title: dependence::energy_subsidy_title(&ctx, &report.dependence),
-            svg: dependence::energy_subsidy(&ctx, &report.dependence, &report.figure_checks),
-        },
-        Chart {
-            name: "event_timeline".into(),
-            title: timeline::TITLE.into(),
-            svg: timeline::event_timeline(&ctx, &report.event_counts, &report.key_events),
-        },
-    ];
-    if let Some(sim) = &report.simulation {
-        out.push(Chart {
-            name: "simulation_issues".into(),
-            title: simulation::ISSUES_TITLE.into(),
-            svg: simulation::issue_fans(&ctx, sim, &report.issues),
-        });
-        out.push(Chart {
-            name: "simulation_indicators".into(),
-            title: simulation::INDICATORS_TITLE.into(),
-            svg: simulation::indicator_fans(&ctx, sim),
-        });
-    }
-    if let Some(transit) = &report.transit {
-        out.push(Chart {
-            name: "transit_network".into(),
-            title: network::TITLE.into(),
-            svg: network::transit_network(&ctx, transit),
-        });
-    }
+    // Trade shares, the energy subsidy, the transit network and the simulation fans are
+    // Vega-Lite charts now (`crate::vega`).
+    let mut out = vec![Chart {
+        name: "event_timeline".into(),
+        title: timeline::TITLE.into(),
+        svg: timeline::event_timeline(&ctx, &report.event_counts, &report.key_events),
+    }];
     for f in &report.forecasts {
         let summary = report.issue(&f.issue);
         let charts = [
             ("eum_rounds", issue::eum_rounds_title(f), f.eum.is_some()),
-            ("forecasts", issue::forecasts_title(f), true),
             (
                 "monte_carlo",
                 issue::monte_carlo_title(f),
@@ -278,13 +248,13 @@ pub(crate) fn render(
         // Long titles (long actor or issue names) get a smaller font rather than running
         // off the chart: about 64 bold characters fit at size 22.
         let chars = title.chars().count().max(1) as f64;
-        let size = (22.0 * 64.0 / chars).clamp(15.0, 22.0);
+        let size = (24.0 * 64.0 / chars).clamp(20.0, 24.0);
         let main = main.titled(title, (FONT, size).into_font().style(FontStyle::Bold))?;
         draw(&main)?;
         for (i, line) in lines.iter().enumerate() {
             foot.draw_text(
                 line,
-                &(FONT, 13).into_font().color(&GREY),
+                &(FONT, 17).into_font().color(&GREY),
                 (10, 2 + 14 * i as i32),
             )?;
         }
@@ -375,7 +345,7 @@ pub(crate) fn legend(
     heading: Option<&str>,
     entries: &[LegendEntry],
 ) -> DrawResult {
-    let text = TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    let text = TextStyle::from((FONT, 17).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
     let mut y = y;
     if let Some(h) = heading {
         area.draw(&Text::new(h.to_string(), (x, y), text.clone().color(&GREY)))?;
@@ -437,7 +407,7 @@ pub(crate) fn no_data(area: &Area<'_>, text: &str) -> DrawResult {
     area.draw(&Text::new(
         text.to_string(),
         (w as i32 / 2, h as i32 / 2),
-        TextStyle::from((FONT, 16).into_font())
+        TextStyle::from((FONT, 17).into_font())
             .color(&GREY)
             .pos(Pos::new(HPos::Center, VPos::Center)),
     ))?;

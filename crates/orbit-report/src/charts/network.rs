@@ -89,14 +89,14 @@ pub fn transit_network(ctx: &ChartContext, data: &TransitShares) -> String {
         let panels = plots.split_evenly((rows as usize, per_row));
         for (panel, epoch) in panels.iter().zip(&data.epochs) {
             let mut chart = ChartBuilder::on(panel)
-                .caption(&epoch.label, (super::FONT, 16))
+                .caption(&epoch.label, (super::FONT, 17))
                 .margin(6)
                 .x_label_area_size(36)
                 .y_label_area_size(44)
                 .build_cartesian_2d(x0..x1, y0..y1)?;
             let mut mesh = chart.configure_mesh();
-            mesh.axis_desc_style((super::FONT, 13))
-                .label_style((super::FONT, 11))
+            mesh.axis_desc_style((super::FONT, 17))
+                .label_style((super::FONT, 17))
                 .light_line_style(WHITE)
                 .bold_line_style(super::LIGHT_GREY)
                 .x_labels(4)
@@ -130,7 +130,7 @@ pub fn transit_network(ctx: &ChartContext, data: &TransitShares) -> String {
                         + Text::new(
                             format!("{} {}", player.code, percent(share)),
                             (0, r + 2),
-                            (super::FONT, 12)
+                            (super::FONT, 17)
                                 .into_font()
                                 .color(&BLACK)
                                 .pos(Pos::new(HPos::Center, VPos::Top)),
@@ -148,7 +148,7 @@ pub fn transit_network(ctx: &ChartContext, data: &TransitShares) -> String {
         side.draw(&Text::new(
             "disc area ∝ Shapley share",
             (8, 50 + 20 * entries.len() as i32),
-            TextStyle::from((super::FONT, 12).into_font())
+            TextStyle::from((super::FONT, 17).into_font())
                 .color(&GREY)
                 .pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;

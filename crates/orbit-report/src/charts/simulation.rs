@@ -155,7 +155,7 @@ fn draw_panel(area: &Area<'_>, panel: &Panel<'_>, years: &[i32], y_desc: &str) -
     };
     let (lo, hi) = panel.y_range;
     let mut chart = ChartBuilder::on(area)
-        .caption(super::cut(&panel.label, 34), (super::FONT, 13))
+        .caption(super::cut(&panel.label, 34), (super::FONT, 17))
         .margin(6)
         .x_label_area_size(30)
         .y_label_area_size(44)
@@ -176,8 +176,8 @@ fn draw_panel(area: &Area<'_>, panel: &Panel<'_>, years: &[i32], y_desc: &str) -
         })
         .x_desc("year")
         .y_desc(y_desc)
-        .label_style((super::FONT, 11).into_font().color(&GREY))
-        .axis_desc_style((super::FONT, 11).into_font().color(&GREY))
+        .label_style((super::FONT, 17).into_font().color(&GREY))
+        .axis_desc_style((super::FONT, 17).into_font().color(&GREY))
         .draw()?;
     let xs: Vec<f64> = years.iter().map(|&y| y as f64).collect();
     let finite = |v: &f64| v.is_finite();

@@ -97,8 +97,8 @@ pub fn event_timeline(
             .y_labels(rows)
             .x_label_formatter(&|v| super::year_tick(*v))
             .y_label_formatter(&label)
-            .axis_desc_style((super::FONT, 14))
-            .label_style((super::FONT, 13))
+            .axis_desc_style((super::FONT, 17))
+            .label_style((super::FONT, 17))
             .light_line_style(WHITE)
             .bold_line_style(super::LIGHT_GREY)
             .draw()?;
@@ -147,7 +147,7 @@ pub fn event_timeline(
                     + Text::new(
                         text.join(","),
                         (r - 1, -r + 1),
-                        (super::FONT, 13)
+                        (super::FONT, 17)
                             .into_font()
                             .style(FontStyle::Bold)
                             .color(&KEY)
@@ -158,7 +158,7 @@ pub fn event_timeline(
 
         // The legend: bubble sizes, then the key-event ring.
         let text =
-            TextStyle::from((super::FONT, 14).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+            TextStyle::from((super::FONT, 17).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
         side.draw(&Text::new(
             "events per year",
             (8, 30),
@@ -184,7 +184,7 @@ pub fn event_timeline(
 
         if !key_events.is_empty() {
             let style =
-                TextStyle::from((super::FONT, 13).into_font()).pos(Pos::new(HPos::Left, VPos::Top));
+                TextStyle::from((super::FONT, 17).into_font()).pos(Pos::new(HPos::Left, VPos::Top));
             list_area.draw(&Text::new(
                 "Key events (the narrative's key dates)",
                 (10, 4),

@@ -1,5 +1,9 @@
 //! The dashboard's pages, rendered on the server from the report's charts and tables. The
-//! pages need no script: the timeline filter is a GET form, the forecast form a POST.
+//! tables and forms need no script (the timeline filter is a GET form, the forecast form a
+//! POST); the Vega-Lite charts are drawn by the vendored scripts the page loads last.
+
+pub mod downloads;
+pub mod timeline_view;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,6 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 use orbit_models::forecast::IssueForecast;
 use orbit_report::charts::{Chart, ChartContext, Palette, file_stem, issue as issue_charts};
 use orbit_report::data::{EventCount, KeyEvent};
+use orbit_report::vega;
 use orbit_report::{DataTable, RunReport, escape};
 use orbit_scenario::{EventKind, PartialDate};
 use orbit_store::{TimelineQuery, TimelineRow};
@@ -20,6 +25,7 @@ use crate::api::{self, query_params};
 use crate::html::{self, page};
 use crate::params::{self, Params};
 use crate::{ApiError, AppState};
+use timeline_view::TimelineView;
 
 fn find<'a>(tables: &'a [DataTable], name: &str) -> Option<&'a DataTable> {
     tables.iter().find(|t| t.name == name)
@@ -52,22 +58,32 @@ fn cached(body: &axum::body::Bytes) -> Response {
 pub fn overview(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> String {
     let s = &report.scenario;
     let mut b = String::new();
-    b.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
+    b.push_str("<section id=\"headline\">\n<h2>At a glance</h2>\n");
     if let Some(d) = &s.description {
-        let _ = writeln!(b, "<p>{}</p>", escape(d));
+        let _ = writeln!(b, "<p class=\"lede\">{}</p>", escape(d));
     }
-    if let Some(n) = &s.narrative {
-        let _ = writeln!(b, "<p>Narrative checked: {}</p>", escape(n));
+    let figures = vega::headline(report);
+    let mut cards = vega::headline_html(&figures, "/charts/", false);
+    // Each card links to the page with its detail.
+    for h in &figures {
+        let target = match h.link {
+            "#dependence" => "/dependence",
+            "#transit" => "/transit",
+            "#forecasts" => "/forecast",
+            _ => "/simulation",
+        };
+        let marker = format!("data-figure=\"{}\"", h.id);
+        if let Some(at) = cards.find(&marker)
+            && let Some(end) = cards[at..].find("</article>")
+        {
+            cards.insert_str(
+                at + end,
+                &format!("<p class=\"key-link\"><a href=\"{target}\">details</a></p>\n"),
+            );
+        }
     }
-    b.push_str("<dl class=\"counts\">");
-    for (k, v) in &s.counts {
-        let _ = write!(
-            b,
-            "<div><dt>{}</dt><dd>{v}</dd></div>",
-            escape(&k.replace('_', " "))
-        );
-    }
-    b.push_str("</dl>\n</section>\n");
+    b.push_str(&cards);
+    b.push_str("</section>\n");
 
     b.push_str("<section id=\"forecasts\">\n<h2>Forecasts</h2>\n<ul class=\"issues\">");
     for i in &report.issues {
@@ -80,7 +96,7 @@ pub fn overview(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> S
     }
     b.push_str("</ul>\n");
     if let Some(t) = find(tables, "forecasts") {
-        html::table(&mut b, t);
+        html::details_table(&mut b, t);
     }
     b.push_str("</section>\n");
 
@@ -89,15 +105,25 @@ pub fn overview(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> S
         html::chart(&mut b, c);
     }
     if let Some(t) = find(tables, "key_events") {
-        html::table(&mut b, t);
+        html::details_table(&mut b, t);
     }
-    b.push_str("</section>\n");
+    b.push_str(
+        "<p><a href=\"/timeline\">The whole timeline, filtered and sorted</a></p>\n</section>\n",
+    );
 
-    b.push_str("<section id=\"dependence-summary\">\n<h2>Dependence</h2>\n");
-    if let Some(c) = find_chart(charts, "trade_shares") {
-        html::chart(&mut b, c);
+    b.push_str("<section id=\"appendix\">\n<h2>Records in the scenario</h2>\n");
+    if let Some(n) = &s.narrative {
+        let _ = writeln!(b, "<p>Narrative checked: {}</p>", escape(n));
     }
-    b.push_str("<p><a href=\"/dependence\">All dependence charts and tables</a></p>\n</section>\n");
+    b.push_str("<dl class=\"counts\">");
+    for (k, v) in &s.counts {
+        let _ = write!(
+            b,
+            "<div><dt>{}</dt><dd>{v}</dd></div>",
+            escape(&k.replace('_', " "))
+        );
+    }
+    b.push_str("</dl>\n</section>\n");
     page("Overview", &subtitle(report), "/", &b)
 }
 
@@ -212,9 +238,18 @@ fn chart_data(rows: &[TimelineRow]) -> (Vec<EventCount>, Vec<KeyEvent>) {
 fn timeline_page(
     state: &AppState,
     params: &Params,
+    view: &(TimelineView, Vec<(String, String)>),
     result: Result<Vec<TimelineRow>, ApiError>,
 ) -> Response {
+    let (view, filter) = view;
     let report = &state.0.report;
+    // The rows of this page, sorted; the chart draws all of them.
+    let result = result.and_then(|rows| {
+        let mut sorted = rows.clone();
+        view.sort(&mut sorted);
+        let range = view.range(sorted.len())?;
+        Ok((rows, sorted[range.clone()].to_vec(), range))
+    });
     let mut b = timeline_form(report, params);
     let status = match &result {
         Ok(_) => StatusCode::OK,
@@ -231,7 +266,7 @@ fn timeline_page(
                 let _ = write!(b, "<p class=\"hint\">hint: {}</p>", escape(h));
             }
         }
-        Ok(rows) => {
+        Ok((rows, shown, range)) => {
             let _ = writeln!(
                 b,
                 "<p id=\"count\" data-count=\"{0}\">{0} event{1}</p>",
@@ -239,6 +274,8 @@ fn timeline_page(
                 if rows.len() == 1 { "" } else { "s" }
             );
             let (counts, key) = chart_data(&rows);
+            let total = rows.len();
+            let rows = shown;
             html::chart(
                 &mut b,
                 &Chart {
@@ -251,9 +288,23 @@ fn timeline_page(
                     ),
                 },
             );
-            b.push_str(
-                "<div class=\"table-wrap\"><table data-table=\"timeline\"><thead><tr><th>date</th><th>kind</th><th>actors</th><th>description</th><th>source</th></tr></thead>\n<tbody>\n",
-            );
+            b.push_str("<div class=\"table-wrap\"><table data-table=\"timeline\"><thead><tr>");
+            for (column, label) in timeline_view::COLUMNS {
+                // A header sorts by its column; a second click reverses the order.
+                let current = view.sort == column;
+                let descending = current && !view.descending;
+                let (aria, mark) = match (current, view.descending) {
+                    (true, false) => (" aria-sort=\"ascending\"", " ▲"),
+                    (true, true) => (" aria-sort=\"descending\"", " ▼"),
+                    _ => ("", ""),
+                };
+                let _ = write!(
+                    b,
+                    "<th{aria}><a href=\"{}\" data-sort=\"{column}\">{label}{mark}</a></th>",
+                    timeline_view::href(filter, column, descending, 1)
+                );
+            }
+            b.push_str("</tr></thead>\n<tbody>\n");
             for r in &rows {
                 let _ = writeln!(
                     b,
@@ -270,6 +321,7 @@ fn timeline_page(
                 );
             }
             b.push_str("</tbody></table></div>\n");
+            b.push_str(&pager(view, filter, &range, total));
         }
     }
     let mut response = Html(page(
@@ -286,17 +338,63 @@ fn timeline_page(
     response
 }
 
+/// "Rows 26–50 of 117" with links to the previous and next pages.
+fn pager(
+    view: &TimelineView,
+    filter: &[(String, String)],
+    range: &std::ops::Range<usize>,
+    total: usize,
+) -> String {
+    let pages = TimelineView::pages(total);
+    let mut out = format!(
+        "<nav class=\"pager\" aria-label=\"pages\" data-page=\"{}\" data-pages=\"{pages}\"><span>rows {}–{} of {total}, page {} of {pages}</span>",
+        view.page,
+        if total == 0 { 0 } else { range.start + 1 },
+        range.end,
+        view.page
+    );
+    if view.page > 1 {
+        let _ = write!(
+            out,
+            " <a rel=\"prev\" href=\"{}\">previous</a>",
+            timeline_view::href(filter, view.sort, view.descending, view.page - 1)
+        );
+    }
+    if view.page < pages {
+        let _ = write!(
+            out,
+            " <a rel=\"next\" href=\"{}\">next</a>",
+            timeline_view::href(filter, view.sort, view.descending, view.page + 1)
+        );
+    }
+    out.push_str("</nav>\n");
+    out
+}
+
 pub async fn timeline_handler(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    let params = match query_params(query) {
-        Ok(p) => p,
-        Err(e) => return timeline_page(&state, &Params::default(), Err(e)),
+    // Sorting and paging are the page's own parameters; the rest is the API's filter.
+    let (view_pairs, filter): (Vec<_>, Vec<_>) = match query {
+        Ok(Query(pairs)) => pairs
+            .into_iter()
+            .partition(|(k, _)| timeline_view::VIEW_PARAMS.contains(&k.as_str())),
+        Err(e) => {
+            let error = query_params(Err(e))
+                .err()
+                .unwrap_or_else(|| ApiError::bad_request("cannot read the query string"));
+            let view = (TimelineView::default(), Vec::new());
+            return timeline_page(&state, &Params::default(), &view, Err(error));
+        }
     };
-    let result =
-        params::timeline_query(&params).and_then(|q: TimelineQuery| api::run_timeline(&state, &q));
-    timeline_page(&state, &params, result)
+    let params = Params::new(filter.clone());
+    let view = TimelineView::parse(&view_pairs);
+    let result = view.clone().and_then(|_| {
+        params::timeline_query(&params).and_then(|q: TimelineQuery| api::run_timeline(&state, &q))
+    });
+    let view = (view.unwrap_or_default(), filter);
+    timeline_page(&state, &params, &view, result)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -308,11 +406,18 @@ pub fn dependence(report: &RunReport, charts: &[Chart], tables: &[DataTable]) ->
         escape(report.actor_name(&report.dependence.actor)),
         escape(report.actor_name(&report.dependence.patron)),
     );
-    for name in ["trade_shares", "energy_subsidy"] {
-        if let Some(c) = find_chart(charts, name) {
-            html::chart(&mut b, c);
-        }
-    }
+    let _ = charts;
+    let scenario = &report.scenario.id;
+    html::vchart(
+        &mut b,
+        &vega::trade_shares(&report.dependence, &report.figure_checks, scenario, false),
+        "h2",
+    );
+    html::vchart(
+        &mut b,
+        &vega::energy_subsidy(&report.dependence, scenario, false),
+        "h2",
+    );
     for name in ["dependence_by_year", "subsidy_estimates"] {
         if let Some(t) = find(tables, name) {
             html::table(&mut b, t);
@@ -336,8 +441,15 @@ pub fn transit(report: &RunReport, charts: &[Chart]) -> String {
         ),
         Some(t) => {
             b.push_str("<p>Each player's Shapley share of the value of the pipeline network game, per epoch of the network.</p>\n");
-            if let Some(c) = find_chart(charts, "transit_network") {
-                html::chart(&mut b, c);
+            let _ = charts;
+            if let Some(game) = &report.transit_game {
+                let scenario = &report.scenario.id;
+                html::vchart(&mut b, &vega::shapley_epochs(game, scenario, false), "h2");
+                b.push_str("<div class=\"panels\">\n");
+                for i in 0..game.epochs.len() {
+                    html::vchart(&mut b, &vega::transit_network(game, i, scenario), "h3");
+                }
+                b.push_str("</div>\n");
             }
             b.push_str("<div class=\"table-wrap\"><table data-table=\"transit\"><thead><tr><th>epoch</th>");
             for p in &t.players {
@@ -377,14 +489,24 @@ pub fn simulation(report: &RunReport, charts: &[Chart], tables: &[DataTable]) ->
                 sim.runs,
                 sim.seed
             );
-            for name in ["simulation_issues", "simulation_indicators"] {
-                if let Some(c) = find_chart(charts, name) {
-                    html::chart(&mut b, c);
-                }
+            let _ = charts;
+            b.push_str("<div class=\"panels\">\n");
+            for c in vega::simulation_panels(report) {
+                html::vchart(&mut b, &c, "h3");
             }
-            b.push_str("<h2>Backtest</h2>\n<p>From the data up to each cutoff, simulated forward and scored against what happened, beside the status quo and the compromise model on the cutoff positions.</p>\n");
-            if let Some(t) = find(tables, "backtest") {
-                html::table(&mut b, t);
+            b.push_str("</div>\n");
+            b.push_str("<h2 id=\"backtest\">Backtest</h2>\n<p>From the data up to each cutoff, simulated forward and scored against what happened, beside the status quo and the compromise model on the cutoff positions.</p>\n");
+            if !report.backtest.is_empty() {
+                html::vchart(
+                    &mut b,
+                    &vega::backtest_skill(&report.backtest, &report.scenario.id, false),
+                    "h3",
+                );
+            }
+            for name in ["backtest_summary", "backtest"] {
+                if let Some(t) = find(tables, name) {
+                    html::table(&mut b, t);
+                }
             }
         }
     }
@@ -405,6 +527,22 @@ pub async fn transit_handler(State(state): State<AppState>) -> Response {
 pub fn issue(report: &RunReport, f: &IssueForecast, charts: &[Chart]) -> String {
     let stem = file_stem(&f.issue);
     let mut b = String::new();
+    // The issue switcher: one link per issue, the URL names the issue (bookmarkable).
+    b.push_str("<nav class=\"switcher\" aria-label=\"issues\"><span>Issue:</span>");
+    for i in &report.issues {
+        let current = if i.id == f.issue {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            b,
+            "<a href=\"/forecast/{}\"{current}>{}</a>",
+            escape(&i.id),
+            escape(&i.name)
+        );
+    }
+    b.push_str("</nav>\n");
     if let Some(s) = report.issue(&f.issue) {
         let _ = writeln!(
             b,
@@ -421,7 +559,17 @@ pub fn issue(report: &RunReport, f: &IssueForecast, charts: &[Chart]) -> String 
         );
     }
     forecast_summary(&mut b, f);
-    for kind in ["forecasts", "eum_rounds", "monte_carlo"] {
+    html::vchart(
+        &mut b,
+        &vega::issue_detail(
+            f,
+            report.issue(&f.issue),
+            &report.backtest,
+            &report.scenario.id,
+        ),
+        "h2",
+    );
+    for kind in ["eum_rounds", "monte_carlo"] {
         if let Some(c) = find_chart(charts, &format!("{kind}_{stem}")) {
             html::chart(&mut b, c);
         }
@@ -503,7 +651,33 @@ pub async fn issue_handler(
     }
 }
 
-/// The example in the form: Bueno de Mesquita (1994)'s EC emissions issue, as reproduced in
+/// The form's first table: the scenario's first issue (a Union State issue in the built-in
+/// scenario), its actors as the scenario codes them.
+struct FormExample {
+    name: String,
+    csv: String,
+    status_quo: String,
+}
+
+fn scenario_example(report: &RunReport) -> Option<FormExample> {
+    let f = report.forecasts.first()?;
+    let mut csv = String::from("Actor,Capability,Position,Salience\n");
+    for a in &f.actors {
+        let _ = writeln!(
+            csv,
+            "{},{},{},{}",
+            a.name, a.capability, a.position, a.salience
+        );
+    }
+    Some(FormExample {
+        name: f.issue.clone(),
+        csv,
+        status_quo: f.status_quo.map_or(String::new(), |v| v.to_string()),
+    })
+}
+
+/// The example in the form when the scenario has no issue: Bueno de Mesquita (1994)'s EC
+/// emissions issue, as reproduced in
 /// Scholz, Calbert & Smith (2011), Table 1.
 const EXAMPLE_TABLE: &str = "Actor,Capability,Position,Salience
 Netherlands,0.08,4,0.8
@@ -556,11 +730,25 @@ pub fn forecast_index(
             );
         }
         b.push_str("</ul>\n");
+        if !report.forecasts.is_empty() {
+            html::vchart(
+                &mut b,
+                &vega::issue_dots(
+                    &report.forecasts,
+                    &report.issues,
+                    &report.backtest,
+                    &report.scenario.id,
+                    false,
+                ),
+                "h3",
+            );
+        }
         if let Some(t) = find(tables, "forecasts") {
             html::table(&mut b, t);
         }
         b.push_str("</section>\n");
     }
+    let example = scenario_example(report);
     if let Some(f) = form {
         if let Some(e) = &f.error {
             let _ = write!(
@@ -621,8 +809,14 @@ pub fn forecast_index(
         limits.actors,
         limits.rounds,
         limits.draws,
-        get("csv", EXAMPLE_TABLE),
-        get("name", "ec_emissions"),
+        get(
+            "csv",
+            example.as_ref().map_or(EXAMPLE_TABLE, |e| e.csv.as_str())
+        ),
+        get(
+            "name",
+            example.as_ref().map_or("ec_emissions", |e| e.name.as_str())
+        ),
         select(
             "model",
             &["all", "eum", "compromise", "median", "nbs"],
@@ -632,7 +826,10 @@ pub fn forecast_index(
         get("rounds", ""),
         get("runs", "200"),
         get("seed", "1"),
-        get("status_quo", "4"),
+        get(
+            "status_quo",
+            example.as_ref().map_or("4", |e| e.status_quo.as_str())
+        ),
         if field(fields, "salience_percent").is_some() {
             " checked"
         } else {

@@ -1,0 +1,419 @@
+//! The lean round for small issues (fewer than [`PARALLEL_MIN`] actors), where the general
+//! round of [`super::engine`] spends most of its time on work it repeats rather than on the
+//! model: it computes each pair's probabilities twice (once from each side), matches on the
+//! variant and checks for NaN inside the pair loop, and compares offers through a `Candidate`.
+//!
+//! Here one round is:
+//! 1. per unordered pair of ranks, once: the distance, the midpoint counts and, after each of
+//!    the two vote tables (E1) is built, `P_ij` and `P_ji` (E3 / E3');
+//! 2. the risk pass (E11–E12) and the offer pass (E13) read those pair values;
+//! 3. the variant is the type parameter `V` ([`Rules`]), so the compiler removes the branches
+//!    of the other variant from every loop;
+//! 4. positions are checked once per round (finite, else the general round takes over);
+//! 5. the best offer so far is a handful of plain fields.
+//!
+//! Both variants keep the reference arithmetic: every number is computed with the same
+//! operations in the same order as the general round, so both rounds give the same bits (tests
+//! check this on random issues), and so does every result of the model. The shared-logarithm
+//! form `b^r = exp(r · ln b)` for `bdm` (one `ln` per pair serving both actors' exponents) was
+//! tried and measured: it changes each round by a few ulps, which the model's dynamics amplify
+//! (up to 1e-6 on a 0–100 scale over 100 rounds), enough to move 10,000-draw histogram counts
+//! by 3 and a simulation fan's 5th percentile by 0.98, for about a tenth of the run time
+//! (`docs/performance.md`). It is not used.
+
+use std::marker::PhantomData;
+
+use super::Move;
+use super::PARALLEL_MIN;
+use super::options::Variant;
+use super::result::OfferKind;
+use super::utility::{StatusQuo, pow_r, u_failure, u_status_quo, u_success};
+use super::votes::all_pairs_denominator;
+
+/// The variant as a type: [`Bdm`] or [`Scholz`]. The selection rule and capitulation differ;
+/// the arithmetic is the reference arithmetic in both.
+pub(super) trait Rules {
+    /// The variant, for the selection rule and capitulation.
+    const VARIANT: Variant;
+}
+
+/// `bdm`.
+pub(super) struct Bdm;
+
+/// `scholz2011`.
+pub(super) struct Scholz;
+
+impl Rules for Bdm {
+    const VARIANT: Variant = Variant::Bdm;
+}
+
+impl Rules for Scholz {
+    const VARIANT: Variant = Variant::Scholz2011;
+}
+
+/// What one unordered pair of ranks `lo < hi` contributes to a round.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pair {
+    /// `|x_hi − x_lo|`.
+    dist: f64,
+    /// `|x_hi − x_lo| / Δ`: the base of the pair's votes (E1).
+    vote_base: f64,
+    /// `0.5 − 0.5 d / Δ` and `0.5 + 0.5 d / Δ`: the bases of (E5) and (E6).
+    success_base: f64,
+    failure_base: f64,
+    /// `U^s` and `U^f` (E5–E6) with exponent 1, for the risk pass.
+    unit_success: f64,
+    unit_failure: f64,
+    /// Voters strictly below / not above the midpoint.
+    below: usize,
+    not_above: usize,
+    /// `P(lo beats hi)` and `P(hi beats lo)` under the current table (0 for equal positions).
+    p_lo: f64,
+    p_hi: f64,
+}
+
+/// Scratch state of the lean round, reused across rounds.
+pub(super) struct Lean<'a, V: Rules> {
+    n: usize,
+    status_quo: StatusQuo,
+    /// `c · s` and `s` in canonical order.
+    weight: &'a [f64],
+    salience: &'a [f64],
+    /// rank → canonical index, and positions, weights, saliences, exponents in rank order.
+    order: Vec<usize>,
+    xs: Vec<f64>,
+    ws: Vec<f64>,
+    ss: Vec<f64>,
+    rs: Vec<f64>,
+    /// The prefix-sum vote table, laid out as in [`super::votes::Tables`].
+    table: Vec<f64>,
+    /// `pairs[lo · n + hi]` for `lo < hi`.
+    pairs: Vec<Pair>,
+    security: Vec<f64>,
+    rules: PhantomData<V>,
+}
+
+impl<'a, V: Rules> Lean<'a, V> {
+    /// Scratch state for `n = weight.len() < PARALLEL_MIN` actors.
+    pub(super) fn new(status_quo: StatusQuo, weight: &'a [f64], salience: &'a [f64]) -> Self {
+        let n = weight.len();
+        debug_assert!(n < PARALLEL_MIN);
+        Self {
+            n,
+            status_quo,
+            weight,
+            salience,
+            order: Vec::with_capacity(n),
+            xs: vec![0.0; n],
+            ws: vec![0.0; n],
+            ss: vec![0.0; n],
+            rs: vec![1.0; n],
+            table: vec![0.0; (n + 1) * n],
+            pairs: vec![Pair::default(); n * n],
+            security: vec![0.0; n],
+            rules: PhantomData,
+        }
+    }
+
+    /// One round, as [`super::engine::Engine::round`]; `None` when a position is not finite
+    /// (cannot happen after validation, but then the general round decides).
+    pub(super) fn round(&mut self, x: &[f64], range: f64, median: f64) -> Option<Vec<Move>> {
+        // The one NaN check of the round: with finite positions and a positive finite range,
+        // no distance, base or probability below can be NaN.
+        if !x.iter().all(|v| v.is_finite()) {
+            return None;
+        }
+        if range.is_nan() || range <= 0.0 {
+            return Some(Vec::new());
+        }
+        let n = self.n;
+        self.sort(x);
+        self.pair_geometry(range);
+
+        // (E11–E12) Risk, with every exponent 1 (no powers at all in this pass).
+        let all_pairs = self.build_table(true);
+        self.pair_probabilities(all_pairs);
+        let usq = u_status_quo(1.0);
+        for i in 0..n {
+            let mut sum = 0.0;
+            for j in 0..n {
+                if j == i {
+                    continue;
+                }
+                let (pair, i_is_lo) = self.pair(i, j);
+                let p_ji = if i_is_lo { pair.p_hi } else { pair.p_lo };
+                let dist = pair.dist;
+                sum += self.status_quo.expected_utility(
+                    p_ji,
+                    self.ss[i],
+                    pair.unit_success,
+                    pair.unit_failure,
+                    usq,
+                    (self.xs[j] - median).abs(),
+                    dist,
+                    range,
+                    1.0,
+                );
+            }
+            self.security[i] = sum;
+        }
+        let s_max = self
+            .security
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        let s_min = self.security.iter().copied().fold(f64::INFINITY, f64::min);
+        for (r, s) in self.rs.iter_mut().zip(&self.security) {
+            let big_r = if s_max > s_min {
+                (2.0 * s - s_max - s_min) / (s_max - s_min)
+            } else {
+                0.0
+            };
+            *r = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
+        }
+
+        // Offers under the new exponents.
+        let all_pairs = self.build_table(false);
+        self.pair_probabilities(all_pairs);
+        let moves = (0..n)
+            .filter_map(|i| self.best_offer(i, range, median))
+            .collect();
+        Some(moves)
+    }
+
+    fn sort(&mut self, x: &[f64]) {
+        // As `sorted_order`, into the reused buffer.
+        self.order.clear();
+        self.order.extend(0..self.n);
+        self.order
+            .sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+        for (rank, &c) in self.order.iter().enumerate() {
+            self.xs[rank] = x[c];
+            self.ws[rank] = self.weight[c];
+            self.ss[rank] = self.salience[c];
+        }
+    }
+
+    /// The pair of ranks `i ≠ j` and whether `i` is its lower rank.
+    #[inline]
+    fn pair(&self, i: usize, j: usize) -> (&Pair, bool) {
+        if i < j {
+            (&self.pairs[i * self.n + j], true)
+        } else {
+            (&self.pairs[j * self.n + i], false)
+        }
+    }
+
+    /// Distances, bases and midpoint counts of every pair (same expressions as the
+    /// general round, so the same bits).
+    fn pair_geometry(&mut self, range: f64) {
+        let n = self.n;
+        let xs = &self.xs;
+        for lo in 0..n {
+            // The midpoint grows with `hi`, so the two counts only move forward.
+            let (mut below, mut not_above) = (0, 0);
+            for hi in lo + 1..n {
+                let dist = (xs[hi] - xs[lo]).abs();
+                let mid = 0.5 * xs[lo] + 0.5 * xs[hi];
+                while below < n && xs[below] < mid {
+                    below += 1;
+                }
+                not_above = not_above.max(below);
+                while not_above < n && xs[not_above] <= mid {
+                    not_above += 1;
+                }
+                // The expressions of the general round (`u_success`, `u_failure`, the table),
+                // so the same bits.
+                let (vote_base, success_base, failure_base) = (
+                    dist / range,
+                    0.5 - 0.5 * dist / range,
+                    0.5 + 0.5 * dist / range,
+                );
+                self.pairs[lo * n + hi] = Pair {
+                    dist,
+                    vote_base,
+                    success_base,
+                    failure_base,
+                    unit_success: u_success(dist, range, 1.0),
+                    unit_failure: u_failure(dist, range, 1.0),
+                    below,
+                    not_above,
+                    p_lo: 0.0,
+                    p_hi: 0.0,
+                };
+            }
+        }
+    }
+
+    /// The vote table (E1) with exponents `rs` (or 1 when `unit_risk`), and Scholz's all-pairs
+    /// denominator (E3'; 0 for `bdm`). Same entries and sums as the general round.
+    fn build_table(&mut self, unit_risk: bool) -> f64 {
+        let n = self.n;
+        for a in 0..n {
+            let row = &mut self.table[a * (n + 1)..(a + 1) * (n + 1)];
+            row[0] = 0.0;
+            for k in 0..n {
+                let base = if a == k {
+                    0.0
+                } else {
+                    let pair = if a < k {
+                        &self.pairs[a * n + k]
+                    } else {
+                        &self.pairs[k * n + a]
+                    };
+                    if unit_risk {
+                        pair.vote_base
+                    } else {
+                        pow_r(pair.vote_base, self.rs[k])
+                    }
+                };
+                row[k + 1] = self.ws[k] * base;
+            }
+        }
+        let all_pairs = if V::VARIANT == Variant::Scholz2011 {
+            all_pairs_denominator(&self.table, n)
+        } else {
+            0.0
+        };
+        for row in self.table.chunks_mut(n + 1) {
+            let mut acc = 0.0;
+            for v in &mut row[1..] {
+                acc += *v;
+                *v = acc;
+            }
+        }
+        all_pairs
+    }
+
+    /// `P_ij` and `P_ji` of every pair from the current table (E3 for `bdm`, E3' for
+    /// `scholz2011`), as [`super::votes::Tables::probs`] computes them.
+    fn pair_probabilities(&mut self, all_pairs: f64) {
+        let n = self.n;
+        for lo in 0..n {
+            let row_lo = &self.table[lo * (n + 1)..(lo + 1) * (n + 1)];
+            for hi in lo + 1..n {
+                let pair = &mut self.pairs[lo * n + hi];
+                if self.xs[lo] == self.xs[hi] {
+                    (pair.p_lo, pair.p_hi) = (0.0, 0.0);
+                    continue;
+                }
+                let row_hi = &self.table[hi * (n + 1)..(hi + 1) * (n + 1)];
+                let (below, not_above) = (pair.below, pair.not_above);
+                let n_lo = (row_hi[below] - row_lo[below]).max(0.0);
+                let n_hi =
+                    ((row_lo[n] - row_lo[not_above]) - (row_hi[n] - row_hi[not_above])).max(0.0);
+                (pair.p_lo, pair.p_hi) = match V::VARIANT {
+                    Variant::Scholz2011 => {
+                        if all_pairs > 0.0 {
+                            (n_lo / all_pairs, n_hi / all_pairs)
+                        } else {
+                            (0.0, 0.0)
+                        }
+                    }
+                    Variant::Bdm => {
+                        let total = n_lo + n_hi;
+                        if total > 0.0 {
+                            (n_lo / total, n_hi / total)
+                        } else {
+                            (0.5, 0.5)
+                        }
+                    }
+                };
+            }
+        }
+    }
+
+    /// The offer receiver `i` (rank) accepts, if any: the rules of
+    /// [`super::engine::Engine::best_offer`] (E13) with the best offer in plain fields.
+    fn best_offer(&self, i: usize, range: f64, median: f64) -> Option<Move> {
+        let n = self.n;
+        let r = self.rs[i];
+        let usq = u_status_quo(r);
+        let xi = self.xs[i];
+        let dist_mu_i = (xi - median).abs();
+        // Best so far: rank of the proposer (n = none), its kind's rank, key and numbers.
+        let mut best = n;
+        let (mut best_kind, mut best_rank, mut best_key) = (OfferKind::Confrontation, 0u8, 0.0);
+        let (mut best_eu_self, mut best_eu_counterpart, mut best_position) = (0.0, 0.0, 0.0);
+        for j in 0..n {
+            let xj = self.xs[j];
+            if j == i || xj == xi {
+                continue;
+            }
+            let (pair, i_is_lo) = self.pair(i, j);
+            let (p_ij, p_ji) = if i_is_lo {
+                (pair.p_lo, pair.p_hi)
+            } else {
+                (pair.p_hi, pair.p_lo)
+            };
+            let dist = pair.dist;
+            let us = 2.0 - 4.0 * pow_r(pair.success_base, r);
+            let uf = 2.0 - 4.0 * pow_r(pair.failure_base, r);
+            let eu_ji = self.status_quo.expected_utility(
+                p_ji,
+                self.ss[i],
+                us,
+                uf,
+                usq,
+                (xj - median).abs(),
+                dist,
+                range,
+                r,
+            );
+            let eu_ij = self
+                .status_quo
+                .expected_utility(p_ij, self.ss[j], us, uf, usq, dist_mu_i, dist, range, r);
+            let (kind, rank, new_position) = if eu_ji > eu_ij && eu_ij > 0.0 {
+                (OfferKind::Confrontation, 0u8, xj)
+            } else if eu_ji > 0.0 && 0.0 > eu_ij && eu_ji > eu_ij.abs() {
+                // Clamped as in the general round.
+                let position = xi + (xj - xi) * (eu_ij / eu_ji).abs();
+                (
+                    OfferKind::Compromise,
+                    1,
+                    position.max(xi.min(xj)).min(xi.max(xj)),
+                )
+            } else if V::VARIANT == Variant::Bdm
+                && eu_ji > 0.0
+                && 0.0 > eu_ij
+                && eu_ji < eu_ij.abs()
+            {
+                (OfferKind::Capitulation, 2, xj)
+            } else {
+                continue;
+            };
+            let key = if V::VARIANT == Variant::Scholz2011 && kind == OfferKind::Compromise {
+                (eu_ij.abs() * xi + eu_ji.abs() * xj) / (eu_ij.abs() + eu_ji.abs())
+            } else {
+                (xi - new_position).abs()
+            };
+            let better = best == n || {
+                let by_proposer = self.order[j].cmp(&self.order[best]);
+                let ordering = match V::VARIANT {
+                    Variant::Scholz2011 => rank
+                        .cmp(&best_rank)
+                        .then(key.total_cmp(&best_key))
+                        .then(by_proposer),
+                    Variant::Bdm => key
+                        .total_cmp(&best_key)
+                        .then(rank.cmp(&best_rank))
+                        .then(by_proposer),
+                };
+                ordering.is_lt()
+            };
+            if better {
+                best = j;
+                (best_kind, best_rank, best_key) = (kind, rank, key);
+                (best_eu_self, best_eu_counterpart, best_position) = (eu_ij, eu_ji, new_position);
+            }
+        }
+        (best < n).then(|| Move {
+            receiver: self.order[i],
+            proposer: self.order[best],
+            kind: best_kind,
+            eu_self: best_eu_self,
+            eu_counterpart: best_eu_counterpart,
+            new_position: best_position,
+        })
+    }
+}

@@ -1,0 +1,364 @@
+//! The expected utility model (EUM) of Bueno de Mesquita (1985, 1994, 1997) as reconstructed by
+//! Scholz, Calbert & Smith (2011), in two variants (see [`Variant`]).
+//!
+//! Equation labels (E1)–(E12) refer to `docs/models/eum.md`, which also lists how each label
+//! maps onto BDM (1994) and Scholz et al. (2011).
+//!
+//! # Computation
+//!
+//! A round needs the probability of success `P_ij` for every ordered pair of actors (E3), and
+//! `P_ij` sums a vote over every actor `k`: O(n³) if done naively. We avoid that with one
+//! observation: the *sign* of `v_k(i, j)` (E1) does not depend on the voter's risk exponent
+//! `r_k`, because `|x_k − x|^{r_k}` is increasing in the distance. With actors sorted by
+//! position, the voters preferring the lower of two positions are exactly those below the
+//! midpoint, a prefix of the sorted list. A table of prefix sums over voters,
+//! `tab[a][t] = Σ_{k<t} c_k s_k (|x_k − x_a| / Δ)^{r_k}`, then gives both numerators of `P_ij`
+//! as differences of two entries after a binary search for the midpoint. The table is one flat
+//! (n+1)×n scratch buffer reused between rounds; the all-pairs denominator of the Scholz
+//! variant is computed once per table in O(n²) by merging the two sorted runs of each voter's
+//! distances. A round is therefore O(n² log n) time and O(n²) scratch memory; only the
+//! positions of each round (O(n) each) and the accepted offers (at most n per round) are kept.
+//!
+//! Rows of the table, the risk pass and the offer pass are independent per actor and run on
+//! rayon above [`PARALLEL_MIN`] actors; every reduction is done sequentially in a fixed order,
+//! so the results do not depend on the number of threads.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+mod engine;
+mod lean;
+mod options;
+mod result;
+mod utility;
+mod votes;
+
+use super::baselines::{median_voter_of, weighted_mean};
+use super::input::{BargainingError, BargainingInput, validate, weights};
+use engine::Engine;
+use lean::Lean;
+pub use options::{EumOptions, StopRule, Variant};
+pub use result::{EumResult, Offer, OfferKind, Round, StopReason};
+use utility::StatusQuo;
+
+/// Below this many actors everything runs on the calling thread (rayon's hand-off costs more
+/// than the work).
+pub const PARALLEL_MIN: usize = 64;
+/// Run the expected utility model on `input`.
+///
+/// Each round (BDM 1994; Scholz et al. 2011, the model's steps; `docs/models/eum.md` §2):
+/// 1. compute each actor's risk exponent `r_i` (E11–E12) from the security levels `S_i` with
+///    every exponent set to 1;
+/// 2. with those exponents, every receiver `i` evaluates, for every `j` at another position,
+///    its own expected utility of challenging `j` and its estimate of `j`'s expected utility of
+///    challenging it (E10, both with `i`'s exponent);
+/// 3. each receiver classifies the offers (confrontation, compromise, capitulation) and
+///    accepts one; all accepted moves happen at once.
+///
+/// Round 0 of the result holds the initial positions; the forecast is the median voter (E2)
+/// of the last round. Validates `input` and `options` first; never panics.
+pub fn run_eum(
+    input: &BargainingInput,
+    options: &EumOptions,
+) -> Result<EumResult, BargainingError> {
+    run_with(input, options, false)
+}
+
+/// [`run_eum`], with `general_only` forcing the general round at any size (for the tests that
+/// compare the two rounds).
+fn run_with(
+    input: &BargainingInput,
+    options: &EumOptions,
+    general_only: bool,
+) -> Result<EumResult, BargainingError> {
+    validate(input)?;
+    options.validate()?;
+    let n = input.actors.len();
+    let variant = options.variant;
+
+    // Canonical processing order: input order for the reference run (its tie-breaks follow
+    // the CSV order), name order for `bdm` (permutation invariance).
+    let mut perm: Vec<usize> = (0..n).collect();
+    if variant == Variant::Bdm {
+        perm.sort_by(|&a, &b| input.actors[a].name.cmp(&input.actors[b].name));
+    }
+    let salience: Vec<f64> = perm.iter().map(|&p| input.actors[p].salience).collect();
+    let scaled = weights(input);
+    let weight: Vec<f64> = perm.iter().map(|&p| scaled[p]).collect();
+    let mut x: Vec<f64> = perm.iter().map(|&p| input.actors[p].position).collect();
+    let initial_range = range_of(&x);
+
+    let status_quo = StatusQuo {
+        q: match variant {
+            Variant::Scholz2011 => 1.0,
+            Variant::Bdm => options.status_quo_prob,
+        },
+        t: options.improvement_prob,
+    };
+    let mut kernel = Kernel::new(variant, status_quo, &weight, &salience, general_only);
+
+    let to_input_order = |xc: &[f64]| -> Vec<f64> {
+        let mut out = vec![0.0; n];
+        for (c, &p) in perm.iter().enumerate() {
+            out[p] = xc[c];
+        }
+        out
+    };
+    let record = |round: usize, xc: &[f64]| -> Round {
+        Round {
+            round,
+            positions: to_input_order(xc),
+            mean: weighted_mean(xc, &weight),
+            median: median_voter_of(xc, &weight),
+        }
+    };
+
+    let mut rounds = vec![record(0, &x)];
+    let mut offers = Vec::new();
+    let (max_rounds, mut seen) = match options.stop {
+        StopRule::FixedRounds(m) => (m, None),
+        StopRule::RelativeChange { max_rounds, .. } => (max_rounds, None),
+        StopRule::RepeatedState { max_rounds } => {
+            let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+            seen.entry(state_hash(&x)).or_default().push(0);
+            (max_rounds, Some(seen))
+        }
+    };
+    let mut first_move = f64::NAN;
+    let mut stop = match options.stop {
+        StopRule::FixedRounds(_) => StopReason::RoundsCompleted,
+        _ => StopReason::MaxRounds,
+    };
+
+    for t in 1..=max_rounds {
+        let range = match variant {
+            Variant::Scholz2011 => initial_range,
+            Variant::Bdm => range_of(&x),
+        };
+        let median = rounds[t - 1].median;
+        let moves = kernel.round(&x, range, median);
+        let mut next = x.clone();
+        let mut round_offers = Vec::new();
+        for mv in &moves {
+            next[mv.receiver] = mv.new_position;
+            if options.record_offers {
+                round_offers.push(Offer {
+                    round: t,
+                    from: input.actors[perm[mv.proposer]].name.clone(),
+                    to: input.actors[perm[mv.receiver]].name.clone(),
+                    from_index: perm[mv.proposer],
+                    to_index: perm[mv.receiver],
+                    kind: mv.kind,
+                    eu_self: mv.eu_self,
+                    eu_counterpart: mv.eu_counterpart,
+                    old_position: x[mv.receiver],
+                    new_position: mv.new_position,
+                });
+            }
+        }
+        round_offers.sort_by_key(|o| o.to_index);
+        offers.extend(round_offers);
+        let movement: f64 =
+            x.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum::<f64>() / initial_range;
+        x = next;
+        rounds.push(record(t, &x));
+
+        match options.stop {
+            StopRule::FixedRounds(_) => {}
+            StopRule::RelativeChange { threshold, .. } => {
+                if t == 1 {
+                    first_move = movement;
+                }
+                if movement == 0.0 {
+                    stop = StopReason::FixedPoint;
+                    break;
+                }
+                let ratio = movement / (first_move + 1e-4);
+                if t >= 2 && ratio < threshold {
+                    stop = StopReason::Converged { ratio };
+                    break;
+                }
+            }
+            StopRule::RepeatedState { .. } => {
+                let seen = seen.get_or_insert_with(HashMap::new);
+                let hash = state_hash(&x);
+                let earlier = seen.get(&hash).and_then(|list| {
+                    list.iter().copied().find(|&s| {
+                        // Rounds store input order; compare in that order.
+                        rounds[s].positions == rounds[t].positions
+                    })
+                });
+                if let Some(first_round) = earlier {
+                    stop = StopReason::Repeated {
+                        first_round,
+                        period: t - first_round,
+                    };
+                    break;
+                }
+                seen.entry(hash).or_default().push(t);
+            }
+        }
+    }
+
+    let forecast = rounds.last().map_or(f64::NAN, |r| r.median);
+    Ok(EumResult {
+        variant,
+        forecast,
+        actors: input.names(),
+        rounds,
+        offers,
+        stop,
+    })
+}
+
+fn range_of(x: &[f64]) -> f64 {
+    let lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    hi - lo
+}
+
+fn state_hash(x: &[f64]) -> u64 {
+    let mut h = DefaultHasher::new();
+    for v in x {
+        // + 0.0 maps −0 to +0 so equal positions hash equally.
+        (v + 0.0).to_bits().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The round used for an issue: the lean one below [`PARALLEL_MIN`] actors, with the variant
+/// as a type parameter, and the general one (rows on rayon) from there on.
+enum Kernel<'a> {
+    General(Engine<'a>),
+    LeanBdm(Lean<'a, lean::Bdm>, Engine<'a>),
+    LeanScholz(Lean<'a, lean::Scholz>, Engine<'a>),
+}
+
+impl<'a> Kernel<'a> {
+    fn new(
+        variant: Variant,
+        status_quo: StatusQuo,
+        weight: &'a [f64],
+        salience: &'a [f64],
+        general_only: bool,
+    ) -> Self {
+        let general = Engine::new(variant, status_quo, weight, salience);
+        if general_only || weight.len() >= PARALLEL_MIN {
+            return Self::General(general);
+        }
+        match variant {
+            Variant::Bdm => Self::LeanBdm(Lean::new(status_quo, weight, salience), general),
+            Variant::Scholz2011 => {
+                Self::LeanScholz(Lean::new(status_quo, weight, salience), general)
+            }
+        }
+    }
+
+    /// One round: risk, offers, the accepted moves (canonical indices).
+    fn round(&mut self, x: &[f64], range: f64, median: f64) -> Vec<Move> {
+        match self {
+            Self::General(engine) => engine.round(x, range, median),
+            Self::LeanBdm(lean, engine) => lean
+                .round(x, range, median)
+                .unwrap_or_else(|| engine.round(x, range, median)),
+            Self::LeanScholz(lean, engine) => lean
+                .round(x, range, median)
+                .unwrap_or_else(|| engine.round(x, range, median)),
+        }
+    }
+}
+
+/// A move decided in one round, in canonical indices.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Move {
+    pub(super) receiver: usize,
+    pub(super) proposer: usize,
+    pub(super) kind: OfferKind,
+    pub(super) eu_self: f64,
+    pub(super) eu_counterpart: f64,
+    pub(super) new_position: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    //! The lean round against the general one: the same bits in both variants.
+
+    use super::*;
+    use crate::bargaining::Actor;
+
+    /// A deterministic pseudo-random issue (xorshift), positions whole or continuous.
+    fn issue(n: usize, seed: u64, whole: bool) -> BargainingInput {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        BargainingInput::new(
+            (0..n)
+                .map(|i| {
+                    let position = 100.0 * next();
+                    Actor::new(
+                        format!("a{i:02}"),
+                        0.05 + next(),
+                        if whole { position.round() } else { position },
+                        0.1 + 0.9 * next(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn options(variant: Variant, q: f64) -> Vec<EumOptions> {
+        let base = EumOptions {
+            variant,
+            status_quo_prob: q,
+            ..EumOptions::default()
+        };
+        vec![
+            EumOptions {
+                stop: StopRule::FixedRounds(12),
+                ..base
+            },
+            base,
+        ]
+    }
+
+    #[test]
+    fn lean_round_is_bit_identical_to_the_general_round_in_scholz2011() {
+        for n in [2, 3, 5, 10, 17, 40, 63] {
+            for seed in 0..6 {
+                for whole in [false, true] {
+                    let input = issue(n, seed, whole);
+                    for opts in options(Variant::Scholz2011, 1.0) {
+                        let lean = run_with(&input, &opts, false).unwrap();
+                        let general = run_with(&input, &opts, true).unwrap();
+                        assert_eq!(lean, general, "n = {n}, seed = {seed}, whole = {whole}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lean_round_is_bit_identical_to_the_general_round_in_bdm() {
+        for n in [2, 3, 5, 10, 17, 40] {
+            for seed in 0..4 {
+                for whole in [false, true] {
+                    let input = issue(n, seed, whole);
+                    for q in [1.0, 0.7] {
+                        for opts in options(Variant::Bdm, q) {
+                            let lean = run_with(&input, &opts, false).unwrap();
+                            let general = run_with(&input, &opts, true).unwrap();
+                            assert_eq!(
+                                lean, general,
+                                "n = {n}, seed = {seed}, whole = {whole}, q = {q}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

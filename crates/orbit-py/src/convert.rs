@@ -1,0 +1,567 @@
+//! The CLI's JSON documents and CSV tables, rebuilt from the same library results (the CLI's
+//! formatting lives in its binary crate, which a library cannot call). CSV numbers are given at
+//! full precision: where the CLI's CSV rounds (`orbit simulate` to 3 decimals), the frame keeps
+//! the unrounded value.
+
+use orbit_models::bargaining::{EumOptions, StopRule, Variant};
+use orbit_models::forecast::{ForecastOptions, IssueForecast, Model};
+use orbit_models::sensitivity::{MonteCarloSettings, Perturbation, PerturbationSpec};
+use orbit_models::simulation::SimulationResult;
+use orbit_scenario::World;
+use pyo3::PyResult;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::orbit_error;
+
+/// Columns and rows of one long-format table, for `pandas.DataFrame(rows, columns=columns)`.
+#[derive(Debug, Serialize)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    fn new(columns: &[&str]) -> Self {
+        Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+fn opt(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, |x| json!(x))
+}
+
+/// `orbit validate --format json` for a scenario that checks, and its CSV.
+pub fn validate(file: &str, world: &World) -> (Value, Table) {
+    let counts = json!({
+        "actors": world.actors.len(),
+        "events": world.events.len(),
+        "indicators": world.indicators.len(),
+        "trade": world.trade.len(),
+        "energy": world.energy.len(),
+        "pipelines": world.pipelines.len(),
+        "alliances": world.alliances.len(),
+        "sanctions": world.sanctions.len(),
+        "issues": world.issues.len(),
+        "claims": world.claims.len(),
+        "links": world.links.len(),
+    });
+    let mut table = Table::new(&["section", "entries"]);
+    for (k, v) in counts.as_object().into_iter().flatten() {
+        table.rows.push(vec![json!(k), v.clone()]);
+    }
+    (
+        json!({"file": file, "valid": true, "counts": counts}),
+        table,
+    )
+}
+
+/// The CLI's `orbit forecast` options from its flags' values.
+pub fn forecast_options(
+    model: &str,
+    variant: &str,
+    rounds: Option<usize>,
+    stop: Option<&str>,
+    runs: usize,
+    seed: u64,
+    perturb: [&str; 3],
+) -> PyResult<ForecastOptions> {
+    const MAX_ROUNDS: usize = 10_000;
+    if runs > crate::MAX_RUNS {
+        return Err(orbit_error(format!(
+            "error: `runs` is limited to {}",
+            crate::MAX_RUNS
+        )));
+    }
+    let variant = match variant {
+        "bdm" => Variant::Bdm,
+        "scholz2011" => Variant::Scholz2011,
+        other => {
+            return Err(orbit_error(format!(
+                "error: unknown variant `{other}`\n  = hint: use `bdm` or `scholz2011`"
+            )));
+        }
+    };
+    let base = match variant {
+        Variant::Bdm => EumOptions::default(),
+        Variant::Scholz2011 => EumOptions::scholz2011(),
+    };
+    let default_rounds = match base.stop {
+        StopRule::FixedRounds(n) => n,
+        StopRule::RelativeChange { max_rounds, .. } | StopRule::RepeatedState { max_rounds } => {
+            max_rounds
+        }
+    };
+    let rounds = rounds.unwrap_or(default_rounds);
+    if rounds == 0 || rounds > MAX_ROUNDS {
+        return Err(orbit_error(format!(
+            "error: `rounds` must be between 1 and {MAX_ROUNDS}"
+        )));
+    }
+    let stop = match (stop, base.stop) {
+        (Some("fixed"), _) | (None, StopRule::FixedRounds(_)) => StopRule::FixedRounds(rounds),
+        (Some("change"), _) | (None, StopRule::RelativeChange { .. }) => StopRule::RelativeChange {
+            threshold: 0.02,
+            max_rounds: rounds,
+        },
+        (Some("repeat"), _) | (None, StopRule::RepeatedState { .. }) => {
+            StopRule::RepeatedState { max_rounds: rounds }
+        }
+        (Some(other), _) => {
+            return Err(orbit_error(format!(
+                "error: unknown stop rule `{other}`\n  = hint: use `fixed`, `change` or `repeat`"
+            )));
+        }
+    };
+    let models = match model {
+        "all" => Model::ALL.to_vec(),
+        "eum" => vec![Model::Eum],
+        "compromise" => vec![Model::Compromise],
+        "median" => vec![Model::Median],
+        "nbs" => vec![Model::Nbs],
+        other => {
+            return Err(orbit_error(format!(
+                "error: unknown model `{other}`\n  = hint: use eum, compromise, median, nbs or all"
+            )));
+        }
+    };
+    let parse = |text: &str, what: &str| {
+        Perturbation::parse(text).map_err(|e| orbit_error(format!("error: `{what}`: {e}")))
+    };
+    // Parsed whether or not there are draws, as the CLI's flags are.
+    let perturbation = PerturbationSpec {
+        capability: parse(perturb[0], "perturb_capability")?,
+        position: parse(perturb[1], "perturb_position")?,
+        salience: parse(perturb[2], "perturb_salience")?,
+    };
+    Ok(ForecastOptions {
+        models,
+        eum: EumOptions {
+            variant,
+            stop,
+            ..base
+        },
+        monte_carlo: if runs > 0 {
+            Some(MonteCarloSettings {
+                draws: runs,
+                seed,
+                perturbation,
+                histogram_bins: 20,
+            })
+        } else {
+            None
+        },
+    })
+}
+
+/// One JSON object per (issue, model), as `orbit forecast --format json` prints.
+pub fn forecast_json(results: &[IssueForecast]) -> Result<Value, serde_json::Error> {
+    let mut objects = Vec::new();
+    for r in results {
+        for (model, forecast) in r.forecasts() {
+            let mut object = match (model, &r.eum) {
+                (Model::Eum, Some(eum)) => serde_json::to_value(eum)?,
+                _ => json!({ "model": model.as_str(), "forecast": forecast }),
+            };
+            if let Some(map) = object.as_object_mut() {
+                map.insert("issue".into(), json!(r.issue));
+                if let Some(name) = &r.name {
+                    map.insert("issue_name".into(), json!(name));
+                }
+                if let Some(mc) = &r.monte_carlo
+                    && let Some(dist) = mc.models.iter().find(|d| d.model == model.as_str())
+                {
+                    let mut summary = serde_json::to_value(dist)?;
+                    if let Some(s) = summary.as_object_mut() {
+                        s.insert("runs".into(), json!(mc.draws));
+                        s.insert("seed".into(), json!(mc.seed));
+                        s.insert("rng".into(), json!(mc.rng));
+                        s.insert(
+                            "perturbation".into(),
+                            serde_json::to_value(mc.perturbation)?,
+                        );
+                    }
+                    map.insert("monte_carlo".into(), summary);
+                }
+            }
+            objects.push(object);
+        }
+    }
+    Ok(Value::Array(objects))
+}
+
+/// `issue,model,round,actor,position`; a baseline's forecast has no round or actor.
+pub fn forecast_table(results: &[IssueForecast]) -> Table {
+    let mut table = Table::new(&["issue", "model", "round", "actor", "position"]);
+    for r in results {
+        for (model, forecast) in r.forecasts() {
+            if let (Model::Eum, Some(eum)) = (model, &r.eum) {
+                for round in &eum.rounds {
+                    for (actor, position) in eum.actors.iter().zip(&round.positions) {
+                        table.rows.push(vec![
+                            json!(r.issue),
+                            json!("eum"),
+                            json!(round.round),
+                            json!(actor),
+                            json!(position),
+                        ]);
+                    }
+                }
+            } else {
+                table.rows.push(vec![
+                    json!(r.issue),
+                    json!(model.as_str()),
+                    Value::Null,
+                    Value::Null,
+                    json!(forecast),
+                ]);
+            }
+        }
+    }
+    table
+}
+
+pub fn transit_table(report: &orbit_models::transit::TransitReport) -> Table {
+    let mut table = Table::new(&[
+        "year",
+        "player",
+        "shapley",
+        "shapley_share",
+        "banzhaf",
+        "banzhaf_index",
+        "nucleolus",
+        "grand_value",
+        "core_empty",
+        "least_core_epsilon",
+    ]);
+    for e in &report.epochs {
+        for r in &e.results {
+            table.rows.push(vec![
+                json!(e.year),
+                json!(r.player),
+                json!(r.shapley),
+                json!(r.shapley_share),
+                json!(r.banzhaf),
+                opt(r.banzhaf_index),
+                opt(r.nucleolus),
+                json!(e.grand_value),
+                e.core_empty.map_or(Value::Null, |c| json!(c)),
+                opt(e.least_core_epsilon),
+            ]);
+        }
+    }
+    table
+}
+
+/// `series,year,central,p5,p50,p95` (no fans without runs).
+pub fn simulate_table(result: &SimulationResult) -> Table {
+    let mut table = Table::new(&["series", "year", "central", "p5", "p50", "p95"]);
+    let n_ind = result.indicator_names.len();
+    let n_iss = result.issue_ids.len();
+    for (k, fan) in result.fans.iter().enumerate() {
+        for (y, year) in result.years.iter().enumerate() {
+            let central = if k < n_ind {
+                result.central.indicators[y][k]
+            } else if k < n_ind + n_iss {
+                result.central.eum[y][k - n_ind]
+            } else {
+                result.central.compromise[y][k - n_ind - n_iss]
+            };
+            let fan_at = |v: &Vec<f64>| {
+                if result.runs == 0 {
+                    Value::Null
+                } else {
+                    json!(v[y])
+                }
+            };
+            table.rows.push(vec![
+                json!(fan.name),
+                json!(year),
+                json!(central),
+                fan_at(&fan.p5),
+                fan_at(&fan.p50),
+                fan_at(&fan.p95),
+            ]);
+        }
+    }
+    table
+}
+
+pub fn scores_table(results: &[orbit_models::backtest::Backtest]) -> Table {
+    let mut table = Table::new(&[
+        "cutoff",
+        "question",
+        "date",
+        "observed",
+        "model",
+        "status quo",
+        "compromise",
+        "err model",
+        "err sq",
+        "err comp",
+        "brier model",
+        "brier sq",
+        "brier comp",
+    ]);
+    for bt in results {
+        for s in &bt.scores {
+            table.rows.push(vec![
+                json!(s.cutoff),
+                json!(s.question),
+                json!(s.date),
+                json!(s.observed),
+                json!(s.model),
+                json!(s.status_quo),
+                opt(s.compromise),
+                json!(s.model_error),
+                json!(s.status_quo_error),
+                opt(s.compromise_error),
+                opt(s.model_brier),
+                opt(s.status_quo_brier),
+                opt(s.compromise_brier),
+            ]);
+        }
+    }
+    table
+}
+
+pub fn gas_price_table(bt: &orbit_models::gas_price::GasPriceBacktest) -> Table {
+    let mut table = Table::new(&[
+        "year",
+        "recorded",
+        "model",
+        "persistence",
+        "ratio",
+        "err model",
+        "err persistence",
+        "err ratio",
+        "BLR share",
+        "p_low",
+        "p_ref",
+    ]);
+    for r in &bt.rows {
+        let p = r.prediction.as_ref();
+        table.rows.push(vec![
+            json!(r.year),
+            json!(r.recorded),
+            opt(r.model),
+            opt(r.persistence),
+            opt(r.ratio),
+            opt(r.model_error),
+            opt(r.persistence_error),
+            opt(r.ratio_error),
+            opt(p.map(|p| p.focus_share)),
+            opt(p.map(|p| p.floor)),
+            opt(p.map(|p| p.reference)),
+        ]);
+    }
+    table
+}
+
+/// `orbit dependence`: the profile of `actor` (default: the focus) against `partner`
+/// (default: the patron), optionally one year.
+pub fn dependence(
+    world: &World,
+    actor: Option<&str>,
+    partner: Option<&str>,
+    year: Option<i32>,
+) -> PyResult<orbit_models::dependence::DependenceProfile> {
+    let resolve = |code: Option<&str>, default| match code {
+        None => Ok(default),
+        Some(code) => world.actor_id(code).ok_or_else(|| {
+            orbit_error(format!(
+                "error: unknown actor `{code}`\n  = hint: the scenario's actors are {}",
+                world
+                    .actors
+                    .iter()
+                    .map(|a| a.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }),
+    };
+    let actor = resolve(actor, world.meta.focus)?;
+    let partner = resolve(partner, world.meta.patron)?;
+    if actor == partner {
+        return Err(orbit_error(
+            "error: `actor` and `partner` are the same actor",
+        ));
+    }
+    let mut profile = orbit_models::dependence::profile(world, actor, partner);
+    if let Some(year) = year {
+        profile.years.retain(|y| y.year == year);
+        profile.subsidy_estimates.retain(|e| e.years.contains(year));
+        if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
+            return Err(orbit_error(format!(
+                "error: no dependence figures for {} in {year}\n  = hint: call without `year` to see the years with data",
+                profile.actor
+            )));
+        }
+    }
+    Ok(profile)
+}
+
+/// A report table with typed cells: numbers stay numbers, empty cells are null.
+pub fn data_table(t: &orbit_report::tables::DataTable) -> Table {
+    use orbit_report::tables::Cell;
+    Table {
+        columns: t.headers.clone(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Text(s) => json!(s),
+                        Cell::Number(x, _) => json!(x),
+                        Cell::Empty => Value::Null,
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+pub fn timeline_table(rows: &[orbit_store::TimelineRow]) -> Table {
+    let mut table = Table::new(&[
+        "id",
+        "date",
+        "end_date",
+        "kind",
+        "actors",
+        "description",
+        "quantity",
+        "unit",
+        "key",
+        "note",
+        "source",
+    ]);
+    for r in rows {
+        table.rows.push(vec![
+            json!(r.id),
+            json!(r.date),
+            json!(r.end_date),
+            json!(r.kind),
+            json!(r.actors.join(";")),
+            json!(r.description),
+            opt(r.quantity),
+            json!(r.unit),
+            json!(r.key),
+            json!(r.note),
+            json!(r.source),
+        ]);
+    }
+    table
+}
+
+/// `orbit game <solution> --format json` for a game given by mask-indexed values.
+pub fn game(
+    players: &[String],
+    values: Vec<f64>,
+    solution: &str,
+    method: &str,
+    permutations: usize,
+    seed: u64,
+) -> Result<Value, String> {
+    use orbit_models::games::{
+        DenseGame, ShapleyMethod, ShapleyOptions, banzhaf, least_core, nucleolus, shapley,
+    };
+    const MAX_PLAYERS: usize = 20;
+    const MAX_PERMUTATIONS: usize = 100_000_000;
+    let n = players.len();
+    if n == 0 || n > MAX_PLAYERS {
+        return Err(format!(
+            "error: a game needs 1 to {MAX_PLAYERS} players, not {n}"
+        ));
+    }
+    if values.len() != 1 << n {
+        return Err(format!(
+            "error: {n} players need {} coalition values (mask-indexed, the empty one first), not {}",
+            1u64 << n,
+            values.len()
+        ));
+    }
+    if values.iter().any(|v| !v.is_finite()) {
+        return Err("error: every coalition value must be a finite number".into());
+    }
+    if permutations > MAX_PERMUTATIONS {
+        return Err(format!(
+            "error: `permutations` is limited to {MAX_PERMUTATIONS}"
+        ));
+    }
+    let game = DenseGame::from_masks(n, values).map_err(|e| format!("error: {e}"))?;
+    let engine = |e: orbit_models::games::GameError| format!("error: {e}");
+    let mut doc = json!({ "players": players });
+    match solution {
+        "shapley" => {
+            let method = match method {
+                "auto" => ShapleyMethod::Auto,
+                "exact" => ShapleyMethod::Exact,
+                "sampled" => ShapleyMethod::Sampled,
+                other => {
+                    return Err(format!(
+                        "error: unknown method `{other}`\n  = hint: use auto, exact or sampled"
+                    ));
+                }
+            };
+            let phi = shapley(
+                &game,
+                &ShapleyOptions {
+                    method,
+                    permutations,
+                    seed,
+                },
+            )
+            .map_err(engine)?;
+            doc["shapley"] = json!(phi.values);
+            if phi.method == ShapleyMethod::Sampled {
+                doc["std_errors"] = json!(phi.std_errors);
+                doc["method"] = json!("sampled");
+                doc["permutations"] = json!(phi.permutations);
+                doc["seed"] = json!(seed);
+            }
+        }
+        "banzhaf" => {
+            let b = banzhaf(&game).map_err(engine)?;
+            doc["banzhaf"] = json!(b.raw);
+            doc["banzhaf_index"] = json!(b.index);
+        }
+        "core" => {
+            let lc = least_core(&game).map_err(engine)?;
+            doc["point"] = json!(lc.allocation);
+            doc["core_empty"] = json!(lc.core_empty);
+            doc["least_core_epsilon"] = json!(lc.epsilon);
+        }
+        "nucleolus" => {
+            let nu = nucleolus(&game).map_err(engine)?;
+            doc["nucleolus"] = json!(nu.allocation);
+        }
+        other => {
+            return Err(format!(
+                "error: unknown solution `{other}`\n  = hint: use shapley, banzhaf, core or nucleolus"
+            ));
+        }
+    }
+    Ok(doc)
+}
+
+/// One row per dyad-year, columns in the struct's field order (as the CLI's CSV writer has them).
+pub fn panel_table(panel: &orbit_models::panel::Panel) -> PyResult<Table> {
+    let mut table = Table {
+        columns: Vec::new(),
+        rows: Vec::new(),
+    };
+    for row in &panel.rows {
+        let Value::Object(map) = serde_json::to_value(row).map_err(orbit_error)? else {
+            continue;
+        };
+        if table.columns.is_empty() {
+            table.columns = map.keys().cloned().collect();
+        }
+        table.rows.push(map.into_iter().map(|(_, v)| v).collect());
+    }
+    Ok(table)
+}

@@ -1,0 +1,412 @@
+//! The Vega-Lite specs of the built-in scenario's report follow the chart rules: no text
+//! under 12 px, a titled axis wherever an axis is drawn, colour-blind-safe colours, missing
+//! data drawn as missing, and the story each chart is for (the CIS left out of the trade
+//! shares, the narrative's 41% annotated, Belarus labelled in the transit game, a boundary
+//! between data and projection, readable titles and units per simulation panel).
+
+use std::sync::OnceLock;
+
+use orbit_pipeline::{RawForecastOptions, RawRunOptions};
+use orbit_report::RunReport;
+use orbit_report::vega::{self, VegaChart};
+use serde_json::Value;
+
+fn report() -> &'static RunReport {
+    static REPORT: OnceLock<RunReport> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        let world = orbit_scenario::builtin().expect("the built-in scenario is valid");
+        let raw = RawRunOptions {
+            forecast: RawForecastOptions {
+                runs: Some(40),
+                seed: Some(7),
+                ..RawForecastOptions::default()
+            },
+            simulation_runs: Some(4),
+            simulation_from: Some(2015),
+            simulation_to: Some(2026),
+            backtest_cutoffs: Some(vec![2015, 2021]),
+            ..RawRunOptions::default()
+        };
+        let plan = orbit_pipeline::resolve(&world, &raw, &orbit_pipeline::Limits::COMMAND_LINE)
+            .expect("the plan checks");
+        let results = orbit_pipeline::run(&world, &plan, &orbit_pipeline::Silent)
+            .expect("the built-in scenario runs");
+        orbit_report::build(&world, results)
+    })
+}
+
+fn charts() -> &'static [VegaChart] {
+    static CHARTS: OnceLock<Vec<VegaChart>> = OnceLock::new();
+    CHARTS.get_or_init(|| vega::all(report()))
+}
+
+fn chart(name: &str) -> &'static VegaChart {
+    charts()
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no chart {name}"))
+}
+
+/// Every value under a key whose name ends in `fontSize` or `FontSize`.
+fn font_sizes(v: &Value, out: &mut Vec<f64>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k.ends_with("fontSize") || k.ends_with("FontSize") {
+                    out.push(x.as_f64().unwrap_or(0.0));
+                }
+                font_sizes(x, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| font_sizes(x, out)),
+        _ => {}
+    }
+}
+
+/// Every colour literal (`#rrggbb`) in the spec.
+fn colours(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if s.len() == 7 && s.starts_with('#') => out.push(s.to_uppercase()),
+        Value::Object(m) => m.values().for_each(|x| colours(x, out)),
+        Value::Array(a) => a.iter().for_each(|x| colours(x, out)),
+        _ => {}
+    }
+}
+
+fn layers(c: &VegaChart) -> Vec<&Value> {
+    c.spec["layer"]
+        .as_array()
+        .map_or_else(|| vec![&c.spec], |l| l.iter().collect())
+}
+
+#[test]
+fn every_spec_follows_the_rules() {
+    // Okabe & Ito (2008) and greys.
+    let safe = [
+        vega::BLUE,
+        vega::VERMILLION,
+        vega::GREEN,
+        vega::ORANGE,
+        vega::PURPLE,
+        vega::SKY,
+        vega::GREY,
+        vega::LIGHT_GREY,
+        "#000000",
+        "#000",
+        "#333333",
+        "#333",
+        "#555555",
+        "#555",
+        "#FFFFFF",
+        "#FFF",
+        "#F2F2F2",
+    ]
+    .map(str::to_uppercase);
+    assert!(charts().len() > 20);
+    for c in charts() {
+        let spec = &c.spec;
+        assert_eq!(
+            spec["$schema"],
+            "https://vega.github.io/schema/vega-lite/v5.json"
+        );
+        assert!(!c.rows().is_empty(), "{}: no data", c.name);
+        let mut sizes = Vec::new();
+        font_sizes(spec, &mut sizes);
+        assert!(!sizes.is_empty());
+        for s in sizes {
+            assert!(s >= 12.0, "{}: font size {s}", c.name);
+        }
+        let mut found = Vec::new();
+        colours(spec, &mut found);
+        for colour in found {
+            assert!(safe.contains(&colour), "{}: colour {colour}", c.name);
+        }
+        // An axis drawn is an axis titled (the title names the unit); layers share axes.
+        for channel in ["x", "y"] {
+            let encodings: Vec<&Value> = layers(c)
+                .into_iter()
+                .map(|l| &l["encoding"][channel])
+                .filter(|e| e.get("field").is_some())
+                .collect();
+            let drawn = encodings.iter().any(|e| {
+                !(e.get("axis").is_some() && e["axis"].is_null()) && e["type"] != "nominal"
+            });
+            let titled = encodings
+                .iter()
+                .any(|e| e["title"].as_str().is_some_and(|t| !t.is_empty()));
+            assert!(
+                !drawn || titled,
+                "{}: {channel} axis without a title",
+                c.name
+            );
+        }
+        // Every numeric value drawn is a number: nothing missing became 0 or NaN.
+        for row in c.rows() {
+            for (k, v) in row.as_object().unwrap() {
+                if let Some(x) = v.as_f64() {
+                    assert!(x.is_finite(), "{}: {k} = {x}", c.name);
+                }
+            }
+        }
+        assert!(!c.spec_for_html().contains('<'), "{}", c.name);
+        let csv = c.to_csv();
+        assert_eq!(csv.lines().count(), c.rows().len() + 1, "{}", c.name);
+        assert!(
+            c.caption().starts_with("Source: scenario union-state"),
+            "{}",
+            c.name
+        );
+    }
+}
+
+#[test]
+fn trade_shares_leave_the_cis_out_draw_gaps_and_mark_the_narratives_figure() {
+    let c = chart("trade_shares");
+    let shares: Vec<&Value> = c.rows().iter().filter(|r| r["layer"] == "share").collect();
+    assert!(
+        shares
+            .iter()
+            .all(|r| r["partner"] == "RUS" || r["partner"] == "EU")
+    );
+    assert!(
+        shares.iter().any(|r| r["flow"] == "turnover"),
+        "the longest series"
+    );
+    // Exports to Russia: 2017, 2019, 2021 are three runs (no line across the missing years);
+    // imports 2019-2021 are one.
+    let runs = |series: &str| {
+        let mut r: Vec<&str> = shares
+            .iter()
+            .filter(|x| x["series"] == series)
+            .map(|x| x["run"].as_str().unwrap())
+            .collect();
+        r.dedup();
+        r.len()
+    };
+    assert_eq!(runs("Russia: exports"), 3);
+    assert_eq!(runs("Russia: imports"), 2);
+    let figure = c
+        .rows()
+        .iter()
+        .find(|r| r["layer"] == "figure")
+        .expect("the narrative's figure is drawn");
+    assert_eq!(figure["share"], 0.41);
+    assert!(figure["label"].as_str().unwrap().contains("41%"));
+    // The EU in grey, dashed.
+    let colour = &layers(c)[0]["encoding"]["color"]["scale"];
+    let domain = colour["domain"].as_array().unwrap();
+    let range = colour["range"].as_array().unwrap();
+    for (d, r) in domain.iter().zip(range) {
+        if d.as_str().unwrap().starts_with("EU") {
+            assert!(r == vega::GREY || r == vega::LIGHT_GREY);
+        }
+    }
+}
+
+#[test]
+fn subsidy_estimates_carry_their_kind() {
+    let c = chart("energy_subsidy");
+    let kinds: Vec<&str> = c
+        .rows()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"computed: gas subsidy"));
+    assert!(kinds.contains(&"estimate: energy subsidy"));
+    assert!(
+        kinds.contains(&"estimate: total Russian support (not energy alone)"),
+        "total support is flagged, not drawn as an energy subsidy"
+    );
+}
+
+#[test]
+fn transit_game_highlights_belarus_and_draws_networks_without_axes() {
+    let c = chart("shapley_epochs");
+    let labels: Vec<&str> = c
+        .rows()
+        .iter()
+        .filter(|r| r["player"] == "BLR")
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["4.4%", "3.4%", "3.0%", "0.0%"]);
+    for year in [2005, 2012, 2020, 2022] {
+        let n = chart(&format!("transit_network_{year}"));
+        for layer in layers(n) {
+            for channel in ["x", "y"] {
+                let enc = &layer["encoding"][channel];
+                if enc.get("field").is_some() {
+                    assert!(enc["axis"].is_null() && enc.get("axis").is_some());
+                }
+            }
+        }
+        assert_eq!(layers(n)[0]["encoding"]["strokeWidth"]["field"], "capacity");
+    }
+    // 2022: Yamal-Europe through Belarus stopped, so no Russia -> Belarus line.
+    assert!(
+        !chart("transit_network_2022")
+            .rows()
+            .iter()
+            .any(|r| r["route"] == "Russia → Belarus")
+    );
+}
+
+#[test]
+fn issue_dots_show_every_issue_with_intervals_and_known_outcomes() {
+    let c = chart("issue_dots");
+    let r = report();
+    for f in &r.forecasts {
+        let name = f.name.as_deref().unwrap();
+        assert!(
+            c.rows()
+                .iter()
+                .any(|x| x["issue"] == name && x["layer"] == "status quo")
+        );
+    }
+    let outcomes: Vec<&Value> = c
+        .rows()
+        .iter()
+        .filter(|x| x["layer"] == "outcome")
+        .collect();
+    assert!(!outcomes.is_empty(), "the backtests know outcomes");
+    assert!(
+        c.rows()
+            .iter()
+            .any(|x| x["layer"] == "forecast" && x["lo"].is_number() && x["hi"].is_number())
+    );
+    for x in c.rows() {
+        if let Some(v) = x["x"].as_f64() {
+            assert!((0.0..=1.0).contains(&v), "{x}");
+        }
+    }
+}
+
+#[test]
+fn simulation_panels_have_titles_units_a_boundary_and_observations() {
+    let panels = vega::simulation_panels(report());
+    assert!(panels.len() >= 8);
+    for p in &panels {
+        assert!(
+            !p.title.contains("trade_share.") && !p.title.contains("eum."),
+            "{}",
+            p.title
+        );
+        assert!(
+            p.rows()
+                .iter()
+                .any(|r| r["layer"] == "boundary" && r["year"] == 2022),
+            "{}",
+            p.name
+        );
+    }
+    let transit = chart("simulation_transit_share_blr");
+    let y = &layers(transit)[0]["encoding"]["y"];
+    assert_eq!(y["title"], "Shapley share (%)");
+    let top = y["scale"]["domain"][1].as_f64().unwrap();
+    assert!(top < 0.1, "a 3% share on a 0-{top} axis");
+    let gas = chart("simulation_price_gas_blr");
+    let y = &layers(gas)[0]["encoding"]["y"];
+    assert_eq!(y["title"], "USD per 1000 m³");
+    assert_eq!(y["scale"]["domain"][0], 0.0, "a price axis starts at 0");
+    assert!(gas.rows().iter().any(|r| r["layer"] == "observed"));
+    let issue = chart("simulation_eum_gas_price");
+    assert_eq!(
+        layers(issue)[0]["encoding"]["y"]["title"],
+        "USD per 1000 m³"
+    );
+}
+
+#[test]
+fn backtest_skill_and_headline_agree_with_the_cli_counts() {
+    let r = report();
+    let c = chart("backtest_skill");
+    let total: u64 = c
+        .rows()
+        .iter()
+        .map(|x| x["questions"].as_u64().unwrap())
+        .sum();
+    let scores = r.backtest.iter().map(|b| b.scores.len()).sum::<usize>();
+    assert_eq!(total as usize, scores);
+    let better = r
+        .backtest
+        .iter()
+        .flat_map(|b| &b.scores)
+        .filter(|s| s.model_error + 1e-9 < s.status_quo_error)
+        .count();
+    let headline = vega::headline(r);
+    let ids: Vec<&str> = headline.iter().map(|h| h.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "exports_share",
+            "energy_subsidy",
+            "transit_share",
+            "largest_forecast_move",
+            "backtest_better"
+        ]
+    );
+    let b = headline.iter().find(|h| h.id == "backtest_better").unwrap();
+    assert_eq!(b.value, better as f64);
+    let exports = headline.iter().find(|h| h.id == "exports_share").unwrap();
+    assert_eq!(exports.value, 0.411);
+    assert_eq!(exports.display, "41.1%");
+    let transit = headline.iter().find(|h| h.id == "transit_share").unwrap();
+    assert_eq!(transit.display, "4.4% → 0.0%");
+    // The verdict table says the same.
+    let table = orbit_report::tables::all(r)
+        .into_iter()
+        .find(|t| t.name == "backtest_summary")
+        .unwrap();
+    let last = table.rows.last().unwrap();
+    assert_eq!(last[2].display(), better.to_string());
+}
+
+#[test]
+fn a_report_without_data_leaves_charts_out_instead_of_drawing_zeros() {
+    let mut r = report().clone();
+    r.dependence.years.clear();
+    r.transit_game = None;
+    r.backtest.clear();
+    let ids: Vec<&str> = vega::headline(&r).iter().map(|h| h.id).collect();
+    assert_eq!(ids, ["largest_forecast_move"]);
+    let trade = vega::trade_shares(&r.dependence, &r.figure_checks, "x", false);
+    assert!(trade.rows().iter().all(|row| row["layer"] != "share"));
+}
+
+#[test]
+fn issue_detail_gives_each_actor_a_row_the_unit_and_the_outcome() {
+    let gas = chart("issue_gas_price");
+    let actor_layer = |c: &'static VegaChart| {
+        layers(c)
+            .into_iter()
+            .find(|l| l["transform"][0]["filter"]["equal"] == "actor")
+            .unwrap()
+    };
+    let x = &actor_layer(gas)["encoding"]["x"];
+    assert_eq!(
+        x["title"], "USD per 1000 m³",
+        "not a position on a 0-300 scale"
+    );
+    let actors: Vec<&str> = gas
+        .rows()
+        .iter()
+        .filter(|r| r["layer"] == "actor")
+        .map(|r| r["row"].as_str().unwrap())
+        .collect();
+    let mut unique = actors.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        actors.len(),
+        unique.len(),
+        "one row per actor, no joined labels"
+    );
+    let base = chart("issue_russian_air_base");
+    let outcome = base
+        .rows()
+        .iter()
+        .find(|r| r["layer"] == "outcome")
+        .expect("the backtest's outcome is marked");
+    assert_eq!(outcome["value"], 80.0);
+    // Actors in grey, models in their own colours: no actor shares a model's colour.
+    assert_eq!(actor_layer(base)["mark"]["color"], "#333");
+}

@@ -1,0 +1,169 @@
+"""Every binding against the CLI's JSON (equal to 1e-12) and CSV (same columns and rows)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import orbit
+from conftest import assert_frame_matches_csv, assert_same
+
+
+def test_validate(cli, world):
+    r = world.validate()
+    expected = cli.json("validate")
+    assert_same(r.data, expected)
+    assert_frame_matches_csv(r.frame, cli.csv("validate"))
+
+
+@pytest.mark.parametrize("issue", ["russian_air_base", None])
+def test_forecast(cli, world, issue):
+    args = ["forecast", "--quiet"] + (["--issue", issue] if issue else [])
+    r = world.forecast(issue)
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    assert str(r.frame["round"].dtype) == "Int64"
+
+
+def test_forecast_monte_carlo_and_options(cli, world):
+    r = world.forecast(
+        "russian_air_base", variant="scholz2011", rounds=5, stop="fixed", runs=200, seed=9,
+        perturb_capability="uniform:0.1", perturb_position="normal:0.02",
+        perturb_salience="none",
+    )
+    expected = cli.json(
+        "forecast", "--issue", "russian_air_base", "--variant", "scholz2011", "--rounds", "5",
+        "--stop", "fixed", "--runs", "200", "--seed", "9", "--perturb-capability",
+        "uniform:0.1", "--perturb-position", "normal:0.02", "--perturb-salience", "none",
+        "--quiet",
+    )
+    assert_same(r.data, expected)
+    assert r.data[0]["monte_carlo"]["runs"] == 200
+
+
+def test_transit(cli, world):
+    r = world.transit([2005, 2022])
+    args = ["transit", "--epoch", "2005", "--epoch", "2022"]
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    assert_same(world.transit(supply=100.0).data, cli.json("transit", "--supply", "100"))
+
+
+def test_simulate(cli, world):
+    r = world.simulate(2015, 2018, runs=16, seed=3)
+    args = ["simulate", "--from", "2015", "--to", "2018", "--runs", "16", "--seed", "3", "-q"]
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    fixed = world.simulate(2015, 2016, runs=4, fixed_links=True)
+    assert_same(fixed.data, cli.json("simulate", "--from", "2015", "--to", "2016", "--runs",
+                                     "4", "--fixed-links", "-q"))
+
+
+def test_backtest(cli, world):
+    r = world.backtest(2019, runs=8, seed=2)
+    args = ["backtest", "--cutoff", "2019", "--runs", "8", "--seed", "2", "-q"]
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    gas = world.backtest(gas_price=True)
+    assert_same(gas.data, cli.json("backtest", "--gas-price"))
+    assert_frame_matches_csv(gas.frame, cli.csv("backtest", "--gas-price"))
+
+
+def test_dependence(cli, world):
+    r = world.dependence()
+    assert_same(r.data, cli.json("dependence"))
+    assert_frame_matches_csv(r.frame, cli.csv("dependence"))
+    year = world.dependence("BLR", "RUS", year=2015)
+    assert_same(year.data, cli.json("dependence", "--actor", "BLR", "--partner", "RUS",
+                                    "--year", "2015"))
+
+
+def test_timeline(cli, world):
+    r = world.timeline(kind=["sanction"], start="2010", end="2021-06", key=False)
+    args = ["timeline", "--kind", "sanction", "--from", "2010", "--to", "2021-06"]
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    assert_same(world.timeline(search="gas", actor=["BLR"]).data,
+                cli.json("timeline", "--search", "gas", "--actor", "BLR"))
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_panel(cli, world, directed):
+    r = world.panel(directed=directed)
+    args = ["panel"] + ([] if directed else ["--non-directed"])
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    assert len(r.frame) > 0
+
+
+GLOVE = {("A",): 0, ("B",): 0, ("C",): 0, ("A", "B"): 1, ("A", "C"): 1, ("B", "C"): 0,
+         ("A", "B", "C"): 1}
+
+
+@pytest.mark.parametrize("solution", ["shapley", "banzhaf", "core", "nucleolus"])
+def test_game(cli, tmp_path, solution):
+    players = ["A", "B", "C"]
+    path = tmp_path / "glove.json"
+    path.write_text(json.dumps({
+        "players": players,
+        "values": [{"coalition": list(c), "value": v} for c, v in GLOVE.items()],
+    }))
+    r = orbit.game(players, GLOVE, solution)
+    assert_same(r.data, cli.json("game", solution, "--game", str(path)))
+    assert_frame_matches_csv(r.frame, cli.csv("game", solution, "--game", str(path)))
+
+
+def test_game_sampled_shapley(cli, tmp_path):
+    players = ["A", "B", "C"]
+    path = tmp_path / "glove.json"
+    path.write_text(json.dumps({
+        "players": players,
+        "values": [{"coalition": list(c), "value": v} for c, v in GLOVE.items()],
+    }))
+    r = orbit.game(players, GLOVE, method="sampled", permutations=500, seed=4)
+    expected = cli.json("game", "shapley", "--game", str(path), "--method", "sampled",
+                        "--permutations", "500", "--seed", "4")
+    assert_same(r.data, expected)
+
+
+def test_scenario_file(cli, tmp_path):
+    path = tmp_path / "copy.toml"
+    path.write_text(orbit.load().text)
+    w = orbit.load(path)
+    assert w.name == str(path)
+    assert_same(w.forecast("russian_air_base", model="compromise").data,
+                cli.json("--scenario", str(path), "forecast", "--issue", "russian_air_base",
+                         "--model", "compromise", "--quiet"))
+
+
+def test_world_pickles(world):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(world))
+    assert again.id == world.id and again.text == world.text
+
+
+def test_gil_is_released_during_model_runs(world):
+    """Two threads running simulations overlap: with the GIL held they would serialise."""
+    import threading
+    import time
+
+    seen = []
+
+    def ticker(stop):
+        while not stop.is_set():
+            seen.append(time.perf_counter())
+            time.sleep(0.001)
+
+    stop = threading.Event()
+    t = threading.Thread(target=ticker, args=(stop,))
+    t.start()
+    began = time.perf_counter()
+    world.simulate(2015, 2017, runs=40)
+    ended = time.perf_counter()
+    stop.set()
+    t.join()
+    during = [s for s in seen if began < s < ended]
+    # The ticker kept running while Rust worked (it would get ~no slot if the GIL were held).
+    assert len(during) >= 3
