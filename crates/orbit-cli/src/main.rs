@@ -92,7 +92,7 @@ fn main() -> ExitCode {
         Command::Transit(args) => commands::transit::run(cli.scenario.as_deref(), &args),
         Command::Dispute(args) => commands::dispute::run(cli.scenario.as_deref(), &args),
         Command::Simulate(args) => commands::simulate::run(cli.scenario.as_deref(), &args),
-        Command::Compare(args) => commands::compare::run(&args),
+        Command::Compare(args) => commands::compare::run(cli.scenario.as_deref(), &args),
         Command::Backtest(args) => commands::backtest::run(cli.scenario.as_deref(), &args),
         Command::Calibrate(args) => commands::calibrate::run(cli.scenario.as_deref(), &args),
         Command::Serve(args) => commands::serve::run(cli.scenario.as_deref(), &args),

@@ -80,7 +80,10 @@ pub fn cutoff_world(world: &World, cutoff: i32) -> (World, Vec<String>) {
         }
     }
     if !w.claims.is_empty() {
-        notes.push("the narrative's claims are dropped: the essay postdates any cutoff".into());
+        notes.push(
+            "the narrative's claims are dropped: they carry no date, so no cutoff can be said to have known them"
+                .into(),
+        );
         w.claims.clear();
     }
     // Issues: keep those whose positions were known; remap the links' issue indices.

@@ -425,11 +425,14 @@ impl Simulator {
         let mut shocks = Vec::new();
         for year in from - 1..=to {
             let mut year_shocks = Vec::new();
+            // Keyed by the network `transit_shares` solves (standing at the end of the year,
+            // as `orbit transit --epoch`), so a pipeline closed during a year counts as gone
+            // in that year for both.
             let in_service: Vec<usize> = world
                 .pipelines
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.in_service(year))
+                .filter(|(_, p)| crate::transit::standing_at_end_of(p, year))
                 .map(|(i, _)| i)
                 .collect();
             let shares = transit_cache
@@ -820,6 +823,27 @@ pub struct SimulationResult {
     #[serde(skip)]
     pub eum_runs: Vec<Vec<Vec<f64>>>,
     pub notes: Vec<String>,
+}
+
+impl SimulationResult {
+    /// The central run's value of fan `series` (an index into [`SimulationResult::fans`]:
+    /// indicators, then EUM forecasts, then compromise forecasts) in year index `y`; `None`
+    /// for an index that is not a series or a year of the result.
+    pub fn central_value(&self, series: usize, y: usize) -> Option<f64> {
+        let n_ind = self.indicator_names.len();
+        let n_iss = self.issue_ids.len();
+        if series < n_ind {
+            self.central.indicators.get(y)?.get(series).copied()
+        } else if series < n_ind + n_iss {
+            self.central.eum.get(y)?.get(series - n_ind).copied()
+        } else {
+            self.central
+                .compromise
+                .get(y)?
+                .get(series - n_ind - n_iss)
+                .copied()
+        }
+    }
 }
 
 /// The draws of run `run`: link parameters and issue inputs, from `ChaCha8Rng` seeded with

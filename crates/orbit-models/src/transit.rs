@@ -65,12 +65,27 @@ pub enum TransitError {
         /// The epoch.
         year: i32,
     },
-    /// The supply given is negative or not finite.
-    #[error("the supply must be a finite non-negative number, got {0}")]
+    /// The supply given is not a positive finite number: with no gas to ship there is no
+    /// value to share, so no Shapley or Banzhaf share exists.
+    #[error("the supply must be a positive finite number, got {0}")]
     BadSupply(f64),
     /// The game engine refused the network.
     #[error(transparent)]
     Game(#[from] GameError),
+}
+
+impl orbit_scenario::Hint for TransitError {
+    fn hints(&self) -> Vec<String> {
+        match self {
+            TransitError::NoNetwork(_) | TransitError::NoSupply { .. } => vec![
+                "the scenario's gas pipelines need `opened` years and segment capacities".into(),
+            ],
+            TransitError::BadSupply(_) => vec![
+                "give `--supply` in bcm per year, more than 0: with no supply there is nothing to share, so no shares".into(),
+            ],
+            TransitError::Game(_) => Vec::new(),
+        }
+    }
 }
 
 /// Options of [`epoch`] and [`epochs`].
@@ -253,7 +268,7 @@ pub fn epoch(
     let supplier = world.meta.patron;
     let focus = world.meta.focus;
     if let Some(s) = options.supply
-        && !(s.is_finite() && s >= 0.0)
+        && !(s.is_finite() && s > 0.0)
     {
         return Err(TransitError::BadSupply(s));
     }

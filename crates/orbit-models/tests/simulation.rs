@@ -446,3 +446,33 @@ fn overlays_change_the_run() {
     );
     assert!(central_value(&calm, eu, 2022) > central_value(&base, eu, 2022));
 }
+
+/// Defect 8 of issue 15: `orbit transit --epoch 2022` gave Belarus 0 while the simulation
+/// kept 2021's share for 2022 (its network cache was keyed on the pipelines in service at
+/// any time of the year, the game on those standing at its end). Both now use the network
+/// standing at the end of each year.
+#[test]
+fn defect_8_simulation_transit_share_agrees_with_the_transit_epoch() {
+    let world = builtin();
+    let sim = Simulator::new(&world, 2019, 2023).unwrap();
+    let t = sim.run_central().unwrap();
+    let c = sim
+        .indicator_names
+        .iter()
+        .position(|n| n == "transit_share.BLR")
+        .unwrap();
+    let blr = world.actor_id("BLR").unwrap();
+    for year in 2019..=2023 {
+        let mut notes = Vec::new();
+        let game = transit_shares(&world, year, &mut notes)
+            .get(&blr)
+            .copied()
+            .unwrap_or(0.0);
+        let simulated = t.indicators[(year - 2019) as usize][c];
+        assert!(
+            (simulated - game).abs() < 1e-12,
+            "{year}: simulated {simulated}, transit game {game}"
+        );
+    }
+    assert_eq!(t.indicators[(2022 - 2019) as usize][c], 0.0);
+}

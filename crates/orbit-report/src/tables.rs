@@ -388,6 +388,38 @@ pub fn dependence_long(profile: &DependenceProfile) -> DataTable {
                 push(y.year, y.year, measure, &s.partner, s.share, &s.provenance);
             }
         }
+        // Concentration of each flow over the known partners, from the shares above.
+        for (flow, concentration, shares) in [
+            ("exports", &y.export_concentration, &y.export_shares),
+            ("imports", &y.import_concentration, &y.import_shares),
+        ] {
+            let Some(c) = concentration else { continue };
+            let mut sources: Vec<String> = shares
+                .iter()
+                .flat_map(|s| provenance_sources(&s.provenance))
+                .map(str::to_string)
+                .collect();
+            sources.sort();
+            sources.dedup();
+            let derived = Provenance::Derived {
+                formula: format!("Herfindahl-Hirschman index of the known {flow} shares"),
+                sources,
+            };
+            for (measure, value) in [
+                ("hhi_lower", c.hhi_lower),
+                ("hhi_upper", c.hhi_upper),
+                ("share_coverage", c.coverage),
+            ] {
+                push(
+                    y.year,
+                    y.year,
+                    &format!("{flow}_{measure}"),
+                    "",
+                    value,
+                    &derived,
+                );
+            }
+        }
         if let Some(d) = &y.patron_dyad {
             for (measure, value) in [
                 ("trade_dependence", d.dependence),

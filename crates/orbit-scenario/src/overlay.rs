@@ -41,6 +41,17 @@ pub enum OverlayError {
     Invalid(#[from] ScenarioError),
 }
 
+impl crate::Hint for OverlayError {
+    fn hints(&self) -> Vec<String> {
+        match self {
+            OverlayError::UnknownId { section, .. } => vec![format!(
+                "an overlay edits or drops an entry of the base scenario by its `id`; check the ids of `[[{section}]]`"
+            )],
+            _ => Vec::new(),
+        }
+    }
+}
+
 fn parse_table(name: &str, text: &str) -> Result<Table, OverlayError> {
     text.parse::<Table>().map_err(|e| OverlayError::Syntax {
         name: name.to_string(),
@@ -80,7 +91,21 @@ pub fn merge(base: &mut Table, overlay: Table, name: &str) -> Result<(), Overlay
                             expected: "an array of tables",
                         });
                     };
-                    let drop = matches!(entry.remove("drop"), Some(Value::Boolean(true)));
+                    let drop = match entry.remove("drop") {
+                        None => false,
+                        Some(Value::Boolean(b)) => b,
+                        Some(other) => {
+                            return Err(OverlayError::Shape {
+                                name: name.to_string(),
+                                section: format!("{section}.drop"),
+                                expected: if other.is_str() {
+                                    "a boolean (`drop = true`, without quotes)"
+                                } else {
+                                    "a boolean (`drop = true`)"
+                                },
+                            });
+                        }
+                    };
                     let id = entry.get("id").and_then(|v| v.as_str()).map(str::to_string);
                     let found = id.as_ref().and_then(|id| {
                         target

@@ -49,7 +49,19 @@ pub(crate) fn query_params(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Params, ApiError> {
     match query {
-        Ok(Query(pairs)) => Ok(Params::new(pairs)),
+        // The query is percent-decoded lossily, invalid UTF-8 becoming U+FFFD: such a
+        // parameter is refused rather than answered with a mangled value (`?name=%FF`).
+        Ok(Query(pairs)) => match pairs
+            .iter()
+            .find(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}'))
+        {
+            Some((k, _)) => Err(ApiError::bad_request(format!(
+                "the query parameter `{}` is not UTF-8 once percent-decoded",
+                k.replace('\u{FFFD}', "?")
+            ))
+            .hint("percent-encode UTF-8 text only (e.g. `%C3%A9` for é)")),
+            None => Ok(Params::new(pairs)),
+        },
         Err(e) => Err(ApiError::bad_request(format!(
             "cannot read the query string: {}",
             e.body_text()

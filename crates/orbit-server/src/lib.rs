@@ -24,6 +24,7 @@ mod params;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -414,12 +415,64 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM), then finishes the
-/// requests in flight.
+/// How long a client may take to send a request's headers, and how long a kept-alive
+/// connection may sit idle before the next request: a partial request cannot hold a
+/// connection for minutes.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the requests in flight get to finish once shutdown is asked for; connections
+/// still open after that are dropped.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM), then gives the requests
+/// in flight [`SHUTDOWN_GRACE`] to finish.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serve_until(listener, state, HEADER_READ_TIMEOUT, shutdown_signal()).await
+}
+
+/// [`serve`] with its header-read timeout and its shutdown signal given (tests use short
+/// ones).
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    header_read_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let app = router(state);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                // A failed accept (e.g. too many open files) concerns one client only.
+                let Ok((stream, _)) = accepted else { continue };
+                let service = TowerToHyperService::new(app.clone());
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_read_timeout);
+                let connection = builder.serve_connection(TokioIo::new(stream), service);
+                let watched = graceful.watch(connection);
+                tokio::spawn(async move {
+                    // A client that goes away or times out is not the server's error.
+                    let _ = watched.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::info!("requests still open after {SHUTDOWN_GRACE:?} are dropped");
+        }
+    }
+    Ok(())
 }
 
 /// Binds `addr` on a new multi-threaded runtime, calls `on_bound` with the address actually

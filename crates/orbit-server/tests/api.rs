@@ -859,6 +859,15 @@ async fn keeps_serving_after_bad_requests() {
     assert_eq!(r.status, StatusCode::OK);
 }
 
+/// Defect 14 of issue 15: `?name=%FF` was decoded lossily and answered 200, though
+/// `docs/api.md` promises 400 for a query that does not decode.
+#[tokio::test]
+async fn defect_14_a_query_that_is_not_utf8_is_400() {
+    get("/api/timeline?search=%FF")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
+}
+
 #[tokio::test]
 async fn timeline_page_sorts_and_pages_in_the_url() {
     let rows = |body: &str| body.matches("</td></tr>").count();

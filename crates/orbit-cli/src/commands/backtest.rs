@@ -9,7 +9,7 @@ use clap::Args;
 use orbit_models::backtest::{Backtest, backtest};
 use orbit_models::gas_price::{GasPriceBacktest, GasPriceOptions, backtest_prices};
 
-use super::InvalidInput;
+use super::UserError;
 use super::simulate::RunArgs;
 use crate::output::{Format, Table, write_json};
 
@@ -39,23 +39,49 @@ fn opt(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), show)
 }
 
-pub fn scores_table(results: &[Backtest]) -> Table {
-    let mut table = Table::new(&[
-        "cutoff",
-        "question",
-        "date",
-        "observed",
-        "model",
-        "status quo",
-        "compromise",
-        "err model",
-        "err sq",
-        "err comp",
-        "brier model",
-        "brier sq",
-        "brier comp",
-    ])
-    .numeric(&[0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+/// The scores; for programs (`for_csv`) with snake_case headers, full precision and empty
+/// cells for missing numbers, for people rounded with `-` for missing.
+pub fn scores_table(results: &[Backtest], for_csv: bool) -> Table {
+    let headers: &[&str] = if for_csv {
+        &[
+            "cutoff",
+            "question",
+            "date",
+            "observed",
+            "model",
+            "status_quo",
+            "compromise",
+            "model_error",
+            "status_quo_error",
+            "compromise_error",
+            "model_brier",
+            "status_quo_brier",
+            "compromise_brier",
+        ]
+    } else {
+        &[
+            "cutoff",
+            "question",
+            "date",
+            "observed",
+            "model",
+            "status quo",
+            "compromise",
+            "err model",
+            "err sq",
+            "err comp",
+            "brier model",
+            "brier sq",
+            "brier comp",
+        ]
+    };
+    let show = |x: f64| if for_csv { x.to_string() } else { show(x) };
+    let opt = |x: Option<f64>| match x {
+        Some(x) => show(x),
+        None if for_csv => String::new(),
+        None => "-".to_string(),
+    };
+    let mut table = Table::new(headers).numeric(&[0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     for bt in results {
         for s in &bt.scores {
             table.push(vec![
@@ -80,7 +106,8 @@ pub fn scores_table(results: &[Backtest]) -> Table {
 
 /// The gas-price backtest: per year, the recorded price, the bargaining model's and the
 /// baselines' prices, and their absolute errors.
-pub fn gas_price_table(bt: &GasPriceBacktest) -> Table {
+pub fn gas_price_table(bt: &GasPriceBacktest, focus: &str) -> Table {
+    let focus_share = format!("{focus} share");
     let mut table = Table::new(&[
         "year",
         "recorded",
@@ -90,7 +117,7 @@ pub fn gas_price_table(bt: &GasPriceBacktest) -> Table {
         "err model",
         "err persistence",
         "err ratio",
-        "BLR share",
+        focus_share.as_str(),
         "p_low",
         "p_ref",
     ])
@@ -166,13 +193,15 @@ pub fn summary_table(results: &[Backtest]) -> Table {
 pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
     let world = super::load_world(scenario)?;
     let gas = backtest_prices(&world, &GasPriceOptions::default());
+    let focus = world.code(world.meta.focus);
+    let patron = world.code(world.meta.patron);
     if args.gas_price {
         let mut out = std::io::stdout().lock();
         return match args.run.format {
             Format::Json => write_json(&mut out, &gas),
-            Format::Csv => gas_price_table(&gas).write_csv(&mut out),
+            Format::Csv => gas_price_table(&gas, focus).write_csv(&mut out),
             Format::Table => {
-                write!(out, "{}", gas_price_table(&gas).render(40))?;
+                write!(out, "{}", gas_price_table(&gas, focus).render(40))?;
                 for note in &gas.notes {
                     writeln!(out, "note (gas_price): {note}")?;
                 }
@@ -199,20 +228,20 @@ pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
         .iter()
         .map(|&c| {
             backtest(&world, c, &settings)
-                .map_err(|e| InvalidInput(format!("error: cutoff {c}: {e}")).into())
+                .map_err(|e| UserError::new(format!("cutoff {c}: {e}")).into())
         })
         .collect::<Result<Vec<_>>>()?;
     let mut out = std::io::stdout().lock();
     match args.run.format {
         Format::Json => write_json(&mut out, &results),
-        Format::Csv => scores_table(&results).write_csv(&mut out),
+        Format::Csv => scores_table(&results, true).write_csv(&mut out),
         Format::Table => {
             writeln!(
                 out,
                 "backtest of {}: {} runs, seed {}; errors are absolute, on each question's scale",
                 world.meta.id, settings.runs, settings.seed
             )?;
-            write!(out, "{}", scores_table(&results).render(40))?;
+            write!(out, "{}", scores_table(&results, false).render(40))?;
             writeln!(out)?;
             write!(out, "{}", summary_table(&results).render(40))?;
             for bt in &results {
@@ -223,9 +252,9 @@ pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
             writeln!(out)?;
             writeln!(
                 out,
-                "gas_price: asymmetric Nash bargaining price, weights the RUS and BLR Shapley values of each year's transit game; USD per 1000 m3"
+                "gas_price: asymmetric Nash bargaining price, weights the {patron} and {focus} Shapley values of each year's transit game; USD per 1000 m3"
             )?;
-            write!(out, "{}", gas_price_table(&gas).render(40))?;
+            write!(out, "{}", gas_price_table(&gas, focus).render(40))?;
             for note in &gas.notes {
                 writeln!(out, "note (gas_price): {note}")?;
             }

@@ -25,7 +25,15 @@ pub struct CompareArgs {
     pub run: RunArgs,
 }
 
-pub fn run(args: &CompareArgs) -> Result<()> {
+pub fn run(scenario: Option<&std::path::Path>, args: &CompareArgs) -> Result<()> {
+    if let Some(scenario) = scenario {
+        return Err(super::UserError::new(format!(
+            "`--scenario {}` is not used by `orbit compare`",
+            scenario.display()
+        ))
+        .hint("name the base scenario as the first argument: `orbit compare FILE OVERLAY` (or `builtin`)")
+        .into());
+    }
     let base_path = (args.base != "builtin").then(|| PathBuf::from(&args.base));
     let base_world = load(base_path.as_deref(), &[], &[])?;
     let over_world = load(
@@ -35,34 +43,21 @@ pub fn run(args: &CompareArgs) -> Result<()> {
     )?;
     let base = simulate(&base_world, args.from, args.to, &args.run)?;
     let over = simulate(&over_world, args.from, args.to, &args.run)?;
-    let mut table = Table::new(&[
-        "series",
-        "year",
-        "base p50",
-        "overlay p50",
-        "difference",
-        "base central",
-        "overlay central",
-    ])
-    .numeric(&[1, 2, 3, 4, 5, 6]);
-    let central = |r: &orbit_models::simulation::SimulationResult, name: &str, y: usize| {
-        if let Some(i) = r.indicator_names.iter().position(|n| n == name) {
-            return r.central.indicators[y][i];
-        }
-        let id = name.split_once('.').map_or("", |x| x.1);
-        let i = r.issue_ids.iter().position(|n| n == id).unwrap_or(0);
-        if name.starts_with("eum.") {
-            r.central.eum[y][i]
-        } else {
-            r.central.compromise[y][i]
-        }
-    };
-    for fan in &base.fans {
-        let Some(other) = over.fans.iter().find(|f| f.name == fan.name) else {
+    // Per series and year: base and overlay, median run and central run.
+    let mut rows: Vec<(String, i32, [f64; 4])> = Vec::new();
+    for (k, fan) in base.fans.iter().enumerate() {
+        let Some((m, other)) = over
+            .fans
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.name == fan.name)
+        else {
             continue;
         };
         for (y, year) in base.years.iter().enumerate() {
-            let (b, o) = (central(&base, &fan.name, y), central(&over, &fan.name, y));
+            let (Some(b), Some(o)) = (base.central_value(k, y), over.central_value(m, y)) else {
+                continue;
+            };
             let (bp, op) = if base.runs == 0 {
                 (b, o)
             } else {
@@ -71,18 +66,54 @@ pub fn run(args: &CompareArgs) -> Result<()> {
             if (bp - op).abs() < 1e-9 && (b - o).abs() < 1e-9 {
                 continue;
             }
-            let show = |x: f64| format!("{x:.3}");
-            table.push(vec![
-                fan.name.clone(),
-                year.to_string(),
-                show(bp),
-                show(op),
-                show(op - bp),
-                show(b),
-                show(o),
-            ]);
+            rows.push((fan.name.clone(), *year, [bp, op, b, o]));
         }
     }
+    // Both changes are shown: the median run's and the central run's can differ in sign.
+    let table = |show: &dyn Fn(f64) -> String, headers: &[&str]| {
+        let mut table = Table::new(headers).numeric(&[1, 2, 3, 4, 5, 6, 7]);
+        for (name, year, [bp, op, b, o]) in &rows {
+            table.push(vec![
+                name.clone(),
+                year.to_string(),
+                show(*bp),
+                show(*op),
+                show(op - bp),
+                show(*b),
+                show(*o),
+                show(o - b),
+            ]);
+        }
+        table
+    };
+    let mut table = match args.run.format {
+        Format::Csv => table(
+            &|x| x.to_string(),
+            &[
+                "series",
+                "year",
+                "base_p50",
+                "overlay_p50",
+                "p50_difference",
+                "base_central",
+                "overlay_central",
+                "central_difference",
+            ],
+        ),
+        _ => table(
+            &|x| format!("{x:.3}"),
+            &[
+                "series",
+                "year",
+                "base p50",
+                "overlay p50",
+                "p50 change",
+                "base central",
+                "overlay central",
+                "central change",
+            ],
+        ),
+    };
     let mut out = std::io::stdout().lock();
     match args.run.format {
         Format::Json => write_json(

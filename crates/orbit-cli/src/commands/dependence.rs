@@ -8,7 +8,7 @@ use clap::Args;
 use orbit_models::dependence::{DependenceProfile, profile};
 use orbit_scenario::{TradeFlow, World};
 
-use super::{InvalidInput, load_world};
+use super::{UserError, load_world};
 use crate::output::{Format, Table, or_dash, percent, write_json};
 
 #[derive(Debug, Args)]
@@ -61,8 +61,8 @@ pub fn compute(
     let resolve = |code: Option<&str>, default| match code {
         None => Ok(default),
         Some(code) => world.actor_id(code).ok_or_else(|| {
-            InvalidInput(format!(
-                "error: unknown actor `{code}`\n  = hint: the scenario's actors are {}",
+            UserError::new(format!("unknown actor `{code}`")).hint(format!(
+                "the scenario's actors are {}",
                 world
                     .actors
                     .iter()
@@ -75,21 +75,38 @@ pub fn compute(
     let actor = resolve(actor, world.meta.focus)?;
     let partner = resolve(partner, world.meta.patron)?;
     if actor == partner {
-        return Err(
-            InvalidInput("error: `--actor` and `--partner` are the same actor".into()).into(),
-        );
+        return Err(UserError::new("`--actor` and `--partner` are the same actor").into());
     }
     let mut profile = profile(world, actor, partner);
+    if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
+        let reporters: Vec<&str> = world
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| world.trade.iter().any(|t| t.reporter.0 == *i))
+            .map(|(_, a)| a.code.as_str())
+            .collect();
+        return Err(UserError::new(format!(
+            "no dependence figures for {} on {}: the scenario records no trade or energy reported by {}",
+            profile.actor, profile.patron, profile.actor
+        ))
+        .hint(format!(
+            "the actors with reported trade are {}",
+            if reporters.is_empty() { "none".to_string() } else { reporters.join(", ") }
+        ))
+        .into());
+    }
     if let Some(year) = year {
         profile.years.retain(|y| y.year == year);
         profile.subsidy_estimates.retain(|e| e.years.contains(year));
         let prefix = format!("{year}:");
         profile.notes.retain(|n| n.starts_with(&prefix));
         if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
-            return Err(InvalidInput(format!(
-                "error: no dependence figures for {} in {year}\n  = hint: run without `--year` to see the years with data",
+            return Err(UserError::new(format!(
+                "no dependence figures for {} in {year}",
                 profile.actor
             ))
+            .hint("run without `--year` to see the years with data")
             .into());
         }
     }

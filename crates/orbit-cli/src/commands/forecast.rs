@@ -18,7 +18,7 @@ use orbit_models::sensitivity::{Perturbation, PerturbationSpec};
 use orbit_pipeline::{Limits, ModelChoice, RawForecastOptions, StopChoice, resolve_forecast};
 use serde_json::{Value, json};
 
-use super::{InvalidInput, load_world};
+use super::{InvalidInput, UserError, load_world};
 use crate::output::{Format, Table, write_json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,6 +141,20 @@ impl ForecastArgs {
 type Job = (String, Option<String>, BargainingInput);
 
 fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
+    if args.actors.is_none() {
+        for (given, flag) in [
+            (args.status_quo.is_some(), "--status-quo"),
+            (args.salience_percent, "--salience-percent"),
+        ] {
+            if given {
+                return Err(UserError::new(format!(
+                    "`{flag}` applies only to an `--actors` table"
+                ))
+                .hint("a scenario issue has its own status quo and saliences; drop the flag, or forecast a table with `--actors FILE.csv`")
+                .into());
+            }
+        }
+    }
     if let Some(path) = &args.actors {
         let text = std::fs::read_to_string(path).map_err(|e| {
             anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
@@ -162,9 +176,7 @@ fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
         if let Some(q) = args.status_quo
             && !q.is_finite()
         {
-            return Err(
-                InvalidInput("error: `--status-quo` must be a finite number".into()).into(),
-            );
+            return Err(UserError::new("`--status-quo` must be a finite number").into());
         }
         let id = path
             .file_stem()
@@ -174,8 +186,8 @@ fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
     let world = load_world(scenario)?;
     let issues: Vec<_> = match &args.issue {
         Some(id) => vec![world.issue(id).ok_or_else(|| {
-            InvalidInput(format!(
-                "error: unknown issue `{id}`\n  = hint: the scenario's issues are {}",
+            UserError::new(format!("unknown issue `{id}`")).hint(format!(
+                "the scenario's issues are {}",
                 world
                     .issues
                     .iter()
@@ -186,6 +198,14 @@ fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
         })?],
         None => world.issues.iter().collect(),
     };
+    if issues.is_empty() {
+        return Err(UserError::new(format!(
+            "scenario `{}` has no contested issues to forecast",
+            world.meta.id
+        ))
+        .hint("add `[[issues]]` with positions to the scenario, or forecast an actor table with `--actors FILE.csv`")
+        .into());
+    }
     Ok(issues
         .into_iter()
         .map(|i| {
@@ -266,7 +286,7 @@ pub fn compute(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Issue
     for (id, name, input) in &jobs {
         progress.set_message(id.clone());
         let forecast = forecast_issue(id, name.as_deref(), input, &options, &|| progress.tick())
-            .map_err(|e| InvalidInput(format!("error: issue `{id}`: {e}")))?;
+            .map_err(|e| UserError::new(format!("issue `{id}`: {e}")))?;
         results.push(forecast);
     }
     progress.finish();
@@ -326,32 +346,46 @@ pub fn to_json(results: &[IssueForecast]) -> Result<Value> {
     Ok(Value::Array(objects))
 }
 
-/// Long format `issue,model,round,actor,position`; a baseline's forecast is one row without
-/// round or actor.
+/// Every result in long format, one number per row: each model's `forecast`, the EUM's
+/// `position` of each actor in each round, and the Monte Carlo summary of each model
+/// (`mc_mean`, `mc_sd`, `mc_p5`, `mc_p50`, `mc_p95`, `mc_draws`, `mc_failed`). Numbers at
+/// full precision; `round` and `actor` are empty where they do not apply.
 pub fn long_table(results: &[IssueForecast]) -> Table {
-    let mut table = Table::new(&["issue", "model", "round", "actor", "position"]);
+    let mut table = Table::new(&["issue", "model", "quantity", "round", "actor", "value"]);
     for r in results {
+        let mut push = |model: &str, quantity: &str, round: String, actor: &str, value: f64| {
+            table.push(vec![
+                r.issue.clone(),
+                model.to_string(),
+                quantity.to_string(),
+                round,
+                actor.to_string(),
+                value.to_string(),
+            ]);
+        };
         for (model, forecast) in r.forecasts() {
-            if let (Model::Eum, Some(eum)) = (model, &r.eum) {
-                for round in &eum.rounds {
-                    for (actor, position) in eum.actors.iter().zip(&round.positions) {
-                        table.push(vec![
-                            r.issue.clone(),
-                            "eum".into(),
-                            round.round.to_string(),
-                            actor.clone(),
-                            format!("{position}"),
-                        ]);
-                    }
+            push(model.as_str(), "forecast", String::new(), "", forecast);
+        }
+        if let Some(eum) = &r.eum {
+            for round in &eum.rounds {
+                for (actor, position) in eum.actors.iter().zip(&round.positions) {
+                    push("eum", "position", round.round.to_string(), actor, *position);
                 }
-            } else {
-                table.push(vec![
-                    r.issue.clone(),
-                    model.as_str().into(),
-                    String::new(),
-                    String::new(),
-                    format!("{forecast}"),
-                ]);
+            }
+        }
+        if let Some(mc) = &r.monte_carlo {
+            for d in &mc.models {
+                for (quantity, value) in [
+                    ("mc_mean", d.mean),
+                    ("mc_sd", d.sd),
+                    ("mc_p5", d.p5),
+                    ("mc_p50", d.p50),
+                    ("mc_p95", d.p95),
+                    ("mc_draws", d.draws as f64),
+                    ("mc_failed", d.failed as f64),
+                ] {
+                    push(&d.model, quantity, String::new(), "", value);
+                }
             }
         }
     }

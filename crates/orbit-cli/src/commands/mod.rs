@@ -24,9 +24,40 @@ use std::process::ExitCode;
 
 use orbit_scenario::{ScenarioError, World};
 
-/// Input the user gave that does not check; exits with code 1.
+/// Input the user gave that does not check, already rendered (validation diagnostics);
+/// exits with code 1. Everything else the user can fix is a [`UserError`].
 #[derive(Debug)]
 pub struct InvalidInput(pub String);
+
+/// Input the user can fix, or a question with no result: exit code 1. [`report_error`]
+/// renders it, as every other error, in one place: `error: …`, then `  = hint: …` lines.
+#[derive(Debug)]
+pub struct UserError {
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UserError {
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
 
 impl fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -39,21 +70,19 @@ impl std::error::Error for InvalidInput {}
 /// An error of a library the user can act on (exit code 1), with its hints, rendered as
 /// `error: …` then `  = hint: …` lines.
 pub fn invalid<E: std::fmt::Display + orbit_scenario::Hint>(error: E) -> anyhow::Error {
-    let mut text = format!("error: {error}");
-    for hint in error.hints() {
-        text.push_str(&format!("\n  = hint: {hint}"));
-    }
-    anyhow::Error::new(InvalidInput(text))
+    anyhow::Error::new(UserError {
+        message: error.to_string(),
+        hints: error.hints(),
+    })
 }
 
 /// A plan error named by this command's own flag (`orbit simulate --from` is the plan's
 /// simulation start).
 pub fn invalid_as(flag: &str, error: &orbit_pipeline::PlanError) -> anyhow::Error {
-    let mut text = format!("error: `{flag}`: {}", error.problem);
-    for hint in &error.hints {
-        text.push_str(&format!("\n  = hint: {hint}"));
-    }
-    anyhow::Error::new(InvalidInput(text))
+    anyhow::Error::new(UserError {
+        message: format!("`{flag}`: {}", error.problem),
+        hints: error.hints.clone(),
+    })
 }
 
 /// Loads `--scenario FILE`, or the built-in scenario.
@@ -67,7 +96,7 @@ pub fn load_world(path: Option<&Path>) -> anyhow::Result<World> {
         ScenarioError::Invalid(diagnostics) => {
             anyhow::Error::new(InvalidInput(diagnostics.to_string()))
         }
-        other => anyhow::Error::new(InvalidInput(format!("error: {other}"))),
+        other => invalid(other),
     })
 }
 
@@ -81,9 +110,23 @@ pub fn report_error(error: &anyhow::Error) -> ExitCode {
         eprintln!("{invalid}");
         return ExitCode::from(1);
     }
-    eprintln!("error: {error}");
+    if let Some(user) = error.downcast_ref::<UserError>() {
+        eprintln!("error: {user}");
+        for hint in &user.hints {
+            eprintln!("  = hint: {hint}");
+        }
+        return ExitCode::from(1);
+    }
+    let message = error.to_string();
+    eprintln!("error: {message}");
+    // A cause the message already quotes (`cannot read X: No such file`) is not repeated.
+    let mut shown = message;
     for cause in error.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        let cause = cause.to_string();
+        if !shown.contains(&cause) {
+            eprintln!("  caused by: {cause}");
+            shown.push_str(&cause);
+        }
     }
     ExitCode::from(2)
 }

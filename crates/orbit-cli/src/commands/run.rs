@@ -17,7 +17,7 @@ use orbit_report::{ReportFile, RunReport, build};
 use orbit_scenario::World;
 
 use super::forecast::{Progress, stop_reason};
-use super::{InvalidInput, load_world};
+use super::{UserError, load_world};
 use crate::output::{Format, Table, percent, write_json};
 
 #[derive(Debug, Args)]
@@ -97,11 +97,9 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
         let files = orbit_report::files(&report);
         match (args.force, existing(&dir, &files)) {
             (false, Some(existing)) if args.out.is_some() => {
-                return Err(InvalidInput(format!(
-                    "error: `{}` already exists\n  = hint: pass `--force` to overwrite the report, `--out DIR` to write it elsewhere, or `--no-report`",
-                    existing.display()
-                ))
-                .into());
+                return Err(UserError::new(format!("`{}` already exists", existing.display()))
+                    .hint("pass `--force` to overwrite the report, `--out DIR` to write it elsewhere, or `--no-report`")
+                    .into());
             }
             (false, Some(existing)) => {
                 eprintln!(
@@ -118,7 +116,7 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
         let mut out = std::io::stdout().lock();
         match args.format {
             Format::Json => write_json(&mut out, &report)?,
-            Format::Csv => super::dependence::long_table(&report.dependence).write_csv(&mut out)?,
+            Format::Csv => every_table(&report).write_csv(&mut out)?,
             Format::Table => write!(out, "{}", render(&report, &world))?,
         }
         out.flush()?;
@@ -132,6 +130,25 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Every table of the report (the report's CSVs) in one long CSV: `table,row,column,value`,
+/// numbers at full precision, empty for missing.
+fn every_table(report: &RunReport) -> Table {
+    let mut out = Table::new(&["table", "row", "column", "value"]);
+    for table in orbit_report::tables::all(report) {
+        for (r, row) in table.rows.iter().enumerate() {
+            for (header, cell) in table.headers.iter().zip(row) {
+                out.push(vec![
+                    table.name.to_string(),
+                    r.to_string(),
+                    header.clone(),
+                    cell.raw(),
+                ]);
+            }
+        }
+    }
+    out
 }
 
 fn target(dir: &Path, file: &ReportFile) -> PathBuf {
@@ -170,7 +187,10 @@ fn render(report: &RunReport, world: &World) -> String {
             .map_or(String::new(), |id| world.actor(id).name.clone())
     };
     let _ = writeln!(out, "orbit run: {} ({})", s.name, s.id);
-    let _ = writeln!(out, "years: {}", s.years);
+    // The years once: the scenario's name often states them already.
+    if !s.name.contains(&s.years.to_string()) {
+        let _ = writeln!(out, "years: {}", s.years);
+    }
     let _ = writeln!(
         out,
         "focus {} ({}), patron {} ({})",
@@ -182,7 +202,15 @@ fn render(report: &RunReport, world: &World) -> String {
     let counts: Vec<String> = s
         .counts
         .iter()
-        .map(|(k, v)| format!("{v} {}", k.replace('_', " ")))
+        .map(|(k, v)| {
+            let noun = k.replace('_', " ");
+            // "1 claim", "2 claims"; "energy" and "trade" are records, not counted nouns.
+            let noun = match (*v, noun.strip_suffix('s')) {
+                (1, Some(one)) => one.to_string(),
+                _ => noun,
+            };
+            format!("{v} {noun}")
+        })
         .collect();
     let _ = writeln!(out, "data: {}", counts.join(", "));
     if let Some(n) = &s.narrative {

@@ -9,8 +9,8 @@ use orbit_models::simulation::{SimulationResult, SimulationSettings, Simulator, 
 use orbit_scenario::World;
 use orbit_scenario::overlay::{OverlayError, load_with_overlays};
 
-use super::InvalidInput;
 use super::forecast::Progress;
+use super::{InvalidInput, UserError};
 use crate::output::{Format, Table, write_json};
 
 /// Flags shared by `simulate`, `compare` and `backtest`.
@@ -36,9 +36,12 @@ impl RunArgs {
     pub fn settings(&self) -> Result<SimulationSettings> {
         let limit = orbit_pipeline::Limits::COMMAND_LINE.simulation_runs;
         if self.runs > limit {
-            return Err(InvalidInput(format!(
-                "error: `--runs {}` is above the limit of {limit} simulation runs\n  = hint: each run keeps its whole trajectory in memory; ask for at most {limit}",
+            return Err(UserError::new(format!(
+                "`--runs {}` is above the limit of {limit} simulation runs",
                 self.runs
+            ))
+            .hint(format!(
+                "each run keeps its whole trajectory in memory; ask for at most {limit}"
             ))
             .into());
         }
@@ -98,7 +101,7 @@ pub fn load(scenario: Option<&Path>, overlays: &[PathBuf], sets: &[String]) -> R
         OverlayError::Invalid(orbit_scenario::ScenarioError::Invalid(d)) => {
             InvalidInput(d.to_string()).into()
         }
-        other => InvalidInput(format!("error: {other}")).into(),
+        other => UserError::new(other.to_string()).into(),
     })
 }
 
@@ -127,17 +130,18 @@ pub fn simulate(
         };
         super::invalid_as(flag, &e)
     })?;
-    let sim = Simulator::new(world, from, to).map_err(|e| InvalidInput(format!("error: {e}")))?;
+    let sim = Simulator::new(world, from, to).map_err(|e| UserError::new(e.to_string()))?;
     let progress = Progress::new(settings.runs as u64, run.quiet);
     progress.set_message("simulating".to_string());
     let result = monte_carlo(&sim, &settings, &|| progress.tick())
-        .map_err(|e| InvalidInput(format!("error: {e}")))?;
+        .map_err(|e| UserError::new(e.to_string()))?;
     progress.finish();
     Ok(result)
 }
 
 /// The long table: one row per series and year with the central run and the fan.
-pub fn long_table(result: &SimulationResult) -> Table {
+/// Numbers at full precision (`for_csv`) or to three decimals.
+pub fn long_table(result: &SimulationResult, for_csv: bool) -> Table {
     let mut table =
         Table::new(&["series", "year", "central", "p5", "p50", "p95"]).numeric(&[1, 2, 3, 4, 5]);
     let n_ind = result.indicator_names.len();
@@ -151,7 +155,13 @@ pub fn long_table(result: &SimulationResult) -> Table {
             } else {
                 result.central.compromise[y][k - n_ind - n_iss]
             };
-            let show = |x: f64| format!("{x:.3}");
+            let show = |x: f64| {
+                if for_csv {
+                    x.to_string()
+                } else {
+                    format!("{x:.3}")
+                }
+            };
             let (p5, p50, p95) = if result.runs == 0 {
                 (String::new(), String::new(), String::new())
             } else {
@@ -183,10 +193,10 @@ pub fn run(scenario: Option<&Path>, args: &SimulateArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match args.run.format {
         Format::Json => write_json(&mut out, &result),
-        Format::Csv => long_table(&result).write_csv(&mut out),
+        Format::Csv => long_table(&result, true).write_csv(&mut out),
         Format::Table => {
             use std::io::Write;
-            let mut table = long_table(&result);
+            let mut table = long_table(&result, false);
             table.rows.retain(|r| is_key_series(&r[0]));
             writeln!(
                 out,

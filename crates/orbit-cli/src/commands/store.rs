@@ -7,7 +7,7 @@ use clap::Subcommand;
 use orbit_store::{Store, StoreError};
 
 use super::timeline::store_error;
-use super::{InvalidInput, load_world};
+use super::{UserError, load_world};
 
 #[derive(Debug, Subcommand)]
 pub enum StoreCommand {
@@ -28,11 +28,11 @@ pub fn run(scenario: Option<&Path>, command: StoreCommand) -> Result<()> {
             let world = load_world(scenario)?;
             let store = Store::build_from_world(&world)?;
             match store.save_to(&db, force) {
-                Err(StoreError::Exists(_)) => Err(InvalidInput(format!(
-                    "error: `{}` already exists\n  = hint: pass `--force` to replace it",
-                    db.display()
-                ))
-                .into()),
+                Err(StoreError::Exists(_)) => {
+                    Err(UserError::new(format!("`{}` already exists", db.display()))
+                        .hint("pass `--force` to replace it")
+                        .into())
+                }
                 Err(e) => Err(store_error(e)),
                 Ok(()) => {
                     let counts = store.counts()?;

@@ -8,7 +8,7 @@ use clap::Args;
 use orbit_scenario::PartialDate;
 use orbit_store::{Store, StoreError, TimelineQuery, TimelineRow};
 
-use super::{InvalidInput, load_world};
+use super::{UserError, load_world};
 use crate::output::{Format, Table, write_json};
 
 #[derive(Debug, Args)]
@@ -47,6 +47,14 @@ fn parse_date(text: &str) -> Result<PartialDate, String> {
 /// A store built from an earlier version of the same scenario still answers, with a
 /// warning, since the user asked for that file.
 pub fn open_store(scenario: Option<&Path>, db: Option<&Path>) -> Result<Store> {
+    if let (Some(_), Some(scenario)) = (db, scenario) {
+        return Err(UserError::new(format!(
+            "`--db` and `--scenario {}` name two sources of events",
+            scenario.display()
+        ))
+        .hint("the store holds the scenario it was built from: drop `--scenario`, or build a store from it with `orbit store build --scenario FILE --db PATH`")
+        .into());
+    }
     let Some(path) = db else {
         let world = load_world(scenario)?;
         return Ok(Store::build_from_world(&world)?);
@@ -81,11 +89,11 @@ pub fn store_error(error: StoreError) -> anyhow::Error {
     if !user_fixable {
         return error.into();
     }
-    let mut message = format!("error: {error}");
+    let mut user = UserError::new(error.to_string());
     if let Some(hint) = error.hint() {
-        message.push_str(&format!("\n  = hint: {hint}"));
+        user = user.hint(hint);
     }
-    InvalidInput(message).into()
+    user.into()
 }
 
 pub fn run(scenario: Option<&Path>, args: &TimelineArgs) -> Result<()> {
@@ -99,7 +107,15 @@ pub fn run(scenario: Option<&Path>, args: &TimelineArgs) -> Result<()> {
         key_only: args.key,
         limit: None,
     };
-    let rows = store.timeline(&query).map_err(store_error)?;
+    let rows = store.timeline(&query).map_err(|e| match &e {
+        StoreError::UnknownActor(code) => {
+            let known = store.actor_codes().unwrap_or_default();
+            UserError::new(format!("unknown actor `{code}`"))
+                .hint(format!("the store's actors are {}", known.join(", ")))
+                .into()
+        }
+        _ => store_error(e),
+    })?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => write_json(&mut out, &rows),

@@ -7,12 +7,10 @@ use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
-use orbit_models::transit::{
-    DEFAULT_EPOCHS, LeftOutReason, TransitError, TransitOptions, TransitReport, epochs,
-};
+use orbit_models::transit::{DEFAULT_EPOCHS, LeftOutReason, TransitOptions, TransitReport, epochs};
 use orbit_scenario::World;
 
-use super::{InvalidInput, load_world};
+use super::{UserError, load_world};
 use crate::output::{Format, Table, or_dash, percent, write_json};
 
 #[derive(Debug, Args)]
@@ -31,11 +29,23 @@ pub struct TransitArgs {
 
 pub fn run(scenario: Option<&Path>, args: &TransitArgs) -> Result<()> {
     let world = load_world(scenario)?;
+    let span = world.meta.years;
     let years = if args.epochs.is_empty() {
         DEFAULT_EPOCHS.to_vec()
     } else {
         args.epochs.clone()
     };
+    if let Some(&y) = years.iter().find(|&&y| !span.contains(y)) {
+        let mut error = UserError::new(format!(
+            "the epoch {y} is outside the scenario's years {}-{}",
+            span.first, span.last
+        ))
+        .hint(format!("an epoch must lie in {}-{}", span.first, span.last));
+        if args.epochs.is_empty() {
+            error = error.hint("the default epochs are 2005, 2012, 2020 and 2022; name the epochs of this scenario with `--epoch YEAR`");
+        }
+        return Err(error.into());
+    }
     let report = compute(
         &world,
         &years,
@@ -61,15 +71,7 @@ pub fn run(scenario: Option<&Path>, args: &TransitArgs) -> Result<()> {
 
 /// The report, with the model's errors on this input as invalid input (exit 1).
 pub fn compute(world: &World, years: &[i32], options: &TransitOptions) -> Result<TransitReport> {
-    epochs(world, years, options).map_err(|e| {
-        let hint = match e {
-            TransitError::NoNetwork(_) | TransitError::NoSupply { .. } => {
-                "\n  = hint: the scenario's gas pipelines need `opened` years and segment capacities"
-            }
-            _ => "",
-        };
-        InvalidInput(format!("error: {e}{hint}")).into()
-    })
+    epochs(world, years, options).map_err(super::invalid)
 }
 
 /// Shapley shares by epoch, v(N), core emptiness, and the focus actor's trend in one line.
