@@ -586,11 +586,12 @@ fn run_writes_a_self_contained_report_and_never_overwrites_it_silently() {
         "forecasts.csv",
         "eum_rounds.csv",
         "monte_carlo.csv",
-        "charts/trade_shares.svg",
-        "charts/energy_subsidy.svg",
+        "charts/trade_shares.csv",
+        "charts/trade_shares.vl.json",
+        "charts/energy_subsidy.vl.json",
         "charts/event_timeline.svg",
         "charts/eum_rounds_russian_air_base.svg",
-        "charts/forecasts_russian_air_base.svg",
+        "charts/issue_russian_air_base.vl.json",
         "charts/monte_carlo_russian_air_base.svg",
     ] {
         assert!(rep.join(file).is_file(), "missing {file}");
@@ -611,7 +612,15 @@ fn run_writes_a_self_contained_report_and_never_overwrites_it_silently() {
         "dependence.csv is the long format"
     );
     let html = std::fs::read_to_string(rep.join("index.html")).unwrap();
-    assert!(html.contains("<svg ") && !html.contains("https://") && !html.contains("src="));
+    // The page before the inlined chart libraries loads nothing: its only URL is the
+    // Vega-Lite specs' $schema, which nothing fetches.
+    let page = html.split("<script data-lib=").next().unwrap();
+    assert!(html.contains("<svg ") && !page.contains("src="));
+    assert_eq!(
+        page.matches("https://").count(),
+        page.matches("https://vega.github.io/schema/vega-lite/v5.json")
+            .count()
+    );
 
     // A second run refuses, names the first file in the way, and writes nothing at all:
     // with index.html removed, the refusal names report.json and index.html stays absent.
