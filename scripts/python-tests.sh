@@ -32,7 +32,7 @@ rm -rf target/wheels
 python -m pip install --quiet --force-reinstall --no-deps target/wheels/orbit-*.whl
 if [ -z "${ORBIT_BIN:-}" ]; then
     cargo build --release --quiet -p orbit-cli
-    export ORBIT_BIN="$root/target/release/orbit"
+    export ORBIT_BIN="${CARGO_TARGET_DIR:-$root/target}/release/orbit"
 fi
 t2=$(date +%s)
 echo "python-tests: wheel and CLI built in $((t2 - t1)) s" >&2
