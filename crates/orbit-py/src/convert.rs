@@ -193,31 +193,57 @@ pub fn forecast_json(results: &[IssueForecast]) -> Result<Value, serde_json::Err
     Ok(Value::Array(objects))
 }
 
-/// `issue,model,round,actor,position`; a baseline's forecast has no round or actor.
+/// The CLI's long format (`orbit forecast --format csv`): `issue,model,quantity,round,actor,
+/// value`, one number per row: each model's `forecast`, the EUM's `position` of each actor in
+/// each round, and each model's Monte Carlo summary (`mc_mean` ... `mc_failed`).
 pub fn forecast_table(results: &[IssueForecast]) -> Table {
-    let mut table = Table::new(&["issue", "model", "round", "actor", "position"]);
+    let mut table = Table::new(&["issue", "model", "quantity", "round", "actor", "value"]);
     for r in results {
+        let mut push = |model: &str, quantity: &str, round: Value, actor: Value, value: f64| {
+            table.rows.push(vec![
+                json!(r.issue),
+                json!(model),
+                json!(quantity),
+                round,
+                actor,
+                json!(value),
+            ]);
+        };
         for (model, forecast) in r.forecasts() {
-            if let (Model::Eum, Some(eum)) = (model, &r.eum) {
-                for round in &eum.rounds {
-                    for (actor, position) in eum.actors.iter().zip(&round.positions) {
-                        table.rows.push(vec![
-                            json!(r.issue),
-                            json!("eum"),
-                            json!(round.round),
-                            json!(actor),
-                            json!(position),
-                        ]);
-                    }
+            push(
+                model.as_str(),
+                "forecast",
+                Value::Null,
+                Value::Null,
+                forecast,
+            );
+        }
+        if let Some(eum) = &r.eum {
+            for round in &eum.rounds {
+                for (actor, position) in eum.actors.iter().zip(&round.positions) {
+                    push(
+                        "eum",
+                        "position",
+                        json!(round.round),
+                        json!(actor),
+                        *position,
+                    );
                 }
-            } else {
-                table.rows.push(vec![
-                    json!(r.issue),
-                    json!(model.as_str()),
-                    Value::Null,
-                    Value::Null,
-                    json!(forecast),
-                ]);
+            }
+        }
+        if let Some(mc) = &r.monte_carlo {
+            for d in &mc.models {
+                for (quantity, value) in [
+                    ("mc_mean", d.mean),
+                    ("mc_sd", d.sd),
+                    ("mc_p5", d.p5),
+                    ("mc_p50", d.p50),
+                    ("mc_p95", d.p95),
+                    ("mc_draws", d.draws as f64),
+                    ("mc_failed", d.failed as f64),
+                ] {
+                    push(&d.model, quantity, Value::Null, Value::Null, value);
+                }
             }
         }
     }
@@ -297,14 +323,14 @@ pub fn scores_table(results: &[orbit_models::backtest::Backtest]) -> Table {
         "date",
         "observed",
         "model",
-        "status quo",
+        "status_quo",
         "compromise",
-        "err model",
-        "err sq",
-        "err comp",
-        "brier model",
-        "brier sq",
-        "brier comp",
+        "model_error",
+        "status_quo_error",
+        "compromise_error",
+        "model_brier",
+        "status_quo_brier",
+        "compromise_brier",
     ]);
     for bt in results {
         for s in &bt.scores {
