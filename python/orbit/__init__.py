@@ -10,7 +10,7 @@ document the CLI prints with ``--format json`` (parsed), ``.frame`` the long-for
 True
 >>> fc = world.forecast(issue="russian_air_base", model="compromise")
 >>> list(fc.frame.columns)
-['issue', 'model', 'round', 'actor', 'position']
+['issue', 'model', 'quantity', 'round', 'actor', 'value']
 
 Sweeps over the scenario's uncertain inputs: :func:`orbit.sweep` (see ``orbit.sweeps``);
 the EMA Workbench adapter: :func:`orbit.ema.model`.
