@@ -191,7 +191,7 @@ class World:
         perturb_salience: str = "pert:0.1",
     ) -> Result:
         """``orbit forecast``: bargaining forecasts (EUM and baselines) of the scenario's
-        issues, with ``runs`` Monte Carlo draws. Columns: issue, model, round, actor, position.
+        issues, with ``runs`` Monte Carlo draws. Columns: issue, model, quantity, round, actor, value.
 
         >>> r = orbit.load().forecast("russian_air_base", runs=100, seed=7)
         >>> r.data[0]["monte_carlo"]["runs"]
