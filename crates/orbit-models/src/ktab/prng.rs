@@ -155,7 +155,8 @@ mod tests {
 
     #[test]
     fn ktab_uniform_for_the_smp_example_seed() {
-        // ../shared/models/ktab-smp.md §8, from KTAB's own log of smpExample.xml.
+        // KTAB's own log of smpExample.xml (examples/smp/doc/20170530_ref-smpExample.txt, KTAB
+        // commit 3b5b063), as docs/models/ktab-smp.md records.
         let mut rng = KtabRng::new(3_507_583_219_545_544_127);
         let expected = [0.19660, 0.87513, 0.43386, 0.08474, 0.29723];
         for e in expected {
