@@ -159,93 +159,23 @@ pub fn forecast_options(
 
 /// One JSON object per (issue, model), as `orbit forecast --format json` prints.
 pub fn forecast_json(results: &[IssueForecast]) -> Result<Value, serde_json::Error> {
-    let mut objects = Vec::new();
-    for r in results {
-        for (model, forecast) in r.forecasts() {
-            let mut object = match (model, &r.eum) {
-                (Model::Eum, Some(eum)) => serde_json::to_value(eum)?,
-                _ => json!({ "model": model.as_str(), "forecast": forecast }),
-            };
-            if let Some(map) = object.as_object_mut() {
-                map.insert("issue".into(), json!(r.issue));
-                if let Some(name) = &r.name {
-                    map.insert("issue_name".into(), json!(name));
-                }
-                if let Some(mc) = &r.monte_carlo
-                    && let Some(dist) = mc.models.iter().find(|d| d.model == model.as_str())
-                {
-                    let mut summary = serde_json::to_value(dist)?;
-                    if let Some(s) = summary.as_object_mut() {
-                        s.insert("runs".into(), json!(mc.draws));
-                        s.insert("seed".into(), json!(mc.seed));
-                        s.insert("rng".into(), json!(mc.rng));
-                        s.insert(
-                            "perturbation".into(),
-                            serde_json::to_value(mc.perturbation)?,
-                        );
-                    }
-                    map.insert("monte_carlo".into(), summary);
-                }
-            }
-            objects.push(object);
-        }
-    }
-    Ok(Value::Array(objects))
+    orbit_pipeline::export::forecast_json(results)
 }
 
-/// The CLI's long format (`orbit forecast --format csv`): `issue,model,quantity,round,actor,
-/// value`, one number per row: each model's `forecast`, the EUM's `position` of each actor in
-/// each round, and each model's Monte Carlo summary (`mc_mean` ... `mc_failed`).
+/// The CLI's long format (`orbit forecast --format csv`), from the same rows
+/// ([`orbit_pipeline::export::forecast_rows`]).
 pub fn forecast_table(results: &[IssueForecast]) -> Table {
-    let mut table = Table::new(&["issue", "model", "quantity", "round", "actor", "value"]);
-    for r in results {
-        let mut push = |model: &str, quantity: &str, round: Value, actor: Value, value: f64| {
-            table.rows.push(vec![
-                json!(r.issue),
-                json!(model),
-                json!(quantity),
-                round,
-                actor,
-                json!(value),
-            ]);
-        };
-        for (model, forecast) in r.forecasts() {
-            push(
-                model.as_str(),
-                "forecast",
-                Value::Null,
-                Value::Null,
-                forecast,
-            );
-        }
-        if let Some(eum) = &r.eum {
-            for round in &eum.rounds {
-                for (actor, position) in eum.actors.iter().zip(&round.positions) {
-                    push(
-                        "eum",
-                        "position",
-                        json!(round.round),
-                        json!(actor),
-                        *position,
-                    );
-                }
-            }
-        }
-        if let Some(mc) = &r.monte_carlo {
-            for d in &mc.models {
-                for (quantity, value) in [
-                    ("mc_mean", d.mean),
-                    ("mc_sd", d.sd),
-                    ("mc_p5", d.p5),
-                    ("mc_p50", d.p50),
-                    ("mc_p95", d.p95),
-                    ("mc_draws", d.draws as f64),
-                    ("mc_failed", d.failed as f64),
-                ] {
-                    push(&d.model, quantity, Value::Null, Value::Null, value);
-                }
-            }
-        }
+    use orbit_pipeline::export::{FORECAST_COLUMNS, forecast_rows};
+    let mut table = Table::new(&FORECAST_COLUMNS);
+    for row in forecast_rows(results) {
+        table.rows.push(vec![
+            json!(row.issue),
+            json!(row.model),
+            json!(row.quantity),
+            row.round.map_or(Value::Null, |r| json!(r)),
+            row.actor.map_or(Value::Null, |a| json!(a)),
+            json!(row.value),
+        ]);
     }
     table
 }

@@ -16,7 +16,7 @@ use orbit_models::forecast::{
 };
 use orbit_models::sensitivity::{Perturbation, PerturbationSpec};
 use orbit_pipeline::{Limits, ModelChoice, RawForecastOptions, StopChoice, resolve_forecast};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{InvalidInput, UserError, load_world};
 use crate::output::{Format, Table, write_json};
@@ -308,86 +308,25 @@ pub fn run(scenario: Option<&Path>, args: &ForecastArgs) -> Result<()> {
     }
 }
 
-/// One JSON object per (issue, model), each in the shape
-/// `{"issue", "model", "forecast", ...}`; the EUM's has `variant`, `rounds`, `offers`.
+/// One JSON object per (issue, model): [`orbit_pipeline::export::forecast_json`].
 pub fn to_json(results: &[IssueForecast]) -> Result<Value> {
-    let mut objects = Vec::new();
-    for r in results {
-        for (model, forecast) in r.forecasts() {
-            let mut object = match (model, &r.eum) {
-                (Model::Eum, Some(eum)) => serde_json::to_value(eum)?,
-                _ => json!({ "model": model.as_str(), "forecast": forecast }),
-            };
-            let map = object
-                .as_object_mut()
-                .expect("forecasts serialize as objects");
-            map.insert("issue".into(), json!(r.issue));
-            if let Some(name) = &r.name {
-                map.insert("issue_name".into(), json!(name));
-            }
-            if let Some(mc) = &r.monte_carlo
-                && let Some(dist) = mc.models.iter().find(|d| d.model == model.as_str())
-            {
-                let mut summary = serde_json::to_value(dist)?;
-                if let Some(s) = summary.as_object_mut() {
-                    s.insert("runs".into(), json!(mc.draws));
-                    s.insert("seed".into(), json!(mc.seed));
-                    s.insert("rng".into(), json!(mc.rng));
-                    s.insert(
-                        "perturbation".into(),
-                        serde_json::to_value(mc.perturbation)?,
-                    );
-                }
-                map.insert("monte_carlo".into(), summary);
-            }
-            objects.push(object);
-        }
-    }
-    Ok(Value::Array(objects))
+    Ok(orbit_pipeline::export::forecast_json(results)?)
 }
 
-/// Every result in long format, one number per row: each model's `forecast`, the EUM's
-/// `position` of each actor in each round, and the Monte Carlo summary of each model
-/// (`mc_mean`, `mc_sd`, `mc_p5`, `mc_p50`, `mc_p95`, `mc_draws`, `mc_failed`). Numbers at
-/// full precision; `round` and `actor` are empty where they do not apply.
+/// Every result in long format, one number per row ([`orbit_pipeline::export::forecast_rows`]),
+/// numbers at full precision, `round` and `actor` empty where they do not apply.
 pub fn long_table(results: &[IssueForecast]) -> Table {
-    let mut table = Table::new(&["issue", "model", "quantity", "round", "actor", "value"]);
-    for r in results {
-        let mut push = |model: &str, quantity: &str, round: String, actor: &str, value: f64| {
-            table.push(vec![
-                r.issue.clone(),
-                model.to_string(),
-                quantity.to_string(),
-                round,
-                actor.to_string(),
-                value.to_string(),
-            ]);
-        };
-        for (model, forecast) in r.forecasts() {
-            push(model.as_str(), "forecast", String::new(), "", forecast);
-        }
-        if let Some(eum) = &r.eum {
-            for round in &eum.rounds {
-                for (actor, position) in eum.actors.iter().zip(&round.positions) {
-                    push("eum", "position", round.round.to_string(), actor, *position);
-                }
-            }
-        }
-        if let Some(mc) = &r.monte_carlo {
-            for d in &mc.models {
-                for (quantity, value) in [
-                    ("mc_mean", d.mean),
-                    ("mc_sd", d.sd),
-                    ("mc_p5", d.p5),
-                    ("mc_p50", d.p50),
-                    ("mc_p95", d.p95),
-                    ("mc_draws", d.draws as f64),
-                    ("mc_failed", d.failed as f64),
-                ] {
-                    push(&d.model, quantity, String::new(), "", value);
-                }
-            }
-        }
+    use orbit_pipeline::export::{FORECAST_COLUMNS, forecast_rows};
+    let mut table = Table::new(&FORECAST_COLUMNS);
+    for row in forecast_rows(results) {
+        table.push(vec![
+            row.issue.to_string(),
+            row.model.to_string(),
+            row.quantity.to_string(),
+            row.round.map_or_else(String::new, |r| r.to_string()),
+            row.actor.unwrap_or_default().to_string(),
+            row.value.to_string(),
+        ]);
     }
     table
 }
