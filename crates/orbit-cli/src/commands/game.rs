@@ -129,8 +129,7 @@ fn invalid(path: &Path, message: impl std::fmt::Display, hint: &str) -> anyhow::
 }
 
 fn read_file(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read `{}`", path.display())))
+    super::read_input(path, orbit_pipeline::Limits::COMMAND_LINE.game_file_bytes)
 }
 
 fn located(path: &Path) -> impl Fn(GameFileError) -> anyhow::Error + '_ {
