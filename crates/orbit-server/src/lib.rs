@@ -20,6 +20,7 @@ mod api;
 mod html;
 mod pages;
 mod params;
+mod query;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};

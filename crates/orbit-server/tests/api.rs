@@ -868,6 +868,17 @@ async fn defect_14_a_query_that_is_not_utf8_is_400() {
         .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
 }
 
+/// The `%FF` check refused any decoded U+FFFD, so a literal U+FFFD (`%EF%BF%BD`, valid
+/// UTF-8) in a search was refused too.
+#[tokio::test]
+async fn a_literal_replacement_character_in_a_query_is_text_not_an_error() {
+    let r = get("/api/timeline?search=%EF%BF%BD").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    get("/api/timeline?search=ok&%FF=1")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
+}
+
 #[tokio::test]
 async fn timeline_page_sorts_and_pages_in_the_url() {
     let rows = |body: &str| body.matches("</td></tr>").count();

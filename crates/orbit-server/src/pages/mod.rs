@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use orbit_models::forecast::IssueForecast;
@@ -21,7 +21,7 @@ use orbit_report::{DataTable, RunReport, escape};
 use orbit_scenario::{EventKind, PartialDate};
 use orbit_store::{TimelineQuery, TimelineRow};
 
-use crate::api::{self, query_params};
+use crate::api;
 use crate::html::{self, page};
 use crate::params::{self, Params};
 use crate::{ApiError, AppState};
@@ -373,17 +373,14 @@ fn pager(
 
 pub async fn timeline_handler(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
 ) -> Response {
     // Sorting and paging are the page's own parameters; the rest is the API's filter.
     let (view_pairs, filter): (Vec<_>, Vec<_>) = match query {
-        Ok(Query(pairs)) => pairs
+        Ok(crate::query::StrictQuery(pairs)) => pairs
             .into_iter()
             .partition(|(k, _)| timeline_view::VIEW_PARAMS.contains(&k.as_str())),
-        Err(e) => {
-            let error = query_params(Err(e))
-                .err()
-                .unwrap_or_else(|| ApiError::bad_request("cannot read the query string"));
+        Err(error) => {
             let view = (TimelineView::default(), Vec::new());
             return timeline_page(&state, &Params::default(), &view, Err(error));
         }
