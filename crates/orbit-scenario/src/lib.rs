@@ -17,6 +17,7 @@ pub mod ktab;
 pub mod overlay;
 pub mod parse;
 pub mod raw;
+pub mod spatial;
 pub mod validate;
 pub mod world;
 
