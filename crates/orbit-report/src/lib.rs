@@ -9,8 +9,10 @@
 pub mod charts;
 pub mod data;
 pub mod html;
+pub mod smp_section;
 pub mod tables;
 pub mod vega;
+pub mod vega_smp;
 
 pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
 pub use charts::{Chart, ChartContext, Palette};
@@ -30,7 +32,8 @@ pub struct ReportFile {
 /// `charts/<name>.vl.json` per Vega-Lite chart.
 pub fn files(report: &RunReport) -> Vec<ReportFile> {
     let charts = charts::all(report);
-    let vcharts = vega::all(report);
+    let mut vcharts = vega::all(report);
+    vcharts.extend(smp_section::charts(report));
     let tables = tables::all(report);
     let mut out = vec![
         ReportFile {
@@ -46,6 +49,7 @@ pub fn files(report: &RunReport) -> Vec<ReportFile> {
         path: t.file_name(),
         contents: t.to_csv(),
     }));
+    out.extend(smp_section::files(report));
     out.extend(charts.into_iter().map(|c| ReportFile {
         path: format!("charts/{}.svg", c.name),
         contents: c.svg,
