@@ -14,6 +14,11 @@ use serde::Serialize;
 
 use crate::{DEFAULT_SEED, RunPlan};
 
+/// The most Monte Carlo draws a run gives a spatial issue. The EUM's forecasts draw 1,000 by
+/// default; one SMP run bargains every pair of actors on every turn for up to 100 turns, so a
+/// run caps the SMP's draws here and says so in its notes (`orbit smp --runs N` draws any number).
+pub const SMP_MAX_DRAWS: usize = 200;
+
 /// One spatial issue's SMP run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SmpIssueResult {
@@ -112,7 +117,13 @@ pub fn run_spatial_issues(
         .monte_carlo
         .as_ref()
         .map_or(DEFAULT_SEED, |mc| mc.seed);
-    let draws = plan.forecast.monte_carlo.as_ref().map_or(0, |mc| mc.draws);
+    let asked = plan.forecast.monte_carlo.as_ref().map_or(0, |mc| mc.draws);
+    let draws = asked.min(SMP_MAX_DRAWS);
+    if asked > draws && !world.spatial_issues.is_empty() {
+        notes.push(format!(
+            "spatial issues: {draws} Monte Carlo draws each, not the forecasts' {asked} (a run caps KTAB SMP draws at {SMP_MAX_DRAWS}; `orbit smp --runs N` draws more)"
+        ));
+    }
     let params = SmpParameters::default();
     let mut out = Vec::with_capacity(world.spatial_issues.len());
     for issue in &world.spatial_issues {

@@ -32,8 +32,7 @@ pub struct ReportFile {
 /// `charts/<name>.vl.json` per Vega-Lite chart.
 pub fn files(report: &RunReport) -> Vec<ReportFile> {
     let charts = charts::all(report);
-    let mut vcharts = vega::all(report);
-    vcharts.extend(smp_section::charts(report));
+    let vcharts = vega::all(report);
     let tables = tables::all(report);
     let mut out = vec![
         ReportFile {

@@ -167,6 +167,11 @@ pub fn section_html(report: &RunReport, vcharts: &[VegaChart]) -> String {
     let t = final_positions(report);
     let _ = writeln!(out, "<h3 id=\"table-{}\">{}</h3>", t.name, escape(&t.title));
     push_table_body(&mut out, &t);
+    let _ = writeln!(
+        out,
+        "<p class=\"csv\">CSV: <a href=\"{0}\">{0}</a></p>",
+        escape(&t.file_name())
+    );
     out.push_str("</section>\n");
     out
 }

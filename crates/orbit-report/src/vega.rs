@@ -1276,6 +1276,7 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
     if !report.backtest.is_empty() {
         out.push(backtest_skill(&report.backtest, scenario, false));
     }
+    out.extend(crate::smp_section::charts(report));
     out.extend(headline(report).into_iter().map(|h| h.chart));
     out
 }

@@ -10,9 +10,10 @@ use serde_json::{Value, json};
 
 use crate::vega::{BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, VegaChart, spec};
 
-/// Colours of the actors' lines, in order (Okabe–Ito, black for the ninth, then again dashed).
+/// Colours of the actors' lines, in order (Okabe–Ito and grey; from the ninth actor on, the
+/// same colours dashed).
 const LINE_COLOURS: [&str; 8] = [
-    VERMILLION, BLUE, GREEN, ORANGE, PURPLE, SKY, "#000000", "#8c6d1f",
+    VERMILLION, BLUE, GREEN, ORANGE, PURPLE, SKY, "#000000", GREY,
 ];
 
 /// Plot height in pixels; [`LABEL_GAP`] of it is at least 14 px, a 12 px label's height.
