@@ -6,9 +6,9 @@
 //! here is on its dimension's own scale.
 
 use orbit_models::ktab::monte_carlo::{SmpMonteCarlo, SmpPerturbation, smp_monte_carlo};
-use orbit_models::ktab::{SmpInput, StopReason, run_smp};
+use orbit_models::ktab::{SmpInput, SmpRun, StopReason, run_smp};
 use orbit_scenario::World;
-use orbit_scenario::ktab::SmpParameters;
+use orbit_scenario::ktab::{KtabScenario, SmpParameters};
 use orbit_scenario::spatial::{Dimension, SpatialIssue};
 use serde::Serialize;
 
@@ -18,6 +18,52 @@ use crate::{DEFAULT_SEED, RunPlan};
 /// default; one SMP run bargains every pair of actors on every turn for up to 100 turns, so a
 /// run caps the SMP's draws here and says so in its notes (`orbit smp --runs N` draws any number).
 pub const SMP_MAX_DRAWS: usize = 200;
+
+/// One dimension of an SMP result: its scale, unit and, for a scenario issue, its sourced
+/// status quo (a KTAB file has none: `None`, not 0).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SmpDimension {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub scale_min: f64,
+    pub scale_max: f64,
+    pub min_label: String,
+    pub max_label: String,
+    pub status_quo: Option<f64>,
+    pub status_quo_source: Option<String>,
+}
+
+impl SmpDimension {
+    fn from_scenario(d: &Dimension) -> Self {
+        SmpDimension {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            unit: d.unit.clone(),
+            scale_min: d.scale_min,
+            scale_max: d.scale_max,
+            min_label: d.min_label.clone(),
+            max_label: d.max_label.clone(),
+            status_quo: Some(d.status_quo),
+            status_quo_source: Some(d.source.clone()),
+        }
+    }
+
+    /// A dimension of a KTAB file: KTAB's 0-100 presentation scale.
+    fn ktab(id: &str) -> Self {
+        SmpDimension {
+            id: id.to_string(),
+            name: id.to_string(),
+            unit: "position, KTAB 0-100 scale".to_string(),
+            scale_min: 0.0,
+            scale_max: 100.0,
+            min_label: "0".to_string(),
+            max_label: "100".to_string(),
+            status_quo: None,
+            status_quo_source: None,
+        }
+    }
+}
 
 /// One spatial issue's SMP run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,7 +75,7 @@ pub struct SmpIssueResult {
     /// Actor codes, in the scenario's order of positions.
     pub actors: Vec<String>,
     /// Each dimension with its scale, unit and status quo.
-    pub dimensions: Vec<Dimension>,
+    pub dimensions: Vec<SmpDimension>,
     /// KTAB's nine parameters (its defaults).
     pub parameters: SmpParameters,
     /// The seed of KTAB's PRNG for the base run.
@@ -194,7 +240,11 @@ pub fn run_spatial_issues(
             name: issue.name.clone(),
             as_of: issue.as_of.to_string(),
             actors: input.actors.clone(),
-            dimensions: issue.dimensions.clone(),
+            dimensions: issue
+                .dimensions
+                .iter()
+                .map(SmpDimension::from_scenario)
+                .collect(),
             parameters: params,
             seed,
             turns: run.turns(),
@@ -204,4 +254,60 @@ pub fn run_spatial_issues(
         });
     }
     out
+}
+
+/// The result of running a KTAB file: `run` of `SmpInput::from_scenario(scenario)` with
+/// `params` and `seed`, its positions on KTAB's 0-100 scale (as `orbit smp` prints them).
+pub fn ktab_result(
+    scenario: &KtabScenario,
+    params: SmpParameters,
+    seed: u64,
+    run: &SmpRun,
+) -> SmpIssueResult {
+    SmpIssueResult {
+        issue: crate_file_stem(&scenario.name),
+        name: scenario.name.clone(),
+        as_of: String::new(),
+        actors: scenario.actors.iter().map(|a| a.name.clone()).collect(),
+        dimensions: scenario
+            .dimensions
+            .iter()
+            .map(|d| SmpDimension::ktab(d))
+            .collect(),
+        parameters: params,
+        seed,
+        turns: run.turns(),
+        stop: run.stop,
+        history: run
+            .positions
+            .iter()
+            .map(|state| {
+                state
+                    .iter()
+                    .map(|x| x.iter().map(|u| 100.0 * u).collect())
+                    .collect()
+            })
+            .collect(),
+        monte_carlo: None,
+    }
+}
+
+/// An id from a KTAB scenario name: letters, digits, `-` and `_`, the rest `_`.
+fn crate_file_stem(name: &str) -> String {
+    let stem: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        "ktab".to_string()
+    } else {
+        stem
+    }
 }

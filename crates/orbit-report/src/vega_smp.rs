@@ -98,10 +98,12 @@ pub fn smp_dimension(
             }));
         }
     }
-    rows.push(json!({
-        "layer": "status_quo", "position": dim.status_quo, "text": format!("status quo {}", trim(dim.status_quo)),
-        "source": dim.source, "as_of": result.as_of,
-    }));
+    if let Some(sq) = dim.status_quo {
+        rows.push(json!({
+            "layer": "status_quo", "position": sq, "text": format!("status quo {}", trim(sq)),
+            "source": dim.status_quo_source, "as_of": result.as_of,
+        }));
+    }
     let x = json!({"field": "turn", "type": "quantitative", "title": "bargaining turn",
                    "axis": {"format": "d", "tickMinStep": 1, "labelOverlap": true},
                    "scale": {"domain": [0, last_turn.max(1)], "nice": false}});
