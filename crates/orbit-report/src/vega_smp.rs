@@ -22,6 +22,10 @@ pub const HEIGHT: u32 = 200;
 /// Final positions closer than this share of the scale are labelled as one group.
 pub const LABEL_GAP: f64 = 0.07;
 
+/// A group label longer than this many characters names its first actor and how many more (the
+/// tooltip lists them all), so a long label cannot squeeze the plot.
+pub const LABEL_CHARS: usize = 24;
+
 /// Positions closer than this share of the scale are "the same" in tooltips.
 const SAME_POSITION: f64 = 5e-4;
 
@@ -91,8 +95,15 @@ pub fn smp_dimension(
             } else {
                 "#333333"
             };
+            let joined = codes.join(", ");
+            let text = if joined.chars().count() <= LABEL_CHARS {
+                joined
+            } else {
+                format!("{} and {} more", codes[0], codes.len() - 1)
+            };
             rows.push(json!({
-                "layer": "label", "turn": last_turn, "position": mean, "text": codes.join(", "),
+                "layer": "label", "turn": last_turn, "position": mean, "text": text,
+                "codes": codes.join(", "),
                 "colour": colour,
                 "actors": group.iter().map(|&i| names[i].as_str()).collect::<Vec<_>>().join(", "),
             }));
@@ -131,7 +142,7 @@ pub fn smp_dimension(
                         {"field": "same_position", "title": "same position"}]}},
         {"transform": only("label"), "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 6, "fontSize": 12},
          "encoding": {"x": x, "y": y, "text": {"field": "text"}, "color": {"field": "colour", "type": "nominal", "scale": null},
-            "tooltip": [{"field": "actors", "title": "actors"}, {"field": "position", "title": "final position (mean of group)", "format": ",.2f"}]}}
+            "tooltip": [{"field": "actors", "title": "actors"}, {"field": "codes", "title": "codes"}, {"field": "position", "title": "final position (mean of group)", "format": ",.2f"}]}}
     ]);
     VegaChart::new(
         chart_name(&result.issue, &dim.id),

@@ -470,12 +470,19 @@ fn smp_charts_have_one_panel_per_dimension_units_and_labels_that_do_not_overlap(
         let labels: Vec<&Value> = c.rows().iter().filter(|r| r["layer"] == "label").collect();
         let mut named: Vec<&str> = labels
             .iter()
-            .flat_map(|l| l["text"].as_str().unwrap().split(", "))
+            .flat_map(|l| l["codes"].as_str().unwrap().split(", "))
             .collect();
         named.sort_unstable();
         let mut actors: Vec<&str> = r.actors.iter().map(String::as_str).collect();
         actors.sort_unstable();
         assert_eq!(named, actors);
+        for l in &labels {
+            let text = l["text"].as_str().unwrap();
+            assert!(
+                text.chars().count() <= orbit_report::vega_smp::LABEL_CHARS + 12,
+                "{text}"
+            );
+        }
         let mut ys: Vec<f64> = labels
             .iter()
             .map(|l| l["position"].as_f64().unwrap())
