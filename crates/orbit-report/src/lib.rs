@@ -9,8 +9,10 @@
 pub mod charts;
 pub mod data;
 pub mod html;
+pub mod smp_section;
 pub mod tables;
 pub mod vega;
+pub mod vega_smp;
 
 pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
 pub use charts::{Chart, ChartContext, Palette};
@@ -46,6 +48,7 @@ pub fn files(report: &RunReport) -> Vec<ReportFile> {
         path: t.file_name(),
         contents: t.to_csv(),
     }));
+    out.extend(smp_section::files(report));
     out.extend(charts.into_iter().map(|c| ReportFile {
         path: format!("charts/{}.svg", c.name),
         contents: c.svg,

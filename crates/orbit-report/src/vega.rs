@@ -74,7 +74,12 @@ pub struct VegaChart {
 }
 
 impl VegaChart {
-    fn new(name: impl Into<String>, title: impl Into<String>, source: String, spec: Value) -> Self {
+    pub(crate) fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        source: String,
+        spec: Value,
+    ) -> Self {
         let title = title.into();
         let mut spec = spec;
         if let Some(obj) = spec.as_object_mut() {
@@ -184,7 +189,7 @@ pub fn config() -> Value {
 
 /// A spec as wide as its container with `height` pixels of plot, `rows` inline, and the
 /// keys of `body` (mark, encoding, layer...).
-fn spec(height: u32, rows: Vec<Value>, body: Value) -> Value {
+pub(crate) fn spec(height: u32, rows: Vec<Value>, body: Value) -> Value {
     let mut out = Map::new();
     out.insert(
         "$schema".into(),
@@ -1271,6 +1276,7 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
     if !report.backtest.is_empty() {
         out.push(backtest_skill(&report.backtest, scenario, false));
     }
+    out.extend(crate::smp_section::charts(report));
     out.extend(headline(report).into_iter().map(|h| h.chart));
     out
 }

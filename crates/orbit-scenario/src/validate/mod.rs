@@ -22,6 +22,7 @@ mod issues;
 mod links;
 mod references;
 mod scalars;
+mod spatial;
 
 /// Years a scenario may talk about; outside this, a typo is likelier than history.
 const YEAR_BOUNDS: (i64, i64) = (1000, 9999);
@@ -131,6 +132,11 @@ impl Checker {
             .into_iter()
             .filter_map(|l| self.link(l.into_inner(), &issues, &declared_issues))
             .collect();
+        self.unique_ids(
+            "spatial issue",
+            raw.spatial_issues.iter().map(|i| &i.get_ref().id),
+        );
+        let spatial_issues = self.collect(raw.spatial_issues, Self::spatial_issue);
         Some(World {
             meta: meta?,
             actors,
@@ -145,6 +151,7 @@ impl Checker {
             events,
             claims,
             links,
+            spatial_issues,
         })
     }
 

@@ -3,6 +3,7 @@
 //! POST); the Vega-Lite charts are drawn by the vendored scripts the page loads last.
 
 pub mod downloads;
+pub mod smp;
 pub mod timeline_view;
 
 use std::collections::BTreeMap;
