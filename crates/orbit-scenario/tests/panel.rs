@@ -172,23 +172,6 @@ fn a_benchmark_series_has_one_value_per_year_and_one_unit() {
 
 // ---- hindsight ---------------------------------------------------------------------------
 
-const BUILTIN: &str = include_str!("../../../scenarios/union-state.toml");
-
-/// The built-in scenario with `old` (which must occur once) replaced by `new`; its problems.
-fn builtin_problems(old: &str, new: &str) -> Vec<(String, usize)> {
-    assert_eq!(BUILTIN.matches(old).count(), 1, "`{old}` must occur once");
-    let text = BUILTIN.replacen(old, new, 1);
-    match load_str("union-state.toml", &text) {
-        Ok(_) => panic!("the leak was not caught"),
-        Err(ScenarioError::Invalid(d)) => d
-            .problems
-            .into_iter()
-            .map(|p| (p.message, p.location.map_or(0, |l| l.line)))
-            .collect(),
-        Err(other) => panic!("{other}"),
-    }
-}
-
 #[test]
 fn the_builtin_scenario_passes_the_hindsight_check() {
     let world = orbit_scenario::builtin().unwrap();
