@@ -417,6 +417,45 @@ async fn timeline_page_filters() {
 }
 
 #[tokio::test]
+async fn timeline_keeps_key_event_numbers_and_says_when_nothing_matches() {
+    // A key event's number is its place among all key events, whatever the filter.
+    let all = get("/timeline?key=true").await;
+    let numbered = |body: &str| -> Vec<(String, String)> {
+        body.split("<li value=\"")
+            .skip(1)
+            .map(|s| {
+                let number = s.split('"').next().unwrap().to_string();
+                let id = s
+                    .split("data-key=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap();
+                (id.to_string(), number)
+            })
+            .collect()
+    };
+    let everything = numbered(&all.body);
+    assert!(everything.len() > 5, "{}", everything.len());
+    let later = numbered(&get("/timeline?key=true&from=2010-01-01").await.body);
+    assert!(!later.is_empty() && later.len() < everything.len());
+    for (id, number) in &later {
+        let full = everything
+            .iter()
+            .find(|(i, _)| i == id)
+            .expect("listed unfiltered");
+        assert_eq!(&full.1, number, "{id} renumbered by the filter");
+    }
+    assert_ne!(later[0].1, "1", "numbering restarted");
+    // An empty view shows a message, not an empty chart.
+    let none = get("/timeline?search=no-such-event-text-anywhere").await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body.contains("id=\"timeline-empty\""));
+    assert!(!none.body.contains("data-chart=\"event_timeline\""));
+}
+
+#[tokio::test]
 async fn timeline_page_bad_filter_is_400_with_the_form() {
     let r = get("/timeline?from=2020-13-01").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -444,8 +483,9 @@ async fn forecast_form_runs_the_models() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("id=\"result\""));
     assert!(r.body.contains("data-model=\"eum\""));
-    assert!(r.body.contains("data-chart=\"monte_carlo_result\""));
-    assert!(svg_elements(&r.body) > 20);
+    assert!(r.body.contains("data-chart=\"monte_carlo_result_eum\""));
+    assert!(r.body.contains("data-chart=\"eum_rounds_result\""));
+    assert!(r.body.matches("<figure class=\"vchart\"").count() >= 6);
     // The form keeps what was submitted.
     assert!(r.body.contains("Netherlands,0.08,4,0.8"));
 }
@@ -868,6 +908,17 @@ async fn defect_14_a_query_that_is_not_utf8_is_400() {
         .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
 }
 
+/// The `%FF` check refused any decoded U+FFFD, so a literal U+FFFD (`%EF%BF%BD`, valid
+/// UTF-8) in a search was refused too.
+#[tokio::test]
+async fn a_literal_replacement_character_in_a_query_is_text_not_an_error() {
+    let r = get("/api/timeline?search=%EF%BF%BD").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    get("/api/timeline?search=ok&%FF=1")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
+}
+
 #[tokio::test]
 async fn timeline_page_sorts_and_pages_in_the_url() {
     let rows = |body: &str| body.matches("</td></tr>").count();
@@ -1065,4 +1116,62 @@ async fn api_smp_answers_the_history_and_locates_problems() {
     post("/api/smp?bogus=1", "text/csv", KTAB_3DIM)
         .await
         .assert_error(StatusCode::BAD_REQUEST, "unknown parameter `bogus`");
+}
+
+#[tokio::test]
+async fn year_selectors_narrow_the_dependence_page_and_its_downloads() {
+    let r = get("/dependence?from=2010&to=2012").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("id=\"year-range\" data-from=\"2010\" data-to=\"2012\"")
+    );
+    assert!(r.body.contains("<option selected>2010</option>"));
+    let table = r
+        .body
+        .split("data-table=\"dependence_by_year\"")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap();
+    let years: Vec<i32> = table
+        .split("<tr><td")
+        .skip(1)
+        .map(|row| {
+            let cell = row.split('>').nth(1).unwrap();
+            cell.split('<').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    assert!(
+        !years.is_empty() && years.iter().all(|y| (2010..=2012).contains(y)),
+        "{years:?}"
+    );
+    // The download links carry the range, and the files hold those years only.
+    assert!(
+        r.body
+            .contains("href=\"/charts/trade_shares.csv?from=2010&amp;to=2012\"")
+    );
+    let csv = get("/charts/trade_shares.csv?from=2010&to=2012").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut lines = csv.body.lines();
+    let column = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|c| c == "year")
+        .unwrap();
+    let csv_years: Vec<i32> = lines
+        .filter_map(|l| l.split(',').nth(column).and_then(|y| y.parse().ok()))
+        .collect();
+    assert!(!csv_years.is_empty() && csv_years.iter().all(|y| (2010..=2012).contains(y)));
+    // Bad years are located errors, not an empty page.
+    let bad = get("/dependence?from=20x0").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("parameter `from`"), "{}", bad.body);
+    let reversed = get("/dependence?from=2015&to=2010").await;
+    assert_eq!(reversed.status, StatusCode::BAD_REQUEST);
+    let unknown = get("/dependence?year=2010").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.body.contains("unknown parameter `year`"));
 }

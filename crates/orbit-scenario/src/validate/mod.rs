@@ -44,6 +44,8 @@ struct Checker {
     /// Actors whose entries were malformed (already reported): no second report per reference.
     malformed_actors: Vec<String>,
     years: Option<YearSpan>,
+    /// `[scenario] dated_codings = true`: every issue coding must carry its dates.
+    dated_codings: bool,
 }
 
 impl Checker {
@@ -84,6 +86,11 @@ impl Checker {
         self.malformed_actors = raw.malformed_actor_ids.clone();
         let years = self.year_span(&meta);
         self.years = years;
+        self.dated_codings = meta
+            .get_ref()
+            .dated_codings
+            .as_ref()
+            .is_some_and(|d| *d.get_ref());
         self.index_actors(&raw.actors);
         let actors = self.collect(raw.actors, Self::actor);
         let meta = self.meta(meta.into_inner(), years);

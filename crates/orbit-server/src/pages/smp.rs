@@ -8,8 +8,8 @@
 use std::fmt::Write as _;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use orbit_models::ktab::{SmpInput, run_smp};
@@ -501,7 +501,7 @@ fn serde_urlencoded_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ApiError
 /// whose `problems` locate every problem of the file.
 pub async fn api_smp(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let text = api::body_text(body)?;
