@@ -50,7 +50,10 @@ export async function smpChecks({ page, base, check, assert, open, chartsReady, 
     await assertReadable(page, '/smp result');
     await assertTooltips(page);
     await assertDownloads(page);
-    const history = await page.$eval('#smp-history', async (a) => (await fetch(a.href)).text());
+    // The history link is a `data:` URL (the page's CSP lets no script fetch it): download it as a user does.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#smp-history')]);
+    const { readFile } = await import('node:fs/promises');
+    const history = await readFile(await download.path(), 'utf8');
     const lines = history.trim().split('\n');
     assert(lines[0] === 'turn,actor,dimension,position', `history header: ${lines[0]}`);
     assert(lines.length === 1 + 11 * 7 * 3, `history has ${lines.length} lines`);
