@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { smpChecks } from './smp.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR
@@ -630,6 +631,9 @@ async function main() {
     const error = await page.locator('#error').textContent();
     assert(error.includes('line 3, column `Capability`'), `error: ${error}`);
   });
+
+  // KTAB SMP (issue 14): tests/e2e/smp.mjs.
+  await smpChecks({ page, base, check, assert, open, chartsReady, assertReadable, assertTooltips, assertDownloads, shoot });
 
   // ---- The issue's defects, one check each (docs/story-checks.md lists them).
 

@@ -317,3 +317,66 @@ fn defect_1_run_csv_has_every_table_of_the_report() {
         assert!(text.contains(&format!("\n{table}")), "no `{table}` rows");
     }
 }
+
+#[test]
+fn defect_11_validate_csv_reports_problems_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[scenario]\nid = \"x\"\n").unwrap();
+    let (o, _d) = orbit(&["validate", "--format", "csv", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        ["file", "line", "column", "context", "message", "hint"],
+        "{text}"
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty(), "{text}");
+    assert!(rows.iter().all(|r| &r[1] == "1"), "{text}");
+    assert!(!text.contains('{'), "JSON in CSV output: {text}");
+    assert!(stderr(&o).contains("in "), "{}", stderr(&o));
+}
+
+#[test]
+fn defect_14_timeline_refuses_an_empty_file_and_leaves_it_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("empty.sqlite");
+    std::fs::write(&db, b"").unwrap();
+    let (o, _d) = orbit(&["timeline", "--db", db.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not an orbit store"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"",
+        "the user's file was rewritten"
+    );
+}
+
+/// `/dev/zero` reports a size of 0 and never ends: the read itself must be bounded, for the
+/// scenario and for every other file option, and the refusal must name the file.
+#[cfg(unix)]
+#[test]
+fn defect_14_endless_inputs_are_refused_with_their_name() {
+    for args in [
+        &["validate", "/dev/zero"][..],
+        &["validate", "--format", "json", "/dev/zero"],
+        &["simulate", "--overlay", "/dev/zero"],
+        &["forecast", "--actors", "/dev/zero"],
+    ] {
+        let (o, _d) = orbit(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("`/dev/zero` is more than"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}

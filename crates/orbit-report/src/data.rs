@@ -45,6 +45,9 @@ pub struct RunReport {
     /// Rolling backtests (`orbit backtest --rolling`), when computed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backtest: Vec<Backtest>,
+    /// The scenario's multi-dimensional issues bargained with KTAB's SMP.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub smp: Vec<orbit_pipeline::smp::SmpIssueResult>,
     /// The plan the numbers were computed with.
     pub plan: RunPlan,
     /// What the run left out and why.
@@ -151,6 +154,7 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
         transit: transit_game,
         simulation,
         backtest,
+        smp,
         notes,
     } = results;
     let codes =
@@ -270,6 +274,7 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
         forecasts,
         simulation,
         backtest,
+        smp,
         plan,
         notes,
         transit: transit_game.as_ref().map(chart_shares),

@@ -145,6 +145,9 @@ pub(crate) fn render_page(
     if !report.backtest.is_empty() {
         sections.push(("backtest", "Backtest"));
     }
+    if !report.smp.is_empty() {
+        sections.push((crate::smp_section::SECTION_ID, "Spatial issues"));
+    }
     sections.extend([
         ("key-dates", "Key dates"),
         ("figures", "Figures vs data"),
@@ -258,6 +261,8 @@ pub(crate) fn render_page(
         }
         out.push_str("</section>\n");
     }
+
+    out.push_str(&crate::smp_section::section_html(report, vcharts));
 
     // Key dates and the timeline.
     out.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");

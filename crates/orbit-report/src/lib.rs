@@ -9,9 +9,11 @@
 pub mod charts;
 pub mod data;
 pub mod html;
+pub mod smp_section;
 pub mod tables;
 pub mod vega;
 pub mod vega_issue;
+pub mod vega_smp;
 pub mod vega_timeline;
 
 pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
@@ -46,6 +48,7 @@ pub fn files(report: &RunReport) -> Vec<ReportFile> {
         path: t.file_name(),
         contents: t.to_csv(),
     }));
+    out.extend(smp_section::files(report));
     for c in &vcharts {
         out.push(ReportFile {
             path: format!("charts/{}.csv", c.name),

@@ -1357,6 +1357,7 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
     if !report.backtest.is_empty() {
         out.push(backtest_skill(&report.backtest, scenario, false));
     }
+    out.extend(crate::smp_section::charts(report));
     out.extend(headline(report).into_iter().map(|h| h.chart));
     let keys = crate::vega_timeline::key_numbers(&report.key_events, &report.key_events);
     out.extend(crate::vega_timeline::event_timeline(

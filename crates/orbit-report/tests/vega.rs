@@ -657,3 +657,86 @@ fn issue_detail_gives_each_actor_a_row_the_unit_and_the_outcome() {
     // Actors in grey, models in their own colours: no actor shares a model's colour.
     assert_eq!(actor_layer(base)["mark"]["color"], "#333");
 }
+
+// ---- KTAB SMP (issue 14) ------------------------------------------------------------------
+
+#[test]
+fn smp_charts_have_one_panel_per_dimension_units_and_labels_that_do_not_overlap() {
+    let r = &report().smp[0];
+    for dim in &r.dimensions {
+        let c = chart(&orbit_report::vega_smp::chart_name(&r.issue, &dim.id));
+        assert!(c.title.contains(&dim.name), "{}", c.title);
+        let line_layers: Vec<&Value> = layers(c)
+            .into_iter()
+            .filter(|l| l["transform"][0]["filter"]["equal"] == "line")
+            .collect();
+        assert!(
+            line_layers
+                .iter()
+                .all(|l| l["encoding"]["y"]["title"] == dim.unit.as_str())
+        );
+        assert!(
+            line_layers
+                .iter()
+                .any(|l| l["encoding"]["tooltip"].is_array())
+        );
+        let lines = c.rows().iter().filter(|r| r["layer"] == "line").count();
+        assert_eq!(lines, r.history.len() * r.actors.len());
+        // Every actor is named once among the labels, and labels are far enough apart.
+        let labels: Vec<&Value> = c.rows().iter().filter(|r| r["layer"] == "label").collect();
+        let mut named: Vec<&str> = labels
+            .iter()
+            .flat_map(|l| l["codes"].as_str().unwrap().split(", "))
+            .collect();
+        named.sort_unstable();
+        let mut actors: Vec<&str> = r.actors.iter().map(String::as_str).collect();
+        actors.sort_unstable();
+        assert_eq!(named, actors);
+        for l in &labels {
+            let text = l["text"].as_str().unwrap();
+            assert!(
+                text.chars().count() <= orbit_report::vega_smp::LABEL_CHARS + 12,
+                "{text}"
+            );
+        }
+        let mut ys: Vec<f64> = labels
+            .iter()
+            .map(|l| l["position"].as_f64().unwrap())
+            .collect();
+        ys.sort_by(f64::total_cmp);
+        let range = dim.scale_max - dim.scale_min;
+        for w in ys.windows(2) {
+            assert!(
+                w[1] - w[0] >= orbit_report::vega_smp::LABEL_GAP * range,
+                "labels at {w:?} would overlap"
+            );
+        }
+    }
+}
+
+#[test]
+fn smp_label_groups_chain_close_values_and_keep_far_ones_apart() {
+    let groups = orbit_report::vega_smp::label_groups(&[0.0, 50.0, 3.0, 9.0, 100.0, 95.0], 7.0);
+    assert_eq!(groups, vec![vec![0, 2, 3], vec![1], vec![5, 4]]);
+}
+
+#[test]
+fn smp_history_csv_has_exactly_the_ktab_columns() {
+    let csv = orbit_report::smp_section::history_csv(&report().smp[0]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("turn,actor,dimension,position"));
+    assert_eq!(lines.next(), Some("0,RUS,scope,90"));
+    let files = orbit_report::files(report());
+    assert!(
+        files
+            .iter()
+            .any(|f| f.path == "smp/russian_air_base_2d_history.csv" && f.contents == csv)
+    );
+    let html = &files
+        .iter()
+        .find(|f| f.path == "index.html")
+        .unwrap()
+        .contents;
+    assert!(html.contains("<section id=\"smp\">"));
+    assert!(html.contains("chart-smp_russian_air_base_2d_permanence"));
+}

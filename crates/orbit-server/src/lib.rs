@@ -20,6 +20,7 @@ mod api;
 mod html;
 mod pages;
 mod params;
+mod query;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -264,6 +265,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/transit", get(api::transit))
         .route("/api/simulation", get(api::simulation))
         .route("/simulation", get(pages::simulation_handler))
+        .route(
+            "/smp",
+            get(pages::smp::smp_handler).post(pages::smp::smp_form_handler),
+        )
+        .route("/api/smp", axum::routing::post(pages::smp::api_smp))
         .route("/api/forecast", axum::routing::post(api::forecast_table))
         .route("/api/forecast/{issue}", get(api::forecast_issue))
         .fallback(not_found)

@@ -908,6 +908,17 @@ async fn defect_14_a_query_that_is_not_utf8_is_400() {
         .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
 }
 
+/// The `%FF` check refused any decoded U+FFFD, so a literal U+FFFD (`%EF%BF%BD`, valid
+/// UTF-8) in a search was refused too.
+#[tokio::test]
+async fn a_literal_replacement_character_in_a_query_is_text_not_an_error() {
+    let r = get("/api/timeline?search=%EF%BF%BD").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    get("/api/timeline?search=ok&%FF=1")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
+}
+
 #[tokio::test]
 async fn timeline_page_sorts_and_pages_in_the_url() {
     let rows = |body: &str| body.matches("</td></tr>").count();
@@ -958,6 +969,153 @@ async fn timeline_page_sorts_and_pages_in_the_url() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(r.body.contains("id=\"error\""), "{bad}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// KTAB SMP (issue 14): `/smp` and `POST /api/smp`
+
+/// KTAB's `examples/smp/doc/dummyData_3Dim.csv` (KAPSARC/KTAB, mirror lsyaseen/KTAB @3b5b063);
+/// KTAB's own run of it converges after 10 turns with SActor-06 ending at 31.65 on dimension 2
+/// and 74.11 on dimension 3 (`crates/orbit-models/tests/data/ktab-refruns/dummyData_3Dim_*`).
+const KTAB_3DIM: &str = "DummyData_3Dim,\"Dummy scenario to test reading format\",7,3
+Actor,Description,Power,Pstn1,Sal1,Pstn2,Sal2,Pstn3,Sal3
+SActor-00,Random Spatial Actor,102.543,75.79,49.53,6.37,5.91,70.45,28.15
+SActor-01,Random Spatial Actor,53.393,82.72,30.33,73.50,21.22,64.00,24.79
+SActor-02,Random Spatial Actor,129.643,82.45,48.47,90.89,13.55,0.07,34.62
+SActor-03,Random Spatial Actor,75.920,62.52,20.76,50.82,39.24,62.33,22.21
+SActor-04,Random Spatial Actor,63.224,82.34,40.96,45.77,25.43,73.31,22.59
+SActor-05,Random Spatial Actor,120.048,84.48,22.92,33.70,39.35,88.11,15.42
+SActor-06,Random Spatial Actor,54.178,70.96,31.75,33.46,27.93,90.36,26.03
+";
+
+fn multipart(fields: &[(&str, Option<&str>, &str)]) -> (String, String) {
+    let boundary = "----orbitTestBoundary7MA4YWxk";
+    let mut body = String::new();
+    for (name, filename, text) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\""
+        ));
+        if let Some(f) = filename {
+            body.push_str(&format!("; filename=\"{f}\"\r\nContent-Type: text/csv"));
+        }
+        body.push_str(&format!("\r\n\r\n{text}\r\n"));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn smp_page_shows_the_scenarios_spatial_issue_per_dimension() {
+    let r = get("/smp").await;
+    assert_eq!(r.status, StatusCode::OK);
+    for dim in ["scope", "permanence"] {
+        assert!(
+            r.body
+                .contains(&format!("data-chart=\"smp_russian_air_base_2d_{dim}\"")),
+            "{dim}"
+        );
+        let csv = get(&format!("/charts/smp_russian_air_base_2d_{dim}.csv")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.body.contains("RUS"), "{}", csv.body);
+    }
+    assert!(r.body.contains("id=\"smp-form\""));
+    assert!(r.body.contains("enctype=\"multipart/form-data\""));
+    assert!(r.body.contains("href=\"/smp\" aria-current=\"page\""));
+    let vcharts = r.body.matches("<figure class=\"vchart\"").count();
+    let scripts = r.body.matches("<script").count();
+    let own = r.body.matches("<script src=\"/assets/").count();
+    assert_eq!(scripts, own + vcharts, "a foreign or inline script");
+}
+
+#[tokio::test]
+async fn smp_form_runs_an_uploaded_ktab_file_as_ktab_does() {
+    let (ct, body) = multipart(&[
+        ("file", Some("dummyData_3Dim.csv"), KTAB_3DIM),
+        ("ktab", None, ""),
+        ("seed", None, ""),
+    ]);
+    let r = post("/smp", &ct, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"smp-result\""));
+    assert!(
+        r.body.contains("data-turns=\"10\""),
+        "KTAB converges after 10 turns"
+    );
+    // Three small multiples, each with CSV and spec downloads that carry the data.
+    let posted = r.body.matches("data-chart=\"smp_dummydata_3dim_").count();
+    assert_eq!(posted, 3);
+    assert!(r.body.contains("href=\"data:text/csv;charset=utf-8,"));
+    assert!(r.body.contains("id=\"smp-history\""));
+    assert!(
+        r.body
+            .contains("charset=utf-8,turn,actor,dimension,position%0A0,SActor-00,")
+    );
+}
+
+#[tokio::test]
+async fn smp_form_accepts_pasted_text_and_locates_problems() {
+    let ok = post(
+        "/smp",
+        "application/x-www-form-urlencoded",
+        format!("ktab={}&seed=", urlencode(KTAB_3DIM)),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok.body.contains("data-turns=\"10\""));
+    let bad = KTAB_3DIM.replace("54.178,70.96", "54.178,170.96");
+    let (ct, body) = multipart(&[("ktab", None, &bad)]);
+    let r = post("/smp", &ct, body).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("data-line=\"9\""), "{}", r.body);
+    // The pasted text comes back in the form, escaped.
+    assert!(r.body.contains("170.96"));
+    let empty = post("/smp", "application/x-www-form-urlencoded", "ktab=&seed=").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(empty.body.contains("no KTAB file was given"));
+    let seed0 = post("/smp", "application/x-www-form-urlencoded", "ktab=x&seed=0").await;
+    assert_eq!(seed0.status, StatusCode::BAD_REQUEST);
+    let broken = post(
+        "/smp",
+        "multipart/form-data; boundary=zz",
+        "--zz\r\nno headers",
+    )
+    .await;
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST);
+    assert!(
+        broken.body.contains("multipart form is malformed"),
+        "{}",
+        broken.body
+    );
+}
+
+#[tokio::test]
+async fn api_smp_answers_the_history_and_locates_problems() {
+    let r = post("/api/smp?name=d3.csv", "text/csv", KTAB_3DIM).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let json = r.json();
+    assert_eq!(json["result"]["turns"], 10);
+    let rows = json["history_rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 11 * 7 * 3);
+    let last = &rows[rows.len() - 2];
+    assert_eq!(
+        (last["turn"].as_u64(), last["actor"].as_str()),
+        (Some(10), Some("SActor-06"))
+    );
+    assert!(
+        (last["position"].as_f64().unwrap() - 31.65).abs() < 1e-9,
+        "{last}"
+    );
+    let bad = post(
+        "/api/smp",
+        "text/csv",
+        "x,y,2,1\nActor,Description,Power,P,S\n",
+    )
+    .await;
+    let json = bad.assert_error(StatusCode::BAD_REQUEST, "problem");
+    assert!(json["problems"][0]["line"].as_u64().is_some(), "{json}");
+    post("/api/smp?bogus=1", "text/csv", KTAB_3DIM)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "unknown parameter `bogus`");
 }
 
 #[tokio::test]

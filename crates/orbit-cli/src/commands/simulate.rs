@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use orbit_models::simulation::{SimulationResult, SimulationSettings, Simulator, monte_carlo};
+use orbit_pipeline::Limits;
 use orbit_scenario::World;
 use orbit_scenario::overlay::{OverlayError, load_with_overlays};
 
@@ -81,8 +82,7 @@ pub fn load(scenario: Option<&Path>, overlays: &[PathBuf], sets: &[String]) -> R
     let (name, text) = match scenario {
         Some(path) => (
             path.display().to_string(),
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read `{}`", path.display()))?,
+            super::read_input(path, Limits::COMMAND_LINE.input_file_bytes)?,
         ),
         None => (
             orbit_scenario::BUILTIN_NAME.to_string(),
@@ -92,9 +92,8 @@ pub fn load(scenario: Option<&Path>, overlays: &[PathBuf], sets: &[String]) -> R
     let overlays = overlays
         .iter()
         .map(|p| {
-            std::fs::read_to_string(p)
+            super::read_input(p, Limits::COMMAND_LINE.input_file_bytes)
                 .map(|t| (p.display().to_string(), t))
-                .with_context(|| format!("cannot read `{}`", p.display()))
         })
         .collect::<Result<Vec<_>>>()?;
     load_with_overlays(&name, &text, &overlays, sets).map_err(|e| match e {

@@ -130,6 +130,11 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ("GET", "/api/transit", "the gas transit game per epoch"),
     ("GET", "/api/simulation", "the yearly simulation's fans"),
     (
+        "POST",
+        "/api/smp",
+        "KTAB's SMP on a KTAB CSV or XML body: history per turn, actor and dimension",
+    ),
+    (
         "GET",
         "/api/forecast/{issue}",
         "every model's forecast of one issue",

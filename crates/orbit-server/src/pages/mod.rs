@@ -3,6 +3,7 @@
 //! POST); the Vega-Lite charts are drawn by the vendored scripts the page loads last.
 
 pub mod downloads;
+pub mod smp;
 pub mod timeline_view;
 pub mod years;
 
@@ -10,8 +11,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use orbit_models::forecast::IssueForecast;
@@ -22,7 +23,7 @@ use orbit_report::{vega, vega_issue, vega_timeline};
 use orbit_scenario::{EventKind, PartialDate};
 use orbit_store::{TimelineQuery, TimelineRow};
 
-use crate::api::{self, query_params};
+use crate::api;
 use crate::html::{self, page};
 use crate::params::{self, Params};
 use crate::{ApiError, AppState};
@@ -373,17 +374,14 @@ fn pager(
 
 pub async fn timeline_handler(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
 ) -> Response {
     // Sorting and paging are the page's own parameters; the rest is the API's filter.
     let (view_pairs, filter): (Vec<_>, Vec<_>) = match query {
-        Ok(Query(pairs)) => pairs
+        Ok(crate::query::StrictQuery(pairs)) => pairs
             .into_iter()
             .partition(|(k, _)| timeline_view::VIEW_PARAMS.contains(&k.as_str())),
-        Err(e) => {
-            let error = query_params(Err(e))
-                .err()
-                .unwrap_or_else(|| ApiError::bad_request("cannot read the query string"));
+        Err(error) => {
             let view = (TimelineView::default(), Vec::new());
             return timeline_page(&state, &Params::default(), &view, Err(error));
         }
@@ -472,17 +470,10 @@ pub fn dependence_in(report: &RunReport, tables: &[DataTable], range: Option<Yea
 
 /// The year range of a request, or the error that names the bad parameter.
 fn year_range(
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
     available: Option<(i32, i32)>,
 ) -> Result<Option<YearRange>, ApiError> {
-    let pairs = match query {
-        Ok(Query(pairs)) => pairs,
-        Err(e) => {
-            return Err(query_params(Err(e))
-                .err()
-                .unwrap_or_else(|| ApiError::bad_request("cannot read the query string")));
-        }
-    };
+    let crate::query::StrictQuery(pairs) = query?;
     let params = Params::new(pairs);
     match available {
         Some(available) => YearRange::parse(&params, available),
@@ -492,7 +483,7 @@ fn year_range(
 
 pub async fn dependence_handler(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
 ) -> Response {
     let report = &state.0.report;
     match year_range(query, dependence_years(report)) {
@@ -599,7 +590,7 @@ pub fn simulation_in(report: &RunReport, tables: &[DataTable], range: Option<Yea
 
 pub async fn simulation_handler(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
 ) -> Response {
     let report = &state.0.report;
     match year_range(query, simulation_years(report)) {
