@@ -87,6 +87,7 @@ figure.vchart .downloads a { margin-left: .6rem; }
 #vg-tooltip-element.vg-tooltip { font-size: 13px; }
 #vg-tooltip-element.vg-tooltip h2 { font-size: 14px; }
 figure.vchart[data-chart="event_timeline"] .vega { overflow-x: auto; }
+figure.vchart[data-chart="event_timeline"] .vega svg { max-width: none; }
 .panels.mc { grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr)); }
 h4.panels-title { margin: 1rem 0 .4rem; font-size: 1rem; }
 figure.vchart h5.chart-title { font-size: .95rem; font-weight: 600; }

@@ -591,7 +591,7 @@ pub fn shapley_epochs(transit: &TransitReport, scenario: &str, compact: bool) ->
         {"mark": {"type": "point", "filled": true, "size": 60}, "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}},
         {"transform": [{"filter": {"field": "role", "equal": "Belarus"}}],
          "mark": {"type": "text", "dy": -12, "fontWeight": "bold", "fontSize": 13, "color": VERMILLION},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"}}}
+         "encoding": {"x": x, "y": y, "text": {"field": "label"}, "tooltip": tooltip}}
     ]);
     VegaChart::new(
         if compact {

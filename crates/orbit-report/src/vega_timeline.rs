@@ -20,7 +20,7 @@ use crate::vega::{self, VegaChart};
 pub const TITLE: &str = "Events by kind and year, key events numbered";
 
 /// Pixels per year column.
-const STEP: u32 = 34;
+const STEP: u32 = 25;
 /// Largest bubble area in px² (the busiest cell).
 const MAX_AREA: f64 = 420.0;
 
