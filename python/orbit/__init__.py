@@ -227,7 +227,7 @@ class World:
         return _result(self._native.simulate(start, end, runs, seed, fixed_links))
 
     def backtest(
-        self, cutoff: int = 2019, *, rolling: bool = False, gas_price: bool = False,
+        self, cutoff: int | None = None, *, rolling: bool = False, gas_price: bool = False,
         runs: int = 1000, seed: int = 1, fixed_links: bool = False,
     ) -> Result:
         """``orbit backtest``: forecasts from what was known at ``cutoff`` scored against what

@@ -38,7 +38,7 @@ class World:
         fixed_links: bool = False,
     ) -> tuple[str, str]: ...
     def backtest(
-        self, cutoff: int = 2019, rolling: bool = False, gas_price: bool = False,
+        self, cutoff: int | None = None, rolling: bool = False, gas_price: bool = False,
         runs: int = 1000, seed: int = 1, fixed_links: bool = False,
     ) -> tuple[str, str]: ...
     def dependence(

@@ -6,7 +6,6 @@
 use orbit_models::bargaining::{EumOptions, StopRule, Variant};
 use orbit_models::forecast::{ForecastOptions, IssueForecast, Model};
 use orbit_models::sensitivity::{MonteCarloSettings, Perturbation, PerturbationSpec};
-use orbit_models::simulation::SimulationResult;
 use orbit_scenario::World;
 use pyo3::PyResult;
 use serde::Serialize;
@@ -33,7 +32,6 @@ impl Table {
 fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Null, |x| json!(x))
 }
-
 /// `orbit validate --format json` for a scenario that checks, and its CSV.
 pub fn validate(file: &str, world: &World) -> (Value, Table) {
     let counts = json!({
@@ -180,187 +178,58 @@ pub fn forecast_table(results: &[IssueForecast]) -> Table {
     table
 }
 
-pub fn transit_table(report: &orbit_models::transit::TransitReport) -> Table {
-    let mut table = Table::new(&[
-        "year",
-        "player",
-        "shapley",
-        "shapley_share",
-        "banzhaf",
-        "banzhaf_index",
-        "nucleolus",
-        "grand_value",
-        "core_empty",
-        "least_core_epsilon",
-    ]);
-    for e in &report.epochs {
-        for r in &e.results {
-            table.rows.push(vec![
-                json!(e.year),
-                json!(r.player),
-                json!(r.shapley),
-                json!(r.shapley_share),
-                json!(r.banzhaf),
-                opt(r.banzhaf_index),
-                opt(r.nucleolus),
-                json!(e.grand_value),
-                e.core_empty.map_or(Value::Null, |c| json!(c)),
-                opt(e.least_core_epsilon),
-            ]);
-        }
+/// An exported table ([`orbit_pipeline::export`]) with typed cells: numbers stay numbers at
+/// full precision, missing cells are null.
+pub fn export_table(t: &orbit_pipeline::export::ExportTable) -> Table {
+    use orbit_pipeline::export::Cell;
+    Table {
+        columns: t.columns.clone(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Text(s) => json!(s),
+                        Cell::Int(i) => json!(i),
+                        Cell::Number(x) => json!(x),
+                        Cell::Bool(b) => json!(b),
+                        Cell::Missing => Value::Null,
+                    })
+                    .collect()
+            })
+            .collect(),
     }
-    table
-}
-
-/// `series,year,central,p5,p50,p95` (no fans without runs).
-pub fn simulate_table(result: &SimulationResult) -> Table {
-    let mut table = Table::new(&["series", "year", "central", "p5", "p50", "p95"]);
-    let n_ind = result.indicator_names.len();
-    let n_iss = result.issue_ids.len();
-    for (k, fan) in result.fans.iter().enumerate() {
-        for (y, year) in result.years.iter().enumerate() {
-            let central = if k < n_ind {
-                result.central.indicators[y][k]
-            } else if k < n_ind + n_iss {
-                result.central.eum[y][k - n_ind]
-            } else {
-                result.central.compromise[y][k - n_ind - n_iss]
-            };
-            let fan_at = |v: &Vec<f64>| {
-                if result.runs == 0 {
-                    Value::Null
-                } else {
-                    json!(v[y])
-                }
-            };
-            table.rows.push(vec![
-                json!(fan.name),
-                json!(year),
-                json!(central),
-                fan_at(&fan.p5),
-                fan_at(&fan.p50),
-                fan_at(&fan.p95),
-            ]);
-        }
-    }
-    table
-}
-
-pub fn scores_table(results: &[orbit_models::backtest::Backtest]) -> Table {
-    let mut table = Table::new(&[
-        "cutoff",
-        "question",
-        "date",
-        "observed",
-        "model",
-        "status_quo",
-        "compromise",
-        "model_error",
-        "status_quo_error",
-        "compromise_error",
-        "model_brier",
-        "status_quo_brier",
-        "compromise_brier",
-    ]);
-    for bt in results {
-        for s in &bt.scores {
-            table.rows.push(vec![
-                json!(s.cutoff),
-                json!(s.question),
-                json!(s.date),
-                json!(s.observed),
-                json!(s.model),
-                json!(s.status_quo),
-                opt(s.compromise),
-                json!(s.model_error),
-                json!(s.status_quo_error),
-                opt(s.compromise_error),
-                opt(s.model_brier),
-                opt(s.status_quo_brier),
-                opt(s.compromise_brier),
-            ]);
-        }
-    }
-    table
-}
-
-pub fn gas_price_table(bt: &orbit_models::gas_price::GasPriceBacktest) -> Table {
-    let mut table = Table::new(&[
-        "year",
-        "recorded",
-        "model",
-        "persistence",
-        "ratio",
-        "err model",
-        "err persistence",
-        "err ratio",
-        "BLR share",
-        "p_low",
-        "p_ref",
-    ]);
-    for r in &bt.rows {
-        let p = r.prediction.as_ref();
-        table.rows.push(vec![
-            json!(r.year),
-            json!(r.recorded),
-            opt(r.model),
-            opt(r.persistence),
-            opt(r.ratio),
-            opt(r.model_error),
-            opt(r.persistence_error),
-            opt(r.ratio_error),
-            opt(p.map(|p| p.focus_share)),
-            opt(p.map(|p| p.floor)),
-            opt(p.map(|p| p.reference)),
-        ]);
-    }
-    table
 }
 
 /// `orbit dependence`: the profile of `actor` (default: the focus) against `partner`
-/// (default: the patron), optionally one year.
+/// (default: the patron), optionally one year ([`orbit_pipeline::export::dependence`]).
 pub fn dependence(
     world: &World,
     actor: Option<&str>,
     partner: Option<&str>,
     year: Option<i32>,
 ) -> PyResult<orbit_models::dependence::DependenceProfile> {
-    let resolve = |code: Option<&str>, default| match code {
-        None => Ok(default),
-        Some(code) => world.actor_id(code).ok_or_else(|| {
-            orbit_error(format!(
-                "error: unknown actor `{code}`\n  = hint: the scenario's actors are {}",
-                world
-                    .actors
-                    .iter()
-                    .map(|a| a.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }),
-    };
-    let actor = resolve(actor, world.meta.focus)?;
-    let partner = resolve(partner, world.meta.patron)?;
-    if actor == partner {
-        return Err(orbit_error(
-            "error: `actor` and `partner` are the same actor",
-        ));
-    }
-    let mut profile = orbit_models::dependence::profile(world, actor, partner);
-    if let Some(year) = year {
-        profile.years.retain(|y| y.year == year);
-        profile.subsidy_estimates.retain(|e| e.years.contains(year));
-        // The notes of other years go too, as in the CLI.
-        let prefix = format!("{year}:");
-        profile.notes.retain(|n| n.starts_with(&prefix));
-        if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
-            return Err(orbit_error(format!(
-                "error: no dependence figures for {} in {year}\n  = hint: call without `year` to see the years with data",
-                profile.actor
-            )));
+    use orbit_pipeline::export::DependenceError;
+    use orbit_scenario::Hint;
+    orbit_pipeline::export::dependence(world, actor, partner, year).map_err(|e| {
+        let (message, hints) = match &e {
+            DependenceError::SameActor => (
+                "`actor` and `partner` are the same actor".to_string(),
+                Vec::new(),
+            ),
+            DependenceError::NoFiguresInYear { .. } => (
+                e.to_string(),
+                vec!["call without `year` to see the years with data".to_string()],
+            ),
+            _ => (e.to_string(), e.hints()),
+        };
+        let mut text = format!("error: {message}");
+        for hint in hints {
+            text.push_str(&format!("\n  = hint: {hint}"));
         }
-    }
-    Ok(profile)
+        orbit_error(text)
+    })
 }
 
 /// A report table with typed cells: numbers stay numbers, empty cells are null.

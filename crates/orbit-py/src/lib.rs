@@ -222,7 +222,9 @@ impl World {
             .map_err(|e| orbit_error(format!("error: {e}")))?;
         Ok((
             to_json(&report)?,
-            to_json(&convert::transit_table(&report))?,
+            to_json(&convert::export_table(
+                &orbit_pipeline::export::transit_table(&report),
+            ))?,
         ))
     }
 
@@ -246,18 +248,20 @@ impl World {
             .map_err(|e| orbit_error(format!("error: {e}")))?;
         Ok((
             to_json(&result)?,
-            to_json(&convert::simulate_table(&result))?,
+            to_json(&convert::export_table(
+                &orbit_pipeline::export::simulation_table(&result),
+            ))?,
         ))
     }
 
     /// `orbit backtest --format json` (one cutoff, the rolling cutoffs, or the gas price).
-    #[pyo3(signature = (cutoff=2019, rolling=false, gas_price=false, runs=1000, seed=1, fixed_links=false))]
+    #[pyo3(signature = (cutoff=None, rolling=false, gas_price=false, runs=1000, seed=1, fixed_links=false))]
     // Python keyword arguments, one per CLI flag.
     #[allow(clippy::too_many_arguments)]
     fn backtest(
         &self,
         py: Python<'_>,
-        cutoff: i32,
+        cutoff: Option<i32>,
         rolling: bool,
         gas_price: bool,
         runs: usize,
@@ -268,14 +272,13 @@ impl World {
         let world = &self.world;
         if gas_price {
             let gas = py.detach(|| backtest_prices(world, &GasPriceOptions::default()));
-            return Ok((to_json(&gas)?, to_json(&convert::gas_price_table(&gas))?));
+            let focus = world.code(world.meta.focus);
+            let table = orbit_pipeline::export::gas_price_table(&gas, focus);
+            return Ok((to_json(&gas)?, to_json(&convert::export_table(&table))?));
         }
         let settings = run_settings(runs, seed, fixed_links)?;
-        let cutoffs: Vec<i32> = if rolling {
-            orbit_models::backtest::ROLLING_CUTOFFS.to_vec()
-        } else {
-            vec![cutoff]
-        };
+        let cutoffs = orbit_pipeline::export::backtest_cutoffs(world.meta.years, cutoff, rolling)
+            .map_err(|e| orbit_error(plan_error_text(&e, "cutoff")))?;
         let results = py
             .detach(|| {
                 cutoffs
@@ -289,7 +292,9 @@ impl World {
             .map_err(orbit_error)?;
         Ok((
             to_json(&results)?,
-            to_json(&convert::scores_table(&results))?,
+            to_json(&convert::export_table(
+                &orbit_pipeline::export::backtest_table(&results),
+            ))?,
         ))
     }
 
@@ -368,6 +373,15 @@ impl World {
             &sweep::widths(widths)?,
         ))
     }
+}
+
+/// A plan error as the bindings word it: the keyword argument, the problem, the hints.
+pub(crate) fn plan_error_text(e: &orbit_pipeline::PlanError, argument: &str) -> String {
+    let mut text = format!("error: `{argument}`: {}", e.problem);
+    for hint in &e.hints {
+        text.push_str(&format!("\n  = hint: {hint}"));
+    }
+    text
 }
 
 fn run_settings(runs: usize, seed: u64, fixed_links: bool) -> PyResult<SimulationSettings> {
