@@ -3,9 +3,8 @@
 //! full precision: where the CLI's CSV rounds (`orbit simulate` to 3 decimals), the frame keeps
 //! the unrounded value.
 
-use orbit_models::bargaining::{EumOptions, StopRule, Variant};
-use orbit_models::forecast::{ForecastOptions, IssueForecast, Model};
-use orbit_models::sensitivity::{MonteCarloSettings, Perturbation, PerturbationSpec};
+use orbit_models::forecast::{ForecastOptions, IssueForecast};
+use orbit_models::sensitivity::{Perturbation, PerturbationSpec};
 use orbit_scenario::World;
 use pyo3::PyResult;
 use serde::Serialize;
@@ -57,7 +56,9 @@ pub fn validate(file: &str, world: &World) -> (Value, Table) {
     )
 }
 
-/// The CLI's `orbit forecast` options from its flags' values.
+/// The CLI's `orbit forecast` options from its flags' values, resolved as the CLI resolves
+/// them ([`orbit_pipeline::resolve_forecast`] with the command line's limits; no draws unless
+/// asked).
 pub fn forecast_options(
     model: &str,
     variant: &str,
@@ -67,64 +68,11 @@ pub fn forecast_options(
     seed: u64,
     perturb: [&str; 3],
 ) -> PyResult<ForecastOptions> {
-    const MAX_ROUNDS: usize = 10_000;
-    if runs > crate::MAX_RUNS {
-        return Err(orbit_error(format!(
-            "error: `runs` is limited to {}",
-            crate::MAX_RUNS
-        )));
-    }
-    let variant = match variant {
-        "bdm" => Variant::Bdm,
-        "scholz2011" => Variant::Scholz2011,
-        other => {
-            return Err(orbit_error(format!(
-                "error: unknown variant `{other}`\n  = hint: use `bdm` or `scholz2011`"
-            )));
-        }
-    };
-    let base = match variant {
-        Variant::Bdm => EumOptions::default(),
-        Variant::Scholz2011 => EumOptions::scholz2011(),
-    };
-    let default_rounds = match base.stop {
-        StopRule::FixedRounds(n) => n,
-        StopRule::RelativeChange { max_rounds, .. } | StopRule::RepeatedState { max_rounds } => {
-            max_rounds
-        }
-    };
-    let rounds = rounds.unwrap_or(default_rounds);
-    if rounds == 0 || rounds > MAX_ROUNDS {
-        return Err(orbit_error(format!(
-            "error: `rounds` must be between 1 and {MAX_ROUNDS}"
-        )));
-    }
-    let stop = match (stop, base.stop) {
-        (Some("fixed"), _) | (None, StopRule::FixedRounds(_)) => StopRule::FixedRounds(rounds),
-        (Some("change"), _) | (None, StopRule::RelativeChange { .. }) => StopRule::RelativeChange {
-            threshold: 0.02,
-            max_rounds: rounds,
-        },
-        (Some("repeat"), _) | (None, StopRule::RepeatedState { .. }) => {
-            StopRule::RepeatedState { max_rounds: rounds }
-        }
-        (Some(other), _) => {
-            return Err(orbit_error(format!(
-                "error: unknown stop rule `{other}`\n  = hint: use `fixed`, `change` or `repeat`"
-            )));
-        }
-    };
-    let models = match model {
-        "all" => Model::ALL.to_vec(),
-        "eum" => vec![Model::Eum],
-        "compromise" => vec![Model::Compromise],
-        "median" => vec![Model::Median],
-        "nbs" => vec![Model::Nbs],
-        other => {
-            return Err(orbit_error(format!(
-                "error: unknown model `{other}`\n  = hint: use eum, compromise, median, nbs or all"
-            )));
-        }
+    let unknown = |e: orbit_pipeline::UnknownName, argument: &str| {
+        orbit_error(format!(
+            "error: `{argument}`: {e}\n  = hint: allowed are {}",
+            e.allowed_list()
+        ))
     };
     let parse = |text: &str, what: &str| {
         Perturbation::parse(text).map_err(|e| orbit_error(format!("error: `{what}`: {e}")))
@@ -135,24 +83,26 @@ pub fn forecast_options(
         position: parse(perturb[1], "perturb_position")?,
         salience: parse(perturb[2], "perturb_salience")?,
     };
-    Ok(ForecastOptions {
-        models,
-        eum: EumOptions {
-            variant,
-            stop,
-            ..base
-        },
-        monte_carlo: if runs > 0 {
-            Some(MonteCarloSettings {
-                draws: runs,
-                seed,
-                perturbation,
-                histogram_bins: 20,
+    let raw = orbit_pipeline::RawForecastOptions {
+        model: Some(
+            model
+                .parse::<orbit_pipeline::ModelChoice>()
+                .map_err(|e| unknown(e, "model"))?,
+        ),
+        variant: Some(orbit_pipeline::parse_variant(variant).map_err(|e| unknown(e, "variant"))?),
+        rounds,
+        stop: stop
+            .map(|s| {
+                s.parse::<orbit_pipeline::StopChoice>()
+                    .map_err(|e| unknown(e, "stop"))
             })
-        } else {
-            None
-        },
-    })
+            .transpose()?,
+        runs: Some(runs),
+        seed: Some(seed),
+        perturbation: Some(perturbation),
+    };
+    orbit_pipeline::resolve_forecast(&raw, &orbit_pipeline::Limits::COMMAND_LINE, 0)
+        .map_err(|e| crate::plan::plan_error(&e))
 }
 
 /// One JSON object per (issue, model), as `orbit forecast --format json` prints.
@@ -285,6 +235,30 @@ pub fn timeline_table(rows: &[orbit_store::TimelineRow]) -> Table {
     table
 }
 
+/// `orbit game <solution> --network FILE --format json` for a pipeline network given as the
+/// CLI's network JSON ([`orbit_models::games::parse_network_json`]).
+pub fn network_game(
+    text: &str,
+    solution: &str,
+    method: &str,
+    permutations: usize,
+    seed: u64,
+) -> Result<(Value, f64), String> {
+    use orbit_models::games::TuGame;
+    let (players, game) = orbit_models::games::parse_network_json(text).map_err(|e| {
+        let mut m = format!("error: network: {}", e.message);
+        if !e.hint.is_empty() {
+            m.push_str(&format!("\n  = hint: {}", e.hint));
+        }
+        m
+    })?;
+    let doc = solve(&players, &game, solution, method, permutations, seed)?;
+    Ok((doc, game.grand_value()))
+}
+
+/// Most permutations a sampled Shapley value may draw, as in the CLI.
+const MAX_PERMUTATIONS: usize = 100_000_000;
+
 /// `orbit game <solution> --format json` for a game given by mask-indexed values.
 pub fn game(
     players: &[String],
@@ -294,11 +268,8 @@ pub fn game(
     permutations: usize,
     seed: u64,
 ) -> Result<Value, String> {
-    use orbit_models::games::{
-        DenseGame, ShapleyMethod, ShapleyOptions, banzhaf, least_core, nucleolus, shapley,
-    };
+    use orbit_models::games::DenseGame;
     const MAX_PLAYERS: usize = 20;
-    const MAX_PERMUTATIONS: usize = 100_000_000;
     let n = players.len();
     if n == 0 || n > MAX_PLAYERS {
         return Err(format!(
@@ -315,12 +286,27 @@ pub fn game(
     if values.iter().any(|v| !v.is_finite()) {
         return Err("error: every coalition value must be a finite number".into());
     }
+    let game = DenseGame::from_masks(n, values).map_err(|e| format!("error: {e}"))?;
+    solve(players, &game, solution, method, permutations, seed)
+}
+
+/// One solution of `game` as the CLI's JSON document.
+fn solve<G: orbit_models::games::TuGame>(
+    players: &[String],
+    game: &G,
+    solution: &str,
+    method: &str,
+    permutations: usize,
+    seed: u64,
+) -> Result<Value, String> {
+    use orbit_models::games::{
+        ShapleyMethod, ShapleyOptions, banzhaf, least_core, nucleolus, shapley,
+    };
     if permutations > MAX_PERMUTATIONS {
         return Err(format!(
             "error: `permutations` is limited to {MAX_PERMUTATIONS}"
         ));
     }
-    let game = DenseGame::from_masks(n, values).map_err(|e| format!("error: {e}"))?;
     let engine = |e: orbit_models::games::GameError| format!("error: {e}");
     let mut doc = json!({ "players": players });
     match solution {
@@ -336,7 +322,7 @@ pub fn game(
                 }
             };
             let phi = shapley(
-                &game,
+                game,
                 &ShapleyOptions {
                     method,
                     permutations,
@@ -353,18 +339,18 @@ pub fn game(
             }
         }
         "banzhaf" => {
-            let b = banzhaf(&game).map_err(engine)?;
+            let b = banzhaf(game).map_err(engine)?;
             doc["banzhaf"] = json!(b.raw);
             doc["banzhaf_index"] = json!(b.index);
         }
         "core" => {
-            let lc = least_core(&game).map_err(engine)?;
+            let lc = least_core(game).map_err(engine)?;
             doc["point"] = json!(lc.allocation);
             doc["core_empty"] = json!(lc.core_empty);
             doc["least_core_epsilon"] = json!(lc.epsilon);
         }
         "nucleolus" => {
-            let nu = nucleolus(&game).map_err(engine)?;
+            let nu = nucleolus(game).map_err(engine)?;
             doc["nucleolus"] = json!(nu.allocation);
         }
         other => {
