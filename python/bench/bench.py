@@ -23,7 +23,7 @@ def best(f, repeat=3):
     return min(times), statistics.median(times)
 
 
-def forecast(cli, pairs=7):
+def forecast(cli, pairs=int(os.environ.get("PAIRS", "7"))):
     """The bindings' overhead on a 10,000-draw forecast, paired: each round times the CLI's
     start-up and scenario load (`orbit validate`), the CLI's forecast, the Python call and
     the native call without the pandas wrapping, in turn; ratios are taken per round and the
@@ -36,9 +36,18 @@ def forecast(cli, pairs=7):
                    "pert:0.2", "pert:0.05", "pert:0.1")
 
     def timed(f):
-        t = time.perf_counter()
+        """Wall and CPU seconds of `f`: CPU of this process (every thread) plus its children,
+        which the load of a shared machine disturbs far less than wall time."""
+        import resource
+
+        def cpu():
+            own = resource.getrusage(resource.RUSAGE_SELF)
+            kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+        w, c = time.perf_counter(), cpu()
         f()
-        return time.perf_counter() - t
+        return time.perf_counter() - w, cpu() - c
 
     world.forecast("russian_air_base", **kw)  # warm-up
     rows = []
@@ -49,15 +58,14 @@ def forecast(cli, pairs=7):
         py = timed(lambda: world.forecast("russian_air_base", **kw))
         native = timed(lambda: world._native.forecast(*native_args))
         rows.append((start, rust, py, native))
-    med = lambda xs: statistics.median(xs)  # noqa: E731
-    start, rust, py, native = (med([r[k] for r in rows]) for k in range(4))
-    ratio = med([r[2] / (r[1] - r[0]) for r in rows])
-    ratio_native = med([r[3] / (r[1] - r[0]) for r in rows])
-    ratio_whole = med([r[2] / r[1] for r in rows])
-    print(f"forecast 10000 draws, {pairs} paired rounds, medians: CLI {rust:.3f} s (start+load "
-          f"{start:.3f} s); Python call {py:.3f} s; native call {native:.3f} s")
-    print(f"  Python/CLI-model {ratio:.3f}  native/CLI-model {ratio_native:.3f}  "
-          f"Python/CLI-process {ratio_whole:.3f}")
+    med = statistics.median
+    for k, clock in enumerate(["wall", "cpu"]):
+        start, rust, py, native = (med([r[i][k] for r in rows]) for i in range(4))
+        ratio = med([r[2][k] / (r[1][k] - r[0][k]) for r in rows])
+        ratio_native = med([r[3][k] / (r[1][k] - r[0][k]) for r in rows])
+        print(f"forecast 10000 draws, {pairs} paired rounds, {clock} medians: CLI {rust:.3f} s "
+              f"(start+load {start:.3f} s); Python call {py:.3f} s; native call {native:.3f} s")
+        print(f"  {clock}: Python/CLI-model {ratio:.3f}  native/CLI-model {ratio_native:.3f}")
 
 
 def sweep(n, threads, executor="local", workers=None, chunk=1000):
@@ -72,9 +80,9 @@ def sweep(n, threads, executor="local", workers=None, chunk=1000):
     return dt
 
 
-def ray_overhead(tasks=300):
+def ray_overhead(tasks=300, runs=int(os.environ.get("RAY_RUNS", "100"))):
     """Ray's per-task overhead on a local 2-CPU Ray: an empty task's round trip over `tasks`
-    tasks, and a sweep of `tasks` runs as `tasks` one-run Ray tasks against the same runs in
+    tasks, and a sweep of `runs` runs as `runs` one-run Ray tasks against the same runs in
     one process on 2 threads (paired, median of 3)."""
     import ray
 
@@ -95,10 +103,10 @@ def ray_overhead(tasks=300):
     sweep(20, 1, "ray", workers=2, chunk=1)  # warm the workers' compiled sweep
     overheads = []
     for _ in range(3):
-        local = sweep(tasks, 2, "local", chunk=tasks)
-        r = sweep(tasks, 1, "ray", workers=2, chunk=1)
-        overheads.append((r - local) / tasks)
-    print(f"  ray chunk 1 ({tasks} tasks): overhead per task "
+        local = sweep(runs, 2, "local", chunk=runs)
+        r = sweep(runs, 1, "ray", workers=2, chunk=1)
+        overheads.append((r - local) / runs)
+    print(f"  ray chunk 1 ({runs} tasks): overhead per task "
           f"{statistics.median(overheads) * 1e3:.2f} ms (vs local 2 threads, median of 3)")
     ray.shutdown()
 
