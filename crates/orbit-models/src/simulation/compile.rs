@@ -77,6 +77,11 @@ pub struct Simulator {
     /// with the patron.
     pub(super) derived: Vec<(ActorId, ActorId, Vec<usize>)>,
     pub(super) eum: EumOptions,
+    /// Every declared link's central parameter and range, kept or not: a Monte Carlo run
+    /// draws for each, so leaving a link out does not shift the other draws of the stream.
+    pub(super) declared_links: Vec<(f64, (f64, f64))>,
+    /// Indices into `declared_links` of the links kept, as in `link_ids`.
+    pub(super) kept_links: Vec<usize>,
 }
 
 struct Builder<'w> {
@@ -394,10 +399,11 @@ impl Simulator {
             }
             other => b.index.contains_key(&other),
         };
-        let kept_links: Vec<&Link> = world
+        let kept_links: Vec<(usize, &Link)> = world
             .links
             .iter()
-            .filter(|l| {
+            .enumerate()
+            .filter(|(_, l)| {
                 let missing: Vec<String> = [l.from, l.to]
                     .iter()
                     .filter(|v| !available(v))
@@ -417,7 +423,7 @@ impl Simulator {
         b.notes.dedup();
         let links = kept_links
             .iter()
-            .map(|l| compile_link(l, &b, world, &derived))
+            .map(|(_, l)| compile_link(l, &b, world, &derived))
             .collect();
         let mut indicator_names = b.names.clone();
         for &(a, p, _) in &derived {
@@ -439,9 +445,11 @@ impl Simulator {
             to,
             indicator_names,
             issue_ids: world.issues.iter().map(|i| i.id.clone()).collect(),
-            link_ids: kept_links.iter().map(|l| l.id.clone()).collect(),
-            link_parameters: kept_links.iter().map(|l| l.parameter).collect(),
-            link_ranges: kept_links.iter().map(|l| l.range).collect(),
+            link_ids: kept_links.iter().map(|(_, l)| l.id.clone()).collect(),
+            link_parameters: kept_links.iter().map(|(_, l)| l.parameter).collect(),
+            link_ranges: kept_links.iter().map(|(_, l)| l.range).collect(),
+            declared_links: world.links.iter().map(|l| (l.parameter, l.range)).collect(),
+            kept_links: kept_links.iter().map(|(i, _)| *i).collect(),
             notes: b.notes,
             slot_kinds: b.kinds,
             initial: b.initial,
