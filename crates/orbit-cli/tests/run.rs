@@ -77,10 +77,10 @@ fn run_writes_a_self_contained_report_and_never_overwrites_it_silently() {
         "charts/trade_shares.csv",
         "charts/trade_shares.vl.json",
         "charts/energy_subsidy.vl.json",
-        "charts/event_timeline.svg",
-        "charts/eum_rounds_russian_air_base.svg",
+        "charts/event_timeline.vl.json",
+        "charts/eum_rounds_russian_air_base.vl.json",
         "charts/issue_russian_air_base.vl.json",
-        "charts/monte_carlo_russian_air_base.svg",
+        "charts/monte_carlo_russian_air_base_eum.csv",
     ] {
         assert!(rep.join(file).is_file(), "missing {file}");
     }
@@ -103,7 +103,7 @@ fn run_writes_a_self_contained_report_and_never_overwrites_it_silently() {
     // The page before the inlined chart libraries loads nothing: its only URL is the
     // Vega-Lite specs' $schema, which nothing fetches.
     let page = html.split("<script data-lib=").next().unwrap();
-    assert!(html.contains("<svg ") && !page.contains("src="));
+    assert!(html.contains("class=\"vega-spec\"") && !page.contains("src="));
     assert_eq!(
         page.matches("https://").count(),
         page.matches("https://vega.github.io/schema/vega-lite/v5.json")

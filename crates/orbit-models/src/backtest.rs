@@ -24,6 +24,11 @@ fn known_by(date: PartialDate, cutoff: i32) -> bool {
     date.year <= cutoff
 }
 
+/// The question an issue codes: the issue it is a dated snapshot of, or itself.
+fn question_of(issue: &orbit_scenario::Issue) -> &str {
+    issue.snapshot_of.as_deref().unwrap_or(&issue.id)
+}
+
 /// The scenario as it was known at the end of `cutoff`: every record dated after it dropped,
 /// every end or opening dated after it unknown, issues whose positions are dated after it
 /// skipped (with their links). Returns the world and notes on what was dropped.
@@ -86,11 +91,45 @@ pub fn cutoff_world(world: &World, cutoff: i32) -> (World, Vec<String>) {
         );
         w.claims.clear();
     }
-    // Issues: keep those whose positions were known; remap the links' issue indices.
+    // Issues: keep, of each question, the coding known at the cutoff (the latest snapshot
+    // whose as_of is not after it, `World::issue_snapshot_at`), never a later one and never
+    // two codings of one question; remap the links' issue indices.
+    let at_cutoff = PartialDate {
+        year: cutoff,
+        month: None,
+        day: None,
+    };
+    let known_codings: Vec<String> = w
+        .issues
+        .iter()
+        .filter_map(|i| w.issue_snapshot_at(question_of(i), at_cutoff))
+        .map(|i| i.id.clone())
+        .collect();
     let mut remap: Vec<Option<usize>> = Vec::new();
     let mut issues = Vec::new();
     for issue in w.issues.drain(..) {
-        if known_by(issue.as_of, cutoff) {
+        if known_by(issue.as_of, cutoff) && !known_codings.contains(&issue.id) {
+            notes.push(format!(
+                "issue `{}` (as of {}) is skipped: a later coding of `{}` was known at the cutoff",
+                issue.id,
+                issue.as_of,
+                question_of(&issue)
+            ));
+            remap.push(None);
+        } else if known_by(issue.as_of, cutoff) {
+            let codings = world
+                .issues
+                .iter()
+                .filter(|i| question_of(i) == question_of(&issue))
+                .count();
+            if codings > 1 {
+                notes.push(format!(
+                    "issue `{}` is scored with the coding `{}` as of {}, the latest known at the cutoff",
+                    question_of(&issue),
+                    issue.id,
+                    issue.as_of
+                ));
+            }
             remap.push(Some(issues.len()));
             let mut issue = issue;
             issue.outcomes.retain(|o| known_by(o.date, cutoff));
@@ -143,8 +182,11 @@ pub enum QuestionKind {
 pub struct Score {
     pub cutoff: i32,
     pub kind: QuestionKind,
-    /// The issue id or the indicator's variable name.
+    /// The issue id or the indicator's variable name. For an issue, the id of the coding
+    /// scored: the snapshot known at the cutoff.
     pub question: String,
+    /// For an issue: the `as_of` of the coding scored (never after the cutoff).
+    pub coding_as_of: Option<String>,
     /// When the outcome was observed.
     pub date: String,
     pub observed: f64,
@@ -226,6 +268,7 @@ pub fn backtest(
                 cutoff,
                 kind: QuestionKind::Issue,
                 question: issue.id.clone(),
+                coding_as_of: Some(issue.as_of.to_string()),
                 date: o.date.to_string(),
                 observed: o.value,
                 model,
@@ -271,6 +314,7 @@ pub fn backtest(
             cutoff,
             kind: QuestionKind::Indicator,
             question: name,
+            coding_as_of: None,
             date: year.to_string(),
             observed,
             model,

@@ -18,6 +18,7 @@ pub mod overlay;
 pub mod parse;
 pub mod raw;
 pub mod read;
+pub mod spatial;
 pub mod validate;
 pub mod world;
 

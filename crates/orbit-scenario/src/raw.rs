@@ -35,6 +35,11 @@ pub struct RawMeta {
     pub narrative: Option<SStr>,
     #[serde(default)]
     pub source: Option<SStr>,
+    /// The strict hindsight check: when true, every issue coding must be dated (each
+    /// position's `source_date`, a dated rationale for every salience and capability, and
+    /// each issue's `status_quo_source_date`), so that none can rest on hindsight unseen.
+    #[serde(default)]
+    pub dated_codings: Option<Spanned<bool>>,
 }
 
 /// One `[[actors]]` entry: a state, organisation, firm or sub-national region.
@@ -284,6 +289,10 @@ pub struct RawIssue {
     pub status_quo: SNum,
     /// When the positions below were held, e.g. `2021-09`.
     pub as_of: SStr,
+    /// Date of the latest fact the status quo rests on (the `note` says which). Must not be
+    /// after `as_of`.
+    #[serde(default)]
+    pub status_quo_source_date: Option<SStr>,
     /// For a coding of the same question at another date: the id of the issue it is a
     /// snapshot of (see `World::issue_snapshot_at`).
     #[serde(default)]
@@ -316,6 +325,18 @@ pub struct RawPosition {
     /// (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). Must not be after the issue's `as_of`.
     #[serde(default)]
     pub source_date: Option<SStr>,
+    /// Why the salience has its value, citing its source.
+    #[serde(default)]
+    pub salience_rationale: Option<SStr>,
+    /// Date of the latest fact the salience rests on. Must not be after the issue's `as_of`.
+    #[serde(default)]
+    pub salience_source_date: Option<SStr>,
+    /// Why the capability has its value, citing its source.
+    #[serde(default)]
+    pub capability_rationale: Option<SStr>,
+    /// Date of the latest fact the capability rests on. Must not be after the issue's `as_of`.
+    #[serde(default)]
+    pub capability_source_date: Option<SStr>,
 }
 
 /// What actually happened on an issue by a date, for backtests.

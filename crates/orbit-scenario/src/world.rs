@@ -548,6 +548,14 @@ pub struct Position {
     pub rationale: Option<String>,
     /// Date of the latest fact the coding rests on, when given (never after `as_of`).
     pub source_date: Option<PartialDate>,
+    /// Why the salience has its value, with its source.
+    pub salience_rationale: Option<String>,
+    /// Date of the latest fact the salience rests on (never after `as_of`).
+    pub salience_source_date: Option<PartialDate>,
+    /// Why the capability has its value, with its source.
+    pub capability_rationale: Option<String>,
+    /// Date of the latest fact the capability rests on (never after `as_of`).
+    pub capability_source_date: Option<PartialDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -571,6 +579,8 @@ pub struct Issue {
     pub max_label: String,
     pub status_quo: f64,
     pub as_of: PartialDate,
+    /// Date of the latest fact the status quo rests on, when given (never after `as_of`).
+    pub status_quo_source_date: Option<PartialDate>,
     /// The issue this one is a dated snapshot of, if it is one.
     pub snapshot_of: Option<String>,
     pub positions: Vec<Position>,
@@ -760,6 +770,8 @@ pub struct World {
     pub claims: Vec<Claim>,
     /// The simulation's declared links, in the order they apply each year.
     pub links: Vec<Link>,
+    /// Multi-dimensional issues, bargained with KTAB's SMP (`[[spatial_issues]]`).
+    pub spatial_issues: Vec<crate::spatial::SpatialIssue>,
 }
 
 impl World {
@@ -781,7 +793,6 @@ impl World {
         self.issues.iter().find(|i| i.id == id)
     }
 
-    /// The indicator `name` of `actor` for exactly `year` (not a multi-year span).
     /// The coding of `issue` that was known at `date`: among the issue and its snapshots
     /// (issues with `snapshot_of = issue`), the one with the latest `as_of` not after `date`.
     /// `None` when no coding of it existed yet.
@@ -816,6 +827,7 @@ impl World {
         ids
     }
 
+    /// The indicator `name` of `actor` for exactly `year` (not a multi-year span).
     pub fn indicator(&self, actor: ActorId, name: &str, year: i32) -> Option<&Indicator> {
         self.indicators.iter().find(|i| {
             i.actor == actor && i.name == name && i.years.first == year && i.years.last == year

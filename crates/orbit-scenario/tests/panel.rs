@@ -172,23 +172,6 @@ fn a_benchmark_series_has_one_value_per_year_and_one_unit() {
 
 // ---- hindsight ---------------------------------------------------------------------------
 
-const BUILTIN: &str = include_str!("../../../scenarios/union-state.toml");
-
-/// The built-in scenario with `old` (which must occur once) replaced by `new`; its problems.
-fn builtin_problems(old: &str, new: &str) -> Vec<(String, usize)> {
-    assert_eq!(BUILTIN.matches(old).count(), 1, "`{old}` must occur once");
-    let text = BUILTIN.replacen(old, new, 1);
-    match load_str("union-state.toml", &text) {
-        Ok(_) => panic!("the leak was not caught"),
-        Err(ScenarioError::Invalid(d)) => d
-            .problems
-            .into_iter()
-            .map(|p| (p.message, p.location.map_or(0, |l| l.line)))
-            .collect(),
-        Err(other) => panic!("{other}"),
-    }
-}
-
 #[test]
 fn the_builtin_scenario_passes_the_hindsight_check() {
     let world = orbit_scenario::builtin().unwrap();
@@ -209,42 +192,7 @@ fn the_builtin_scenario_passes_the_hindsight_check() {
     }
 }
 
-#[test]
-fn a_reintroduced_position_leak_is_located() {
-    // The opposition's protest of 9 Sep 2021 cited by a position as of 2021-08.
-    let old = "Protests against integration with Russia in Dec 2019; a common currency";
-    let text_line = BUILTIN[..BUILTIN.find(old).unwrap()].matches('\n').count() + 1;
-    let problems = builtin_problems(
-        "source_date = \"2019-12\"\n\n[[issues.outcomes]]\ndate = \"2021-09-09\"",
-        "source_date = \"2021-09-09\"\n\n[[issues.outcomes]]\ndate = \"2021-09-09\"",
-    );
-    let hit = problems
-        .iter()
-        .find(|(m, _)| m.contains("dated 2021-09-09, after the issue's as_of 2021-08"))
-        .unwrap_or_else(|| panic!("{problems:?}"));
-    assert!(
-        hit.1 > text_line,
-        "located at the source_date line, after the rationale"
-    );
-}
-
-#[test]
-fn a_reintroduced_early_outcome_is_located() {
-    let old = "[[issues.outcomes]]\ndate = \"2021-11-09\"";
-    let new = "[[issues.outcomes]]\ndate = \"2020-12-24\"";
-    let problems = builtin_problems(old, new);
-    let text = BUILTIN.replacen(old, new, 1);
-    let line = text[..text.find("date = \"2020-12-24\"").unwrap()]
-        .matches('\n')
-        .count()
-        + 1;
-    assert!(
-        problems
-            .iter()
-            .any(|(m, l)| m.contains("before the issue's as_of 2021-08") && *l == line),
-        "{problems:?}"
-    );
-}
+// The reintroduced leaks (one of each kind, located) are tested in `tests/hindsight.rs`.
 
 #[test]
 fn the_snapshot_known_at_a_date_is_the_latest_coding_before_it() {

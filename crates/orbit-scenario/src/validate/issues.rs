@@ -26,6 +26,14 @@ impl Checker {
         let max_label = self.text(&i.max_label, "max_label", &ctx);
         let status_quo = self.on_scale(&i.status_quo, "status_quo", scale, &ctx);
         let as_of = self.date(&i.as_of, "as_of", &ctx);
+        let status_quo_source_date = self.coding_date(
+            &i.status_quo_source_date,
+            "status_quo_source_date",
+            "status quo",
+            as_of,
+            i.status_quo.span(),
+            &ctx,
+        );
         let snapshot_of = self.opt_text(&i.snapshot_of, "snapshot_of", &ctx);
         let mut seen: HashMap<ActorId, ()> = HashMap::new();
         let positions: Vec<Option<Position>> = i
@@ -100,6 +108,7 @@ impl Checker {
             max_label: max_label?,
             status_quo: status_quo?,
             as_of: as_of?,
+            status_quo_source_date: status_quo_source_date?,
             snapshot_of: snapshot_of?,
             positions: positions.into_iter().collect::<Option<_>>()?,
             outcomes: outcomes.into_iter().collect::<Option<_>>()?,
@@ -142,19 +151,42 @@ impl Checker {
         let capability = self.non_negative(&p.capability, "capability", &ctx);
         let source = self.opt_text(&p.source, "source", &ctx);
         let rationale = self.opt_text(&p.rationale, "rationale", &ctx);
-        let source_date = self.opt_date(&p.source_date, "source_date", &ctx);
-        // Hindsight: a coding "as of" a date may only rest on what was known by then (a date
-        // inside the as_of month counts as known).
-        if let (Some(Some(d)), Some(as_of), Some(raw)) = (source_date, as_of, &p.source_date)
-            && d.first_day() > as_of.last_day()
-        {
-            self.error_hint(
-                format!("the position's source is dated {d}, after the issue's as_of {as_of} (hindsight)"),
-                raw.span(),
-                &ctx,
-                "code the position from facts known by as_of, or move the issue's as_of",
-            );
-        }
+        let source_date = self.coding_date(
+            &p.source_date,
+            "source_date",
+            "position",
+            as_of,
+            p.actor.span(),
+            &ctx,
+        );
+        let salience_rationale = self.coding_rationale(
+            &p.salience_rationale,
+            "salience_rationale",
+            p.salience.span(),
+            &ctx,
+        );
+        let salience_source_date = self.coding_date(
+            &p.salience_source_date,
+            "salience_source_date",
+            "salience",
+            as_of,
+            p.salience.span(),
+            &ctx,
+        );
+        let capability_rationale = self.coding_rationale(
+            &p.capability_rationale,
+            "capability_rationale",
+            p.capability.span(),
+            &ctx,
+        );
+        let capability_source_date = self.coding_date(
+            &p.capability_source_date,
+            "capability_source_date",
+            "capability",
+            as_of,
+            p.capability.span(),
+            &ctx,
+        );
         if p.source.is_none() && p.rationale.is_none() {
             self.error_hint(
                 "the position has neither `source` nor `rationale`",
@@ -172,6 +204,67 @@ impl Checker {
             source: source?,
             rationale: rationale?,
             source_date: source_date?,
+            salience_rationale: salience_rationale?,
+            salience_source_date: salience_source_date?,
+            capability_rationale: capability_rationale?,
+            capability_source_date: capability_source_date?,
         })
+    }
+
+    /// The optional date of a coding's source (`what`: position, salience, capability or
+    /// status quo). Hindsight: a coding "as of" a date may only rest on what was known by
+    /// then (a date inside the as_of month counts as known). Under `dated_codings` a missing
+    /// date is an error located at the coded value (`value_span`).
+    fn coding_date(
+        &mut self,
+        value: &Option<SStr>,
+        field: &str,
+        what: &str,
+        as_of: Option<PartialDate>,
+        value_span: Range<usize>,
+        ctx: &str,
+    ) -> Option<Option<PartialDate>> {
+        let date = self.opt_date(value, field, ctx)?;
+        match (date, as_of, value) {
+            (Some(d), Some(as_of), Some(raw)) if d.first_day() > as_of.last_day() => {
+                self.error_hint(
+                    format!("the {what}'s source is dated {d}, after the issue's as_of {as_of} (hindsight)"),
+                    raw.span(),
+                    ctx,
+                    format!("code the {what} from facts known by as_of, or move the issue's as_of"),
+                );
+            }
+            (None, _, _) if self.dated_codings => {
+                self.error_hint(
+                    format!("the {what} has no `{field}` (the scenario declares `dated_codings = true`)"),
+                    value_span,
+                    ctx,
+                    format!("add `{field} = \"YYYY-MM-DD\"`: the date of the latest fact the {what} rests on, not after as_of"),
+                );
+            }
+            _ => {}
+        }
+        Some(date)
+    }
+
+    /// The optional rationale of a salience or capability; required under `dated_codings`.
+    fn coding_rationale(
+        &mut self,
+        value: &Option<SStr>,
+        field: &str,
+        value_span: Range<usize>,
+        ctx: &str,
+    ) -> Option<Option<String>> {
+        if value.is_none() && self.dated_codings {
+            self.error_hint(
+                format!(
+                    "the coding has no `{field}` (the scenario declares `dated_codings = true`)"
+                ),
+                value_span,
+                ctx,
+                "say why the number has its value and cite the dated source it rests on",
+            );
+        }
+        self.opt_text(value, field, ctx)
     }
 }

@@ -22,6 +22,7 @@ mod issues;
 mod links;
 mod references;
 mod scalars;
+mod spatial;
 
 /// Years a scenario may talk about; outside this, a typo is likelier than history.
 const YEAR_BOUNDS: (i64, i64) = (1000, 9999);
@@ -43,6 +44,8 @@ struct Checker {
     /// Actors whose entries were malformed (already reported): no second report per reference.
     malformed_actors: Vec<String>,
     years: Option<YearSpan>,
+    /// `[scenario] dated_codings = true`: every issue coding must carry its dates.
+    dated_codings: bool,
 }
 
 impl Checker {
@@ -83,6 +86,11 @@ impl Checker {
         self.malformed_actors = raw.malformed_actor_ids.clone();
         let years = self.year_span(&meta);
         self.years = years;
+        self.dated_codings = meta
+            .get_ref()
+            .dated_codings
+            .as_ref()
+            .is_some_and(|d| *d.get_ref());
         self.index_actors(&raw.actors);
         let actors = self.collect(raw.actors, Self::actor);
         let meta = self.meta(meta.into_inner(), years);
@@ -131,6 +139,11 @@ impl Checker {
             .into_iter()
             .filter_map(|l| self.link(l.into_inner(), &issues, &declared_issues))
             .collect();
+        self.unique_ids(
+            "spatial issue",
+            raw.spatial_issues.iter().map(|i| &i.get_ref().id),
+        );
+        let spatial_issues = self.collect(raw.spatial_issues, Self::spatial_issue);
         Some(World {
             meta: meta?,
             actors,
@@ -145,6 +158,7 @@ impl Checker {
             events,
             claims,
             links,
+            spatial_issues,
         })
     }
 
