@@ -380,3 +380,31 @@ fn defect_14_endless_inputs_are_refused_with_their_name() {
         );
     }
 }
+
+/// Defect 4: one misspelt key in an issue position dropped the whole issue; links then said
+/// "unknown issue" with an empty hint, and a real error in that issue (salience 1.3) was
+/// never reported. Now the bad position is reported in place and the issue is still checked.
+#[test]
+fn defect_4_validation_keeps_going_inside_an_entry() {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let first = text.find("[[issues.positions]]").unwrap();
+    let second = first + 5 + text[first + 5..].find("[[issues.positions]]").unwrap();
+    let (head, tail) = text.split_at(second);
+    // The first position's salience: the first `salience = ` after the first position.
+    let head = format!(
+        "{}{}",
+        &head[..first],
+        head[first..].replacen("salience = ", "salience = 1.3 #", 1)
+    );
+    let mutated = format!("{head}{}", tail.replacen("position =", "positon =", 1));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("defect4.toml");
+    std::fs::write(&path, mutated).unwrap();
+    let (o, _d) = orbit(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("unknown field `positon`"), "{err}");
+    assert!(err.contains("`positions` entry 2"), "{err}");
+    assert!(err.contains("`salience` is 1.3"), "{err}");
+    assert!(!err.contains("unknown issue"), "{err}");
+}

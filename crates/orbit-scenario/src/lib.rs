@@ -11,6 +11,7 @@
 //! ```
 
 pub mod actor_table;
+pub mod cutoff;
 pub mod diagnostic;
 pub mod hint;
 pub mod ktab;

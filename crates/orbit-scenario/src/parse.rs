@@ -153,15 +153,75 @@ fn deserialize_one<T: DeserializeOwned>(
         ));
         return None;
     }
-    match T::deserialize(ValueDeserializer::from(value)) {
-        Ok(parsed) => Some(Spanned::new(span, parsed)),
-        Err(e) => {
-            problems.push(
-                Diagnostic::new(toml_message(&e), e.span().or(Some(span))).with_context(what),
-            );
-            None
+    // An error inside a nested entry (`[[issues.positions]]`, `[[actors.attributes]]`...) is
+    // reported, that nested entry set aside, and the rest of the entry read again: one
+    // misspelt key must not hide the entry's other problems (nor make every reference to it
+    // "unknown").
+    let mut value = value;
+    loop {
+        match T::deserialize(ValueDeserializer::from(value.clone())) {
+            Ok(parsed) => return Some(Spanned::new(span, parsed)),
+            Err(e) => {
+                let at = e.span();
+                let nested = at
+                    .clone()
+                    .and_then(|at| remove_nested_entry(&mut value, &at));
+                match nested {
+                    Some(nested_what) => problems.push(
+                        Diagnostic::new(toml_message(&e), at)
+                            .with_context(format!("{what}, {nested_what}")),
+                    ),
+                    None => {
+                        problems.push(
+                            Diagnostic::new(toml_message(&e), at.or(Some(span))).with_context(what),
+                        );
+                        return None;
+                    }
+                }
+            }
         }
     }
+}
+
+/// Removes from the table `value` the entry of a nested array of tables whose span contains
+/// `at`, and names it (`` `positions` entry 2 ``); `None` when `at` is in no nested entry.
+fn remove_nested_entry(
+    value: &mut Spanned<DeValue<'_>>,
+    at: &std::ops::Range<usize>,
+) -> Option<String> {
+    let DeValue::Table(table) = value.get_mut() else {
+        return None;
+    };
+    // A nested entry's span is its `[[a.b]]` header; its keys follow it, up to the next
+    // header. So the entry holding `at` is the one whose header starts last before `at`.
+    let mut best: Option<(usize, String, usize)> = None;
+    for (key, nested) in table.iter() {
+        let DeValue::Array(items) = nested.get_ref() else {
+            continue;
+        };
+        for (index, item) in items.iter().enumerate() {
+            let start = item.span().start;
+            if matches!(item.get_ref(), DeValue::Table(_))
+                && start <= at.start
+                && best.as_ref().is_none_or(|b| start > b.0)
+            {
+                best = Some((start, key.get_ref().to_string(), index));
+            }
+        }
+    }
+    let (_, key, index) = best?;
+    let nested = table.iter_mut().find(|(k, _)| k.get_ref() == &key)?.1;
+    let DeValue::Array(items) = nested.get_mut() else {
+        return None;
+    };
+    let all = std::mem::replace(items, std::iter::empty().collect());
+    *items = all
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, item)| item)
+        .collect();
+    Some(format!("`{key}` entry {}", index + 1))
 }
 
 /// The `id` strings of every entry of an array of tables, whether or not the entry is valid.

@@ -56,7 +56,8 @@ pub struct Simulator {
     pub indicator_names: Vec<String>,
     /// Issue ids, as in [`Trajectory::eum`] and [`Trajectory::compromise`].
     pub issue_ids: Vec<String>,
-    /// Link ids and their central parameters and ranges, in declared order.
+    /// Ids, central parameters and ranges of the links kept (declared order; a link through a
+    /// variable with no value on record is left out, see `notes`).
     pub link_ids: Vec<String>,
     pub link_parameters: Vec<f64>,
     pub link_ranges: Vec<(f64, f64)>,
@@ -76,6 +77,11 @@ pub struct Simulator {
     /// with the patron.
     pub(super) derived: Vec<(ActorId, ActorId, Vec<usize>)>,
     pub(super) eum: EumOptions,
+    /// Every declared link's central parameter and range, kept or not: a Monte Carlo run
+    /// draws for each, so leaving a link out does not shift the other draws of the stream.
+    pub(super) declared_links: Vec<(f64, (f64, f64))>,
+    /// Indices into `declared_links` of the links kept, as in `link_ids`.
+    pub(super) kept_links: Vec<usize>,
 }
 
 struct Builder<'w> {
@@ -182,12 +188,23 @@ impl Simulator {
             })
             .copied()
             .collect();
+        // Missing is missing: a share with no record at all is left out (no slot, so no series
+        // and no link through it), never started at 0; one recorded only after `from` starts
+        // at its first record, and the note says so.
         for v in kept {
-            let s = b.slot(v);
             match initial_share(world, &v, from) {
-                Some(x) => b.initial[s] = x,
+                Some((year, x)) => {
+                    let s = b.slot(v);
+                    b.initial[s] = x;
+                    if year > from {
+                        b.notes.push(format!(
+                            "`{}` has no share on record on or before {from}: it starts at its first record, {year}'s",
+                            v.name(world)
+                        ));
+                    }
+                }
                 None => b.notes.push(format!(
-                    "`{}` has no share on record and starts at 0",
+                    "`{}` is left out: no share on record (missing, not 0)",
                     v.name(world)
                 )),
             }
@@ -208,7 +225,9 @@ impl Simulator {
         b.slot(Variable::TransitShare {
             actor: world.meta.focus,
         });
-        // Link variables not seen yet (events counts, other transit shares, prices...).
+        // Link variables not seen yet (events counts, sanctions, other transit shares): counts
+        // whose absence in the timeline is a true 0. Prices and shares without a record have no
+        // slot: the links through them are left out below.
         for l in &world.links {
             for v in [l.from, l.to] {
                 if !matches!(
@@ -217,6 +236,7 @@ impl Simulator {
                         | Variable::Position { .. }
                         | Variable::Salience { .. }
                         | Variable::TradeShare { .. }
+                        | Variable::Price { .. }
                 ) {
                     b.slot(v);
                 }
@@ -248,22 +268,43 @@ impl Simulator {
                 b.kinds[s] = SlotKind::Share { group: g };
             }
         }
-        // Initial prices: the latest observation on or before `from`.
+        // Initial prices: the latest observation on or before `from`; with none, the first
+        // observation after it (a declared fill, noted), never 0. Every price slot has one:
+        // slots are made only for prices with data.
+        let mut price_notes = Vec::new();
         for (var, &s) in &b.index {
             if let Variable::Price {
                 commodity,
                 importer,
             } = *var
             {
-                let mut last = None;
-                for y in world.meta.years.first..=from {
-                    if let Some(p) = observed_price(world, commodity, importer, y) {
-                        last = Some(p);
+                let observed =
+                    |y: &i32| observed_price(world, commodity, importer, *y).map(|p| (*y, p));
+                let before = (world.meta.years.first.min(from)..=from)
+                    .rev()
+                    .find_map(|y| observed(&y));
+                let first_after =
+                    || (from + 1..=world.meta.years.last.max(from)).find_map(|y| observed(&y));
+                match before.or_else(first_after) {
+                    Some((year, p)) => {
+                        b.initial[s] = p;
+                        if year > from {
+                            price_notes.push(format!(
+                                "`{}` has no price on record on or before {from}: it starts at its first observation, {year}'s",
+                                var.name(world)
+                            ));
+                        }
                     }
+                    None => price_notes.push(format!(
+                        "`{}` has no price on record in {}-{}: it is left at 0 (a declared fill; check its records' years)",
+                        var.name(world),
+                        world.meta.years.first,
+                        world.meta.years.last
+                    )),
                 }
-                b.initial[s] = last.unwrap_or(0.0);
             }
         }
+        b.notes.extend(price_notes);
         // Derived variables tracked as indicators: the focus's dependence on the patron, and
         // every dependence a link reads.
         let mut derived = vec![(world.meta.focus, world.meta.patron)];
@@ -323,12 +364,12 @@ impl Simulator {
             year_shocks.sort_by_key(|x| x.0);
             shocks.push(year_shocks);
         }
-        b.notes.sort();
-        b.notes.dedup();
+        // A dependence needs at least one of the two shares on record; without, it is left out
+        // (missing, not 0) together with the links that read it.
         let derived: Vec<(ActorId, ActorId, Vec<usize>)> = derived
             .into_iter()
-            .map(|(a, p)| {
-                let slots = [TradeFlow::Exports, TradeFlow::Imports]
+            .filter_map(|(a, p)| {
+                let slots: Vec<usize> = [TradeFlow::Exports, TradeFlow::Imports]
                     .into_iter()
                     .filter_map(|flow| {
                         b.index
@@ -340,13 +381,49 @@ impl Simulator {
                             .copied()
                     })
                     .collect();
-                (a, p, slots)
+                if slots.is_empty() {
+                    b.notes.push(format!(
+                        "`{}` is left out: neither trade share of the pair is on record (missing, not 0)",
+                        Variable::Dependence { actor: a, patron: p }.name(world)
+                    ));
+                    return None;
+                }
+                Some((a, p, slots))
             })
             .collect();
-        let links = world
+        // A link whose input or target has no value (left out above) is left out too: it
+        // would otherwise move, or read, a number nobody stated.
+        let available = |v: &Variable| match *v {
+            Variable::Dependence { actor, patron } => {
+                derived.iter().any(|d| d.0 == actor && d.1 == patron)
+            }
+            other => b.index.contains_key(&other),
+        };
+        let kept_links: Vec<(usize, &Link)> = world
             .links
             .iter()
-            .map(|l| compile_link(l, &b, world, &derived))
+            .enumerate()
+            .filter(|(_, l)| {
+                let missing: Vec<String> = [l.from, l.to]
+                    .iter()
+                    .filter(|v| !available(v))
+                    .map(|v| format!("`{}`", v.name(world)))
+                    .collect();
+                if !missing.is_empty() {
+                    b.notes.push(format!(
+                        "link `{}` is left out: {} has no value on record",
+                        l.id,
+                        missing.join(" and ")
+                    ));
+                }
+                missing.is_empty()
+            })
+            .collect();
+        b.notes.sort();
+        b.notes.dedup();
+        let links = kept_links
+            .iter()
+            .map(|(_, l)| compile_link(l, &b, world, &derived))
             .collect();
         let mut indicator_names = b.names.clone();
         for &(a, p, _) in &derived {
@@ -368,9 +445,11 @@ impl Simulator {
             to,
             indicator_names,
             issue_ids: world.issues.iter().map(|i| i.id.clone()).collect(),
-            link_ids: world.links.iter().map(|l| l.id.clone()).collect(),
-            link_parameters: world.links.iter().map(|l| l.parameter).collect(),
-            link_ranges: world.links.iter().map(|l| l.range).collect(),
+            link_ids: kept_links.iter().map(|(_, l)| l.id.clone()).collect(),
+            link_parameters: kept_links.iter().map(|(_, l)| l.parameter).collect(),
+            link_ranges: kept_links.iter().map(|(_, l)| l.range).collect(),
+            declared_links: world.links.iter().map(|l| (l.parameter, l.range)).collect(),
+            kept_links: kept_links.iter().map(|(i, _)| *i).collect(),
             notes: b.notes,
             slot_kinds: b.kinds,
             initial: b.initial,

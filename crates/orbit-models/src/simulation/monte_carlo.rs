@@ -83,7 +83,8 @@ impl SimulationResult {
 }
 
 /// The draws of run `run`: link parameters and issue inputs, from `ChaCha8Rng` seeded with
-/// `seed` on stream `run` (links first, in declared order, then issues in order).
+/// `seed` on stream `run` (links first, every declared link in order, kept or not, then
+/// issues in order); the parameters returned are the kept links', as in `Simulator::link_ids`.
 pub fn draw_run(
     sim: &Simulator,
     settings: &SimulationSettings,
@@ -91,11 +92,12 @@ pub fn draw_run(
 ) -> (Vec<f64>, Vec<BargainingInput>) {
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
     rng.set_stream(run);
-    let parameters = sim
-        .link_parameters
+    // One draw per declared link, kept or not, so that the stream does not depend on which
+    // links had the data to run.
+    let declared: Vec<f64> = sim
+        .declared_links
         .iter()
-        .zip(&sim.link_ranges)
-        .map(|(&p, &(lo, hi))| {
+        .map(|&(p, (lo, hi))| {
             if settings.vary_links && lo < hi {
                 Uniform::new_inclusive(lo, hi).map_or(p, |d| d.sample(&mut rng))
             } else {
@@ -103,6 +105,7 @@ pub fn draw_run(
             }
         })
         .collect();
+    let parameters = sim.kept_links.iter().map(|&i| declared[i]).collect();
     let issues = sim
         .issue_inputs
         .iter()

@@ -7,7 +7,7 @@ use orbit_scenario::{ActorId, Commodity, SanctionKind, Variable, World};
 
 /// The latest share record of `(reporter, flow, partner)` dated on or before `year`, else the
 /// earliest after it.
-pub(super) fn initial_share(world: &World, var: &Variable, year: i32) -> Option<f64> {
+pub(super) fn initial_share(world: &World, var: &Variable, year: i32) -> Option<(i32, f64)> {
     let Variable::TradeShare {
         flow,
         reporter,
@@ -28,7 +28,7 @@ pub(super) fn initial_share(world: &World, var: &Variable, year: i32) -> Option<
         .rev()
         .find(|r| r.0 <= year)
         .or(records.first())
-        .map(|r| r.1)
+        .copied()
 }
 
 /// The price observed for `year`: the `annual` record if there is one, else the last listed.
@@ -86,7 +86,9 @@ pub fn transit_shares(world: &World, year: i32, notes: &mut Vec<String>) -> BTre
                 .collect()
         }
         Err(e) => {
-            notes.push(format!("no transit game for {year}: {e}"));
+            notes.push(format!(
+                "no transit game for {year}: {e}; every `transit_share` is 0 while the network stays so (no network, no share)"
+            ));
             BTreeMap::new()
         }
     }
