@@ -356,3 +356,63 @@ fn dispute_game_errors_are_located() {
     assert_ne!(o.status.code(), Some(0));
     assert!(text(&o.stderr).contains("cannot read `no-such-game.json`"));
 }
+
+#[test]
+fn run_writes_the_disputes_beside_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = orbit_in(
+        dir.path(),
+        &[
+            "run",
+            "--quiet",
+            "--runs",
+            "20",
+            "--no-simulation",
+            "--out",
+            "rep",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rep = dir.path().join("rep");
+    for file in [
+        "disputes.json",
+        "disputes_2004.efg",
+        "disputes_2006_07.efg",
+        "disputes_2010.efg",
+        "dispute_paths.csv",
+        "dispute_monte_carlo.csv",
+        "dispute_figures.csv",
+        "dispute_ranges.csv",
+        "charts/dispute_tree_2010.vl.json",
+        "charts/dispute_tree_2010.csv",
+        "charts/dispute_shares_2004.vl.json",
+    ] {
+        assert!(rep.join(file).is_file(), "{file} missing");
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(rep.join("disputes.json")).unwrap()).unwrap();
+    // The run's draws and seed (`--runs 20`, default seed 1) drive the dispute Monte Carlo.
+    assert_eq!(v["report"]["settings"]["draws"], 20);
+    assert_eq!(v["report"]["settings"]["seed"], 1);
+    // The same game as `orbit dispute --efg`.
+    let o = orbit_in(
+        dir.path(),
+        &[
+            "dispute",
+            "--episode",
+            "2010",
+            "--draws",
+            "1",
+            "--efg",
+            "d.efg",
+        ],
+    );
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("d.efg")).unwrap(),
+        std::fs::read_to_string(rep.join("disputes_2010.efg")).unwrap()
+    );
+    let html = std::fs::read_to_string(rep.join("index.html")).unwrap();
+    assert!(html.contains("<section id=\"disputes\">"));
+    assert!(html.contains("href=\"#disputes\""));
+}

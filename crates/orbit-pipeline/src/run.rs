@@ -10,6 +10,7 @@ use orbit_scenario::{Hint, World};
 use serde::Serialize;
 
 use crate::RunPlan;
+use crate::disputes::DisputeSection;
 
 /// Progress of a run: stages of known length, ticked from any thread.
 pub trait Progress: Sync {
@@ -43,6 +44,8 @@ pub struct RunResults {
     pub simulation: Option<SimulationResult>,
     /// Rolling backtests, one per cutoff of the plan.
     pub backtest: Vec<Backtest>,
+    /// The gas disputes as escalation games (`crate::disputes`), when the scenario has them.
+    pub disputes: Option<DisputeSection>,
     /// What was left out and why (the plan's notes first).
     pub notes: Vec<String>,
 }
@@ -128,6 +131,7 @@ pub fn run(
             );
         }
     }
+    let disputes = crate::disputes::section(world, &crate::disputes::settings(plan), &mut notes);
     progress.finish();
     Ok(RunResults {
         plan: plan.clone(),
@@ -137,6 +141,7 @@ pub fn run(
         transit,
         simulation,
         backtest: backtests,
+        disputes,
         notes,
     })
 }

@@ -144,6 +144,9 @@ pub(crate) fn render_page(
     if !report.backtest.is_empty() {
         sections.push(("backtest", "Backtest"));
     }
+    if report.disputes.is_some() {
+        sections.push(("disputes", "Gas disputes"));
+    }
     sections.extend([
         ("key-dates", "Key dates"),
         ("figures", "Figures vs data"),
@@ -258,6 +261,11 @@ pub(crate) fn render_page(
         out.push_str("</section>\n");
     }
 
+    if let Some(d) = &report.disputes {
+        out.push_str(&crate::vega_disputes::section_html(
+            d, vcharts, tables, "charts/",
+        ));
+    }
     // Key dates and the timeline.
     out.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");
     if let Some(c) = chart("event_timeline") {

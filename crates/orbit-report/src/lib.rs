@@ -11,6 +11,7 @@ pub mod data;
 pub mod html;
 pub mod tables;
 pub mod vega;
+pub mod vega_disputes;
 
 pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
 pub use charts::{Chart, ChartContext, Palette};
@@ -50,6 +51,9 @@ pub fn files(report: &RunReport) -> Vec<ReportFile> {
         path: format!("charts/{}.svg", c.name),
         contents: c.svg,
     }));
+    if let Some(d) = &report.disputes {
+        out.extend(vega_disputes::files(d));
+    }
     for c in &vcharts {
         out.push(ReportFile {
             path: format!("charts/{}.csv", c.name),

@@ -74,7 +74,12 @@ pub struct VegaChart {
 }
 
 impl VegaChart {
-    fn new(name: impl Into<String>, title: impl Into<String>, source: String, spec: Value) -> Self {
+    pub(crate) fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        source: String,
+        spec: Value,
+    ) -> Self {
         let title = title.into();
         let mut spec = spec;
         if let Some(obj) = spec.as_object_mut() {
@@ -184,7 +189,7 @@ pub fn config() -> Value {
 
 /// A spec as wide as its container with `height` pixels of plot, `rows` inline, and the
 /// keys of `body` (mark, encoding, layer...).
-fn spec(height: u32, rows: Vec<Value>, body: Value) -> Value {
+pub(crate) fn spec(height: u32, rows: Vec<Value>, body: Value) -> Value {
     let mut out = Map::new();
     out.insert(
         "$schema".into(),
@@ -214,7 +219,7 @@ fn spec(height: u32, rows: Vec<Value>, body: Value) -> Value {
 }
 
 /// Keeps the rows of one layer.
-fn only(layer: &str) -> Value {
+pub(crate) fn only(layer: &str) -> Value {
     json!([{"filter": {"field": "layer", "equal": layer}}])
 }
 
@@ -1272,6 +1277,9 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
         out.push(backtest_skill(&report.backtest, scenario, false));
     }
     out.extend(headline(report).into_iter().map(|h| h.chart));
+    if let Some(d) = &report.disputes {
+        out.extend(crate::vega_disputes::charts(d, scenario));
+    }
     out
 }
 
