@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { disputeChecks } from './disputes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR
@@ -546,6 +547,9 @@ async function main() {
     const error = await page.locator('#error').textContent();
     assert(error.includes('line 3, column `Capability`'), `error: ${error}`);
   });
+
+  // The gas-dispute page: its checks live in disputes.mjs.
+  await disputeChecks({ check, assert, open, assertReadable, assertTooltips, assertDownloads, shoot, context, page, base });
 
   await check('the pages load nothing from elsewhere and log no errors', async () => {
     const foreign = requests.filter((u) =>

@@ -91,7 +91,11 @@ pub fn tree_chart(tree: &DisputeTree, scenario: &str) -> VegaChart {
     }
     edges.sort_by_key(|e| e["order"].as_u64());
     rows.extend(edges);
-    for n in &tree.nodes {
+    // The node rows start from the middle of the tree (the drawing does not depend on their
+    // order): the first point drawn is then in the middle of a chart taller than the screen,
+    // where scrolling the chart into view puts it, not under a page's sticky navigation.
+    let middle = tree.nodes.len() / 2;
+    for n in tree.nodes[middle..].iter().chain(&tree.nodes[..middle]) {
         let mut row = json!({"layer": if n.kind == "terminal" { "outcome" } else { "node" },
             "x": n.depth, "y": n.id, "label": node_label(n, &tree.players),
             "node": n.name, "move": if n.via.is_empty() { "(start)".to_string() } else { n.via.clone() },
@@ -448,6 +452,14 @@ pub fn files(d: &DisputeSection) -> Vec<ReportFile> {
     out
 }
 
+fn moves(n: usize) -> String {
+    if n == 1 {
+        "1 move".into()
+    } else {
+        format!("{n} moves")
+    }
+}
+
 /// The rows of `t` whose first column is `episode`.
 fn rows_of(t: &DataTable, episode: &str) -> DataTable {
     let mut out = t.clone();
@@ -477,12 +489,12 @@ pub fn episode_html(
     );
     let _ = writeln!(
         out,
-        "<p class=\"dispute-verdict\">Equilibrium: {} moves, <b>{}</b>. Recorded: {} moves, {}. The two share their first {} moves.</p>",
-        e.solution.length,
+        "<p class=\"dispute-verdict\">Equilibrium: {}, <b>{}</b>. Recorded: {}, {}. The two share their first {}.</p>",
+        moves(e.solution.length),
         escape(&e.solution.outcome),
-        e.recorded.length,
+        moves(e.recorded.length),
         escape(&e.recorded.terms),
-        e.common_prefix
+        moves(e.common_prefix)
     );
     let _ = writeln!(
         out,
@@ -570,6 +582,7 @@ mod tests {
             assert_eq!(nodes.len(), t.nodes.len());
             // One label per row: no two labels share a row.
             let mut ys: Vec<i64> = nodes.iter().map(|r| r["y"].as_i64().unwrap()).collect();
+            ys.sort_unstable();
             ys.dedup();
             assert_eq!(ys.len(), nodes.len());
             // Two segments per edge.

@@ -16,6 +16,7 @@ pub const NAV: &[(&str, &str)] = &[
     ("/transit", "Transit power"),
     ("/forecast", "Forecasts"),
     ("/simulation", "Simulation"),
+    ("/disputes", "Gas disputes"),
 ];
 
 /// A whole page: `active` is the path of its navigation entry.
