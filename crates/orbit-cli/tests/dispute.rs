@@ -416,3 +416,37 @@ fn run_writes_the_disputes_beside_the_report() {
     assert!(html.contains("<section id=\"disputes\">"));
     assert!(html.contains("href=\"#disputes\""));
 }
+
+#[test]
+fn dispute_equilibria_use_lemke_howson_beyond_the_vertex_limit() {
+    let v = json(&orbit(&[
+        "dispute",
+        "--episode",
+        "2010",
+        "--draws",
+        "2",
+        "--equilibria",
+        "--format",
+        "json",
+    ]));
+    let nf = &v["games"][0]["normal_form"];
+    assert!(nf["mixed_equilibria"].is_null());
+    assert!(
+        nf["mixed_note"]
+            .as_str()
+            .unwrap()
+            .contains("vertex-enumeration limit")
+    );
+    let lh = &nf["lemke_howson"]["strategies"];
+    for (player, strategies) in lh
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(nf["strategies"].as_array().unwrap())
+    {
+        let probs = player.as_array().unwrap();
+        assert_eq!(probs.len(), strategies.as_array().unwrap().len());
+        let sum: f64 = probs.iter().map(|p| p.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+    }
+}
