@@ -450,3 +450,24 @@ fn dispute_equilibria_use_lemke_howson_beyond_the_vertex_limit() {
         assert!((sum - 1.0).abs() < 1e-9, "{sum}");
     }
 }
+
+#[test]
+fn dispute_flags_figures_borrowed_from_other_years() {
+    let v = json(&orbit(&[
+        "dispute",
+        "--episode",
+        "2010",
+        "--draws",
+        "2",
+        "--format",
+        "json",
+    ]));
+    let figures = v["episodes"][0]["inputs"]["figures"].as_array().unwrap();
+    let figure = |symbol: &str| figures.iter().find(|f| f["symbol"] == symbol).unwrap();
+    // No 2010 volume is on record: the 2011 one is used, and says so.
+    assert_eq!(figure("V")["borrowed_from"], serde_json::json!([2011]));
+    // The stake is the 2010 claim itself.
+    assert_eq!(figure("S")["borrowed_from"], serde_json::json!([]));
+    let note = v["episodes"][0]["recorded"]["note"].as_str().unwrap();
+    assert!(note.contains("60% cut"), "{note}");
+}

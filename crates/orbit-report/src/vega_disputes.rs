@@ -380,6 +380,7 @@ pub fn figures_table(d: &DisputeSection) -> DataTable {
             "value",
             "unit",
             "kind",
+            "borrowed from (years)",
             "derivation",
         ],
     );
@@ -392,6 +393,17 @@ pub fn figures_table(d: &DisputeSection) -> DataTable {
                 Cell::Number(f.value, NumberStyle::Scale),
                 Cell::text(&f.unit),
                 Cell::text(&f.kind),
+                if f.borrowed_from.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::text(
+                        f.borrowed_from
+                            .iter()
+                            .map(i32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    )
+                },
                 Cell::text(&f.derivation),
             ]);
         }

@@ -334,7 +334,12 @@ fn render(report: &DisputeReport) -> String {
                     .trim_end_matches('.')
                     .to_string(),
                 f.unit.clone(),
-                f.kind.clone(),
+                if f.borrowed_from.is_empty() {
+                    f.kind.clone()
+                } else {
+                    let years: Vec<String> = f.borrowed_from.iter().map(i32::to_string).collect();
+                    format!("{}, borrowed from {}", f.kind, years.join(", "))
+                },
                 f.derivation.clone(),
             ]);
         }
