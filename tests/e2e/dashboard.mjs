@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { smpChecks } from './smp.mjs';
+import { disputeChecks } from './disputes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR
@@ -788,6 +789,8 @@ async function main() {
     const bad = await fetch(`${base}/dependence?from=abc`);
     assert(bad.status === 400 && (await bad.text()).includes('parameter `from`'), `bad year: ${bad.status}`);
   });
+  // The gas-dispute page: its checks live in disputes.mjs.
+  await disputeChecks({ check, assert, open, assertReadable, assertTooltips, assertDownloads, shoot, context, page, base });
 
   await check('the pages load nothing from elsewhere and log no errors', async () => {
     const foreign = requests.filter((u) =>

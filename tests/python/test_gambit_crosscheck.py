@@ -11,7 +11,12 @@ files and solves them:
 * the `.efg`: pygambit's reading must have the same players, outcomes and payoffs; its pure
   equilibria (`enumpure_solve` on the extensive game) must include orbit's subgame-perfect
   payoffs; `lcp_solve` finds an equilibrium whose payoffs are those of one of orbit's extreme
-  equilibria (where orbit lists them).
+  equilibria (where orbit lists them);
+* orbit's Lemke-Howson equilibrium (missing label 1; every two-player game, also the 2004 and
+  2010 games that are over the vertex-enumeration limit) must be a Nash equilibrium of
+  pygambit's reading of the `.nfg`: its largest regret at most 1e-9 of the payoff range; and
+  where orbit lists every extreme equilibrium it must be one of them. pygambit's `lcp_solve` on
+  the same file must find an equilibrium too.
 
 The orbit binary is `$ORBIT_BIN` (default `target/debug/orbit`, relative to the repository).
 """
@@ -110,6 +115,26 @@ def check_extensive_form(efg, analysis):
             assert any(close(pay, e["payoffs"]) for e in mixed) or pure, (pay, mixed)
 
 
+def check_lemke_howson(nfg, analysis):
+    nf = analysis["normal_form"]
+    ours = nf["lemke_howson"]
+    assert ours is not None, nf.get("lemke_howson_note")
+    game = gbt.read_nfg(str(nfg))
+    profile = game.mixed_strategy_profile(rational=False)
+    for player, probs in zip(game.players, ours["strategies"]):
+        assert len(probs) == len(player.strategies)
+        assert abs(sum(probs) - 1.0) <= TOL
+        for strategy, p in zip(player.strategies, probs):
+            profile[strategy] = p
+    payoffs = [float(o[p]) for o in game.outcomes for p in game.players] or [0.0]
+    span = max(payoffs) - min(payoffs) or 1.0
+    assert float(profile.max_regret()) <= TOL * span, float(profile.max_regret())
+    assert close([float(profile.payoff(p)) for p in game.players], ours["payoffs"])
+    if nf["mixed_equilibria"] is not None:
+        assert any(same_profile(ours["strategies"], e["strategies"]) for e in nf["mixed_equilibria"])
+    assert gbt.nash.lcp_solve(game, rational=False).equilibria
+
+
 @pytest.mark.parametrize("path", GAMES, ids=[p.stem for p in GAMES])
 def test_textbook_games(tmp_path, path):
     efg, nfg, doc = export(tmp_path, path.stem, ["--game", str(path)])
@@ -117,6 +142,7 @@ def test_textbook_games(tmp_path, path):
     ours = check_normal_form(nfg, analysis)
     if analysis["players"] and len(analysis["players"]) == 2:
         assert ours is not None, "orbit should list the mixed equilibria of a small two-player game"
+        check_lemke_howson(nfg, analysis)
     check_extensive_form(efg, analysis)
 
 
@@ -131,6 +157,7 @@ def test_dispute_games(tmp_path, episode):
     assert close(analysis["subgame_perfect"]["payoffs"], solution["payoffs"])
     check_normal_form(nfg, analysis)
     check_extensive_form(efg, analysis)
+    check_lemke_howson(nfg, analysis)
 
 
 def test_known_answers_of_textbook_games(tmp_path):

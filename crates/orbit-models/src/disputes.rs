@@ -109,6 +109,18 @@ pub struct Figure {
     pub kind: String,
     /// The formula (derived), the source (sourced), or why it is assumed.
     pub derivation: String,
+    /// Years other than the dispute's whose data this figure borrows (the scenario has none
+    /// for the dispute's year); empty when every input is of the right year.
+    pub borrowed_from: Vec<i32>,
+}
+
+impl Figure {
+    fn borrowing(mut self, years: impl IntoIterator<Item = i32>, wanted: i32) -> Self {
+        self.borrowed_from = years.into_iter().filter(|&y| y != wanted).collect();
+        self.borrowed_from.sort_unstable();
+        self.borrowed_from.dedup();
+        self
+    }
 }
 
 /// A parameter declared as a range (no source pins it down).
@@ -430,6 +442,7 @@ fn sourced(symbol: &str, name: &str, value: f64, unit: &str, source: &str) -> Fi
         unit: unit.into(),
         kind: "sourced".into(),
         derivation: source.into(),
+        borrowed_from: Vec::new(),
     }
 }
 
@@ -441,6 +454,7 @@ fn derived(symbol: &str, name: &str, value: f64, unit: &str, formula: String) ->
         unit: unit.into(),
         kind: "derived".into(),
         derivation: formula,
+        borrowed_from: Vec::new(),
     }
 }
 
@@ -653,6 +667,7 @@ pub fn inputs(
                 "assumption: the {vol_year} volume, the recorded year nearest {year} ({vol_source})"
             ),
         )
+        .borrowing([vol_year], year)
     });
     // p0: the price paid before the dispute.
     let before: Vec<_> = gas_records(world)
@@ -712,7 +727,7 @@ pub fn inputs(
         } else {
             format!("assumption: the first reference on record ({ref_year}, {ref_source}); none is recorded on or before {year}")
         },
-    ));
+    ).borrowing([ref_year], year));
     // S, C, A, levers and the ladder per episode.
     let (demand_label, stake, counterclaim, asset_price, retaliations, rungs) = match episode {
         "2004" => {
@@ -901,23 +916,35 @@ pub fn inputs(
             format!("{y}, look-ahead: none on record on or before {want}")
         }
     };
-    figures.push(derived(
-        "F",
-        "Belarus's annual gas transit revenue",
-        transit_revenue,
-        "USD m/yr",
-        format!(
-            "fee × T × km/100 = {} ({}; {}) × {} bcm ({}; {}) × {}/100 ({})",
-            fee.1,
-            flag(&fee, year - 1),
-            fee.2,
-            transit.1,
-            flag(&transit, year),
-            transit.2,
-            km.1,
-            km.2
+    figures.push(
+        derived(
+            "F",
+            "Belarus's annual gas transit revenue",
+            transit_revenue,
+            "USD m/yr",
+            format!(
+                "fee × T × km/100 = {} ({}; {}) × {} bcm ({}; {}) × {}/100 ({})",
+                fee.1,
+                flag(&fee, year - 1),
+                fee.2,
+                transit.1,
+                flag(&transit, year),
+                transit.2,
+                km.1,
+                km.2
+            ),
+        )
+        // The fee is wanted for the year before the dispute (the terms in force), the volume
+        // and distance for the dispute's year.
+        .borrowing(
+            [
+                if fee.0 == year - 1 { year } else { fee.0 },
+                transit.0,
+                km.0,
+            ],
+            year,
         ),
-    ));
+    );
     let (at_risk, deliverable, shapley_share, network_label) =
         transit_figures(world, year, network)?;
     figures.push(derived(
@@ -1399,7 +1426,7 @@ pub fn recorded(world: &World, episode: &str) -> Result<Recorded, DisputeError> 
                 "RUS: back down",
             ],
             "Belarus paid its debt within days and Gazprom acknowledged the transit arrears; transit fee 1.45 → 1.88",
-            "both sides paid: the record ends with Belarus paying and Gazprom paying its transit debt, which the game cannot show at once; the game's `RUS: back down` after `halt transit` pays Belarus's claim. The 85% cut was only threatened",
+            "both sides paid: the record ends with Belarus paying and Gazprom paying its transit debt, which the game cannot show at once; the game's `RUS: back down` after `halt transit` pays Belarus's claim. The 60% cut Gazprom announced from 23 June (AP via ynetnews.com/articles/0,7340,L-3909435,00.html; 'Gazprom drosselte am 22. Juni 2010 ... 60 Prozent weniger Gas', vol.at) is sourced but not a rung of this game, whose ladder is the scenario's events: 15%, 30%, then the 85% that was only threatened",
             vec![
                 "2010-06-17-gas-cut-85-threat",
                 "2010-06-21-gas-supply-cut",

@@ -8,6 +8,7 @@
 //! in here: a field of [`RunPlan`] (resolved in [`resolve`]), its computation in [`run`], its
 //! result a field of [`RunResults`].
 
+pub mod disputes;
 pub mod export;
 mod limits;
 mod plan;

@@ -10,6 +10,7 @@ use orbit_scenario::{Hint, World};
 use serde::Serialize;
 
 use crate::RunPlan;
+use crate::disputes::DisputeSection;
 
 /// Progress of a run: stages of known length, ticked from any thread.
 pub trait Progress: Sync {
@@ -45,6 +46,8 @@ pub struct RunResults {
     pub backtest: Vec<Backtest>,
     /// The scenario's multi-dimensional issues bargained with KTAB's SMP (`crate::smp`).
     pub smp: Vec<crate::smp::SmpIssueResult>,
+    /// The gas disputes as escalation games (`crate::disputes`), when the scenario has them.
+    pub disputes: Option<DisputeSection>,
     /// What was left out and why (the plan's notes first).
     pub notes: Vec<String>,
 }
@@ -132,6 +135,7 @@ pub fn run(
     }
     progress.stage("spatial issues (SMP)", 0);
     let smp = crate::smp::run_spatial_issues(world, plan, &mut notes);
+    let disputes = crate::disputes::section(world, &crate::disputes::settings(plan), &mut notes);
     progress.finish();
     Ok(RunResults {
         plan: plan.clone(),
@@ -142,6 +146,7 @@ pub fn run(
         simulation,
         backtest: backtests,
         smp,
+        disputes,
         notes,
     })
 }

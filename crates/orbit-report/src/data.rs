@@ -52,6 +52,9 @@ pub struct RunReport {
     pub plan: RunPlan,
     /// What the run left out and why.
     pub notes: Vec<String>,
+    /// The gas disputes as escalation games, when the scenario has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disputes: Option<orbit_pipeline::disputes::DisputeSection>,
     /// The same game's Shapley shares, shaped for the network chart (not serialized: the
     /// numbers are in `transit_game`).
     #[serde(skip)]
@@ -155,6 +158,7 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
         simulation,
         backtest,
         smp,
+        disputes,
         notes,
     } = results;
     let codes =
@@ -276,6 +280,7 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
         backtest,
         smp,
         plan,
+        disputes,
         notes,
         transit: transit_game.as_ref().map(chart_shares),
         transit_game,

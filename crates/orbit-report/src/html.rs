@@ -147,6 +147,8 @@ pub(crate) fn render_page(
     }
     if !report.smp.is_empty() {
         sections.push((crate::smp_section::SECTION_ID, "Spatial issues"));
+    if report.disputes.is_some() {
+        sections.push(("disputes", "Gas disputes"));
     }
     sections.extend([
         ("key-dates", "Key dates"),
@@ -263,7 +265,11 @@ pub(crate) fn render_page(
     }
 
     out.push_str(&crate::smp_section::section_html(report, vcharts));
-
+    if let Some(d) = &report.disputes {
+        out.push_str(&crate::vega_disputes::section_html(
+            d, vcharts, tables, "charts/",
+        ));
+    }
     // Key dates and the timeline.
     out.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");
     if let Some(c) = vchart("event_timeline") {

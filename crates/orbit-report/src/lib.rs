@@ -12,6 +12,7 @@ pub mod html;
 pub mod smp_section;
 pub mod tables;
 pub mod vega;
+pub mod vega_disputes;
 pub mod vega_issue;
 pub mod vega_smp;
 pub mod vega_timeline;
@@ -49,6 +50,9 @@ pub fn files(report: &RunReport) -> Vec<ReportFile> {
         contents: t.to_csv(),
     }));
     out.extend(smp_section::files(report));
+    if let Some(d) = &report.disputes {
+        out.extend(vega_disputes::files(d));
+    }
     for c in &vcharts {
         out.push(ReportFile {
             path: format!("charts/{}.csv", c.name),

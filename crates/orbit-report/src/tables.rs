@@ -72,7 +72,7 @@ pub struct DataTable {
 }
 
 impl DataTable {
-    fn new(name: &'static str, title: impl Into<String>, headers: &[&str]) -> Self {
+    pub(crate) fn new(name: &'static str, title: impl Into<String>, headers: &[&str]) -> Self {
         DataTable {
             name,
             title: title.into(),
@@ -81,7 +81,7 @@ impl DataTable {
         }
     }
 
-    fn push(&mut self, row: Vec<Cell>) {
+    pub(crate) fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(row.len(), self.headers.len(), "{}", self.name);
         self.rows.push(row);
     }
@@ -136,6 +136,9 @@ pub fn all(report: &RunReport) -> Vec<DataTable> {
     if !report.backtest.is_empty() {
         tables.push(backtest_summary(report));
         tables.push(backtest(report));
+    }
+    if let Some(d) = &report.disputes {
+        tables.extend(crate::vega_disputes::tables(d));
     }
     tables
 }

@@ -1365,6 +1365,9 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
         &keys,
         scenario,
     ));
+    if let Some(d) = &report.disputes {
+        out.extend(crate::vega_disputes::charts(d, scenario));
+    }
     out
 }
 

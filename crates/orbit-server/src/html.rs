@@ -17,6 +17,7 @@ pub const NAV: &[(&str, &str)] = &[
     ("/forecast", "Forecasts"),
     ("/simulation", "Simulation"),
     ("/smp", "Spatial (KTAB)"),
+    ("/disputes", "Gas disputes"),
 ];
 
 /// A whole page: `active` is the path of its navigation entry.

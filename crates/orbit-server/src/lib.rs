@@ -270,6 +270,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::smp::smp_handler).post(pages::smp::smp_form_handler),
         )
         .route("/api/smp", axum::routing::post(pages::smp::api_smp))
+        .route(pages::disputes::PATH, get(pages::disputes::page_handler))
+        .route("/api/disputes", get(pages::disputes::api_handler))
         .route("/api/forecast", axum::routing::post(api::forecast_table))
         .route("/api/forecast/{issue}", get(api::forecast_issue))
         .fallback(not_found)
@@ -380,7 +382,7 @@ impl ApiError {
 
     fn not_found(path: &str) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, format!("no such page: `{path}`"))
-            .hint("the pages are /, /timeline, /dependence, /transit, /forecast, /simulation; the API is under /api/ (see `docs/api.md`)")
+            .hint("the pages are /, /timeline, /dependence, /transit, /forecast, /simulation, /disputes; the API is under /api/ (see `docs/api.md`)")
     }
 
     fn internal() -> Self {

@@ -162,6 +162,7 @@ async fn every_page_renders_its_charts() {
         "/transit".into(),
         "/simulation".into(),
         "/forecast".into(),
+        "/disputes".into(),
     ];
     pages.extend(issues().iter().map(|i| format!("/forecast/{i}")));
     assert!(pages.len() > 5, "the built-in scenario has issues");
@@ -1174,4 +1175,88 @@ async fn year_selectors_narrow_the_dependence_page_and_its_downloads() {
     let unknown = get("/dependence?year=2010").await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
     assert!(unknown.body.contains("unknown parameter `year`"));
+}
+
+// Gas disputes (`/disputes`, `/api/disputes`)
+
+#[tokio::test]
+async fn disputes_page_switches_episode_in_the_url() {
+    let r = get("/disputes").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The first episode by default; every episode is a link.
+    assert!(
+        r.body
+            .contains("<a href=\"/disputes?episode=2004\" aria-current=\"page\">2004</a>"),
+        "{}",
+        r.body
+    );
+    for e in ["2006-07", "2010"] {
+        assert!(r.body.contains(&format!("href=\"/disputes?episode={e}\"")));
+    }
+    assert!(r.body.contains("id=\"chart-dispute_tree_2004\""));
+    assert!(r.body.contains("data-table=\"dispute_paths\""));
+    assert!(
+        r.body
+            .contains("<a href=\"/disputes\" aria-current=\"page\">")
+    );
+
+    for asked in ["2006-07", "2006_07"] {
+        let r = get(&format!("/disputes?episode={asked}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{asked}");
+        assert!(
+            r.body.contains("id=\"chart-dispute_tree_2006_07\""),
+            "{asked}"
+        );
+        assert!(
+            r.body.contains("id=\"chart-dispute_shares_2006_07\""),
+            "{asked}"
+        );
+        assert!(!r.body.contains("chart-dispute_tree_2004"), "{asked}");
+    }
+
+    let r = get("/disputes?episode=1999").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.content_type().starts_with("text/html"));
+    assert!(r.body.contains("unknown episode `1999`"), "{}", r.body);
+    assert!(r.body.contains("2004, 2006-07, 2010"), "{}", r.body);
+    let r = get("/disputes?year=2010").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn disputes_api_returns_every_episode_or_one_with_its_tree() {
+    let r = get("/api/disputes").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    assert_eq!(v["report"]["episodes"].as_array().unwrap().len(), 3);
+    assert_eq!(v["trees"].as_array().unwrap().len(), 3);
+    // The dashboard's run draws as many as its forecasts (`runs: 40` above).
+    assert_eq!(v["report"]["settings"]["draws"], 40);
+
+    let v = get("/api/disputes?episode=2010").await.json();
+    assert_eq!(v["episode"]["episode"], "2010");
+    assert_eq!(v["tree"]["episode"], "2010");
+    let nodes = v["tree"]["nodes"].as_array().unwrap();
+    let on_equilibrium = nodes
+        .iter()
+        .filter(|n| n["on_path"] == "equilibrium" || n["on_path"] == "both")
+        .count() as u64;
+    assert_eq!(
+        on_equilibrium,
+        v["episode"]["solution"]["length"].as_u64().unwrap() + 1
+    );
+
+    get("/api/disputes?episode=2011")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "unknown episode `2011`");
+    get("/api/disputes?episode=2010&episode=2004")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "episode");
+
+    let csv = get("/charts/dispute_tree_2010.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.lines().count() > 50, "{}", csv.body);
+    let spec = get("/charts/dispute_shares_2010.vl.json").await;
+    assert_eq!(spec.status, StatusCode::OK);
+    assert!(spec.json()["layer"].is_array());
 }

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use orbit_models::disputes::{self, DisputeReport, DisputeSettings, EPISODES};
 use orbit_models::extensive::gambit::{write_efg, write_nfg};
+use orbit_models::extensive::lemke_howson::lemke_howson;
 use orbit_models::extensive::normal::{
     MAX_VERTEX_LABELS, MixedEquilibrium, NormalForm, extreme_equilibria, pure_equilibria,
     reduced_normal_form,
@@ -83,6 +84,12 @@ pub struct NormalFormSummary {
     pub mixed_equilibria: Option<Vec<MixedEquilibrium>>,
     /// Why the mixed equilibria are absent.
     pub mixed_note: Option<String>,
+    /// One equilibrium by Lemke–Howson from missing label 0 (player 1's first strategy), for
+    /// every two-player game, also those over the vertex-enumeration limit.
+    pub lemke_howson: Option<MixedEquilibrium>,
+    /// Why Lemke–Howson gave no equilibrium.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lemke_howson_note: Option<String>,
 }
 
 pub fn analyse(game: &Game) -> Result<GameAnalysis> {
@@ -141,11 +148,21 @@ fn summarise(form: &NormalForm) -> NormalFormSummary {
             Err(e) => (None, Some(e.to_string())),
         }
     };
+    let (lemke_howson, lemke_howson_note) = if form.players.len() == 2 {
+        match lemke_howson(form, 0) {
+            Ok(e) => (Some(e), None),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    } else {
+        (None, Some("Lemke-Howson needs two players".into()))
+    };
     NormalFormSummary {
         strategies: form.strategies.clone(),
         pure_equilibria: pure_equilibria(form),
         mixed_equilibria: mixed,
         mixed_note: note,
+        lemke_howson,
+        lemke_howson_note,
     }
 }
 
@@ -317,7 +334,12 @@ fn render(report: &DisputeReport) -> String {
                     .trim_end_matches('.')
                     .to_string(),
                 f.unit.clone(),
-                f.kind.clone(),
+                if f.borrowed_from.is_empty() {
+                    f.kind.clone()
+                } else {
+                    let years: Vec<String> = f.borrowed_from.iter().map(i32::to_string).collect();
+                    format!("{}, borrowed from {}", f.kind, years.join(", "))
+                },
                 f.derivation.clone(),
             ]);
         }
@@ -544,6 +566,33 @@ fn render_analysis(a: &GameAnalysis) -> String {
         }
         _ => {}
     }
+    if let Some(e) = &nf.lemke_howson {
+        // Only the support: the dispute games have hundreds of strategies.
+        let support: Vec<String> = e
+            .strategies
+            .iter()
+            .enumerate()
+            .map(|(i, probs)| {
+                let played: Vec<String> = probs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| **p > 1e-12)
+                    .map(|(s, p)| format!("{} {p:.6}", nf.strategies[i][s]))
+                    .collect();
+                format!("{}: {}", a.players[i], played.join(", "))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  Lemke-Howson (missing label 1): {}; payoffs {}",
+            support.join("; "),
+            e.payoffs
+                .iter()
+                .map(|p| format!("{p:.6}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     out
 }
 
@@ -560,9 +609,20 @@ fn analysis_table(a: &GameAnalysis) -> Table {
                 .join(" "),
         ]);
     }
-    for e in a.normal_form.mixed_equilibria.iter().flatten() {
+    let extreme = a
+        .normal_form
+        .mixed_equilibria
+        .iter()
+        .flatten()
+        .map(|e| ("extreme_equilibrium", e));
+    let lemke = a
+        .normal_form
+        .lemke_howson
+        .iter()
+        .map(|e| ("lemke_howson", e));
+    for (kind, e) in extreme.chain(lemke) {
         t.push(vec![
-            "extreme_equilibrium".into(),
+            kind.into(),
             e.strategies
                 .iter()
                 .map(|s| {

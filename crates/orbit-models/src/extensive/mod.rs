@@ -20,6 +20,7 @@
 //! path is refused). The normal-form solvers assume what Gambit assumes.
 
 pub mod gambit;
+pub mod lemke_howson;
 pub mod normal;
 mod solve;
 

@@ -136,6 +136,11 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/api/disputes",
+        "the gas-dispute games: every episode, or one with `?episode=2010`, with its tree",
+    ),
+    (
+        "GET",
         "/api/forecast/{issue}",
         "every model's forecast of one issue",
     ),

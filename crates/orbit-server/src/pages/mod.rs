@@ -2,6 +2,7 @@
 //! tables and forms need no script (the timeline filter is a GET form, the forecast form a
 //! POST); the Vega-Lite charts are drawn by the vendored scripts the page loads last.
 
+pub mod disputes;
 pub mod downloads;
 pub mod smp;
 pub mod timeline_view;
