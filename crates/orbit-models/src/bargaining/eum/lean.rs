@@ -45,36 +45,6 @@ pub(super) trait Rules {
 
     /// `b^r` from a base stored by [`Self::bases`].
     fn raise(prepared: f64, r: f64) -> f64;
-
-    /// `ln(1 − d)` and `ln(1 + d)` of a pair, from its prepared success and failure bases
-    /// (for the bound of [`no_gain_bound`]; need not be bit-exact).
-    fn spread_logs(success_base: f64, failure_base: f64) -> (f64, f64);
-}
-
-/// `ln ½`.
-const LN_HALF: f64 = -std::f64::consts::LN_2;
-
-/// Slack of the no-gain bound: a pair is skipped only when the bound is above this, so the
-/// challenge's expected utility is below `−1e-10` (see [`no_gain_bound`]), far outside the
-/// rounding error of computing it (about 1e-15).
-const NO_GAIN_SLACK: f64 = 1e-9;
-
-/// A lower bound, divided by `r`, on `−E^i[U_ji] / (4 · 0.5^r)`: when it is positive, `j`
-/// cannot gain by challenging `i`, whatever `i`'s exponent `r > 0`, so no offer of `j` to
-/// `i` exists (all three kinds of (E13) need `E^i[U_ji] > 0`) and the pair's powers need not
-/// be computed.
-///
-/// Why: with `Q = 1` (E9) and `a = (0.5 − 0.5 d)^r`, `b = (0.5 + 0.5 d)^r`, `h = 0.5^r`,
-/// (E5)–(E10) give `E^i[U_ji] = 4 [h − (1 − c) a − c b] = 4 h [1 − f(r)]` with
-/// `c = s_i (1 − P_ji)` and `f(r) = (1 − c)(1 − d)^r + c (1 + d)^r`. `f` is convex with
-/// `f(0) = 1`, so `f(r) ≥ 1 + r f'(0)`, and `f'(0) = (1 − c) ln(1 − d) + c ln(1 + d)` is
-/// what this returns. With the returned value above [`NO_GAIN_SLACK`], `r ≥ ½` and `h ≥ ¼`
-/// (E12 keeps `r` in `[½, 2]`), `E^i[U_ji] ≤ −4 h r f'(0) < −5·10^-10`. NaN (at `d = 1`
-/// and `c = 1`) compares false, so such a pair is never skipped.
-#[inline]
-fn no_gain_bound(salience_i: f64, p_ji: f64, ln_closer: f64, ln_farther: f64) -> f64 {
-    let c = salience_i * (1.0 - p_ji);
-    (1.0 - c) * ln_closer + c * ln_farther
 }
 
 /// `bdm`: shared logarithms, `b^r = exp(r ln b)`.
@@ -97,12 +67,6 @@ impl Rules for Bdm {
         // ln 0 = −∞ and r > 0 (E12 keeps r in [1/2, 2]), so a zero base stays exactly 0.
         (r * prepared).exp()
     }
-
-    #[inline]
-    fn spread_logs(success_base: f64, failure_base: f64) -> (f64, f64) {
-        // ln(0.5 ∓ 0.5 d) − ln 0.5: no further logarithm.
-        (success_base - LN_HALF, failure_base - LN_HALF)
-    }
 }
 
 impl Rules for Scholz {
@@ -123,12 +87,6 @@ impl Rules for Scholz {
     fn raise(prepared: f64, r: f64) -> f64 {
         pow_r(prepared, r)
     }
-
-    #[inline]
-    fn spread_logs(success_base: f64, failure_base: f64) -> (f64, f64) {
-        // Only for the bound; the utilities keep `powf`.
-        ((2.0 * success_base).ln(), (2.0 * failure_base).ln())
-    }
 }
 
 /// What one unordered pair of ranks `lo < hi` contributes to a round.
@@ -141,9 +99,6 @@ struct Pair {
     /// `0.5 − 0.5 d / Δ` and `0.5 + 0.5 d / Δ`, stored alike: the bases of (E5) and (E6).
     success_base: f64,
     failure_base: f64,
-    /// `ln(1 − d / Δ)` and `ln(1 + d / Δ)`, for [`no_gain_bound`].
-    ln_closer: f64,
-    ln_farther: f64,
     /// `U^s` and `U^f` (E5–E6) with exponent 1, for the risk pass.
     unit_success: f64,
     unit_failure: f64,
@@ -173,22 +128,12 @@ pub(super) struct Lean<'a, V: Rules> {
     /// `pairs[lo · n + hi]` for `lo < hi`.
     pairs: Vec<Pair>,
     security: Vec<f64>,
-    /// Skip pairs by [`no_gain_bound`]: only with `Q = 1`, where the bound holds.
-    skip_no_gain: bool,
-    /// Pairs left out by the skip so far (read by a test).
-    skipped: std::cell::Cell<usize>,
     rules: PhantomData<V>,
 }
 
 impl<'a, V: Rules> Lean<'a, V> {
     /// Scratch state for `n = weight.len() < PARALLEL_MIN` actors.
-    /// `skip_no_gain` asks for the skip of [`no_gain_bound`] (it is used only with `Q = 1`).
-    pub(super) fn new(
-        status_quo: StatusQuo,
-        weight: &'a [f64],
-        salience: &'a [f64],
-        skip_no_gain: bool,
-    ) -> Self {
+    pub(super) fn new(status_quo: StatusQuo, weight: &'a [f64], salience: &'a [f64]) -> Self {
         let n = weight.len();
         debug_assert!(n < PARALLEL_MIN);
         Self {
@@ -204,8 +149,6 @@ impl<'a, V: Rules> Lean<'a, V> {
             table: vec![0.0; (n + 1) * n],
             pairs: vec![Pair::default(); n * n],
             security: vec![0.0; n],
-            skip_no_gain: skip_no_gain && status_quo.q == 1.0,
-            skipped: std::cell::Cell::new(0),
             rules: PhantomData,
         }
     }
@@ -318,18 +261,11 @@ impl<'a, V: Rules> Lean<'a, V> {
                     not_above += 1;
                 }
                 let (vote_base, success_base, failure_base) = V::bases(dist, range);
-                let (ln_closer, ln_farther) = if self.skip_no_gain {
-                    V::spread_logs(success_base, failure_base)
-                } else {
-                    (f64::NAN, f64::NAN)
-                };
                 self.pairs[lo * n + hi] = Pair {
                     dist,
                     vote_base,
                     success_base,
                     failure_base,
-                    ln_closer,
-                    ln_farther,
                     unit_success: u_success(dist, range, 1.0),
                     unit_failure: u_failure(dist, range, 1.0),
                     below,
@@ -443,12 +379,6 @@ impl<'a, V: Rules> Lean<'a, V> {
             } else {
                 (pair.p_hi, pair.p_lo)
             };
-            if self.skip_no_gain
-                && no_gain_bound(self.ss[i], p_ji, pair.ln_closer, pair.ln_farther) > NO_GAIN_SLACK
-            {
-                self.skipped.set(self.skipped.get() + 1);
-                continue;
-            }
             let dist = pair.dist;
             let us = 2.0 - 4.0 * V::raise(pair.success_base, r);
             let uf = 2.0 - 4.0 * V::raise(pair.failure_base, r);
@@ -519,32 +449,4 @@ impl<'a, V: Rules> Lean<'a, V> {
             new_position: best_position,
         })
     }
-}
-
-/// The ordered pairs the no-gain skip leaves out in `rounds` `bdm` rounds of `input` (`Q = 1`).
-#[cfg(test)]
-pub(super) fn skipped_pairs(input: &crate::bargaining::BargainingInput, rounds: usize) -> usize {
-    let weight: Vec<f64> = input
-        .actors
-        .iter()
-        .map(|a| a.capability * a.salience)
-        .collect();
-    let salience: Vec<f64> = input.actors.iter().map(|a| a.salience).collect();
-    let x: Vec<f64> = input.actors.iter().map(|a| a.position).collect();
-    let status_quo = StatusQuo { q: 1.0, t: 0.5 };
-    let mut lean = Lean::<Bdm>::new(status_quo, &weight, &salience, true);
-    // Later rounds, as `run_eum` plays them (the median here is the scale's midpoint).
-    let mut x = x;
-    for _ in 0..rounds {
-        let (lo, hi) = x
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-                (l.min(v), h.max(v))
-            });
-        let moves = lean.round(&x, hi - lo, 0.5 * (lo + hi)).expect("finite");
-        for m in moves {
-            x[m.receiver] = m.new_position;
-        }
-    }
-    lean.skipped.get()
 }

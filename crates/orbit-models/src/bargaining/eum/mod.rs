@@ -61,25 +61,15 @@ pub fn run_eum(
     input: &BargainingInput,
     options: &EumOptions,
 ) -> Result<EumResult, BargainingError> {
-    run_with(input, options, KernelChoice::Auto)
+    run_with(input, options, false)
 }
 
-/// Which round [`run_with`] uses (the tests compare them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KernelChoice {
-    /// The lean round below [`PARALLEL_MIN`] actors, the general one from there on.
-    Auto,
-    /// The general round at any size.
-    General,
-    /// The lean round without its no-gain skip (`lean::no_gain_bound`).
-    LeanWithoutSkip,
-}
-
-/// [`run_eum`] on the round `kernel` (for the tests that compare the rounds).
+/// [`run_eum`], with `general_only` forcing the general round at any size (for the tests that
+/// compare the two rounds).
 fn run_with(
     input: &BargainingInput,
     options: &EumOptions,
-    kernel: KernelChoice,
+    general_only: bool,
 ) -> Result<EumResult, BargainingError> {
     validate(input)?;
     options.validate()?;
@@ -105,7 +95,7 @@ fn run_with(
         },
         t: options.improvement_prob,
     };
-    let mut kernel = Kernel::new(variant, status_quo, &weight, &salience, kernel);
+    let mut kernel = Kernel::new(variant, status_quo, &weight, &salience, general_only);
 
     let to_input_order = |xc: &[f64]| -> Vec<f64> {
         let mut out = vec![0.0; n];
@@ -250,17 +240,16 @@ impl<'a> Kernel<'a> {
         status_quo: StatusQuo,
         weight: &'a [f64],
         salience: &'a [f64],
-        choice: KernelChoice,
+        general_only: bool,
     ) -> Self {
         let general = Engine::new(variant, status_quo, weight, salience);
-        if choice == KernelChoice::General || weight.len() >= PARALLEL_MIN {
+        if general_only || weight.len() >= PARALLEL_MIN {
             return Self::General(general);
         }
-        let skip = choice != KernelChoice::LeanWithoutSkip;
         match variant {
-            Variant::Bdm => Self::LeanBdm(Lean::new(status_quo, weight, salience, skip), general),
+            Variant::Bdm => Self::LeanBdm(Lean::new(status_quo, weight, salience), general),
             Variant::Scholz2011 => {
-                Self::LeanScholz(Lean::new(status_quo, weight, salience, skip), general)
+                Self::LeanScholz(Lean::new(status_quo, weight, salience), general)
             }
         }
     }
@@ -344,70 +333,13 @@ mod tests {
                 for whole in [false, true] {
                     let input = issue(n, seed, whole);
                     for opts in options(Variant::Scholz2011, 1.0) {
-                        let lean = run_with(&input, &opts, KernelChoice::Auto).unwrap();
-                        let general = run_with(&input, &opts, KernelChoice::General).unwrap();
+                        let lean = run_with(&input, &opts, false).unwrap();
+                        let general = run_with(&input, &opts, true).unwrap();
                         assert_eq!(lean, general, "n = {n}, seed = {seed}, whole = {whole}");
                     }
                 }
             }
         }
-    }
-
-    /// The no-gain skip leaves out only pairs whose offer cannot exist, and the other pairs
-    /// keep their arithmetic: the same bits with and without it, in both variants, also on
-    /// clustered and two-actor issues and with `Q < 1` (where it is off).
-    #[test]
-    fn no_gain_skip_changes_no_bit() {
-        for n in [2, 3, 5, 10, 17, 40, 63] {
-            for seed in 0..6 {
-                for whole in [false, true] {
-                    let input = issue(n, seed, whole);
-                    for (variant, q) in [
-                        (Variant::Bdm, 1.0),
-                        (Variant::Bdm, 0.7),
-                        (Variant::Scholz2011, 1.0),
-                    ] {
-                        for opts in options(variant, q) {
-                            let skip = run_with(&input, &opts, KernelChoice::Auto).unwrap();
-                            let full =
-                                run_with(&input, &opts, KernelChoice::LeanWithoutSkip).unwrap();
-                            assert_eq!(
-                                skip, full,
-                                "{variant:?}, q = {q}, n = {n}, seed = {seed}, whole = {whole}"
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The skip does leave pairs out on the EC case (else it would be dead weight): over 30
-    /// rounds, 370 of the 2,700 ordered pairs when this was written.
-    #[test]
-    fn no_gain_skip_fires_on_the_ec_case() {
-        let skipped = lean::skipped_pairs(&ec(), 30);
-        assert!(skipped > 100, "{skipped} pairs skipped");
-    }
-
-    fn ec() -> BargainingInput {
-        let rows = [
-            ("Netherlands", 0.08, 4.0, 0.8),
-            ("Belgium", 0.08, 7.0, 0.4),
-            ("Luxembourg", 0.03, 4.0, 0.2),
-            ("Germany", 0.16, 4.0, 0.8),
-            ("France", 0.16, 10.0, 0.6),
-            ("Italy", 0.16, 10.0, 0.6),
-            ("UK", 0.16, 10.0, 0.9),
-            ("Ireland", 0.05, 7.0, 0.1),
-            ("Denmark", 0.05, 4.0, 1.0),
-            ("Greece", 0.08, 7.0, 0.7),
-        ];
-        BargainingInput::new(
-            rows.iter()
-                .map(|&(n, c, x, s)| Actor::new(n, c, x, s))
-                .collect(),
-        )
     }
 
     #[test]
@@ -419,8 +351,8 @@ mod tests {
                     let input = issue(n, seed, whole);
                     for q in [1.0, 0.7] {
                         for opts in options(Variant::Bdm, q) {
-                            let lean = run_with(&input, &opts, KernelChoice::Auto).unwrap();
-                            let general = run_with(&input, &opts, KernelChoice::General).unwrap();
+                            let lean = run_with(&input, &opts, false).unwrap();
+                            let general = run_with(&input, &opts, true).unwrap();
                             let label = format!("n = {n}, seed = {seed}, whole = {whole}, q = {q}");
                             assert_eq!(lean.rounds.len(), general.rounds.len(), "{label}");
                             // Once two actors sit an ulp apart their expected utilities
