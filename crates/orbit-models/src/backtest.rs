@@ -105,44 +105,58 @@ pub fn cutoff_world(world: &World, cutoff: i32) -> (World, Vec<String>) {
         .filter_map(|i| w.issue_snapshot_at(question_of(i), at_cutoff))
         .map(|i| i.id.clone())
         .collect();
-    let mut remap: Vec<Option<usize>> = Vec::new();
-    let mut issues = Vec::new();
-    for issue in w.issues.drain(..) {
+    let mut keep = Vec::with_capacity(w.issues.len());
+    for issue in &w.issues {
         if known_by(issue.as_of, cutoff) && !known_codings.contains(&issue.id) {
             notes.push(format!(
                 "issue `{}` (as of {}) is skipped: a later coding of `{}` was known at the cutoff",
                 issue.id,
                 issue.as_of,
-                question_of(&issue)
+                question_of(issue)
             ));
-            remap.push(None);
+            keep.push(false);
         } else if known_by(issue.as_of, cutoff) {
             let codings = world
                 .issues
                 .iter()
-                .filter(|i| question_of(i) == question_of(&issue))
+                .filter(|i| question_of(i) == question_of(issue))
                 .count();
             if codings > 1 {
                 notes.push(format!(
                     "issue `{}` is scored with the coding `{}` as of {}, the latest known at the cutoff",
-                    question_of(&issue),
+                    question_of(issue),
                     issue.id,
                     issue.as_of
                 ));
             }
-            remap.push(Some(issues.len()));
-            let mut issue = issue;
-            issue.outcomes.retain(|o| known_by(o.date, cutoff));
-            issues.push(issue);
+            keep.push(true);
         } else {
             notes.push(format!(
                 "issue `{}` is skipped: its positions are as of {}, after the cutoff",
                 issue.id, issue.as_of
             ));
-            remap.push(None);
+            keep.push(false);
         }
     }
-    w.issues = issues;
+    notes.extend(retain_issues(&mut w, &keep));
+    for issue in &mut w.issues {
+        issue.outcomes.retain(|o| known_by(o.date, cutoff));
+    }
+    (w, notes)
+}
+
+/// Keeps the issues whose `keep` flag is set, remapping the links' issue indices; returns
+/// a note for every link dropped with its issue.
+fn retain_issues(w: &mut World, keep: &[bool]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut remap: Vec<Option<usize>> = Vec::with_capacity(keep.len());
+    let mut kept = 0;
+    for &k in keep {
+        remap.push(k.then_some(kept));
+        kept += usize::from(k);
+    }
+    let mut flags = keep.iter();
+    w.issues.retain(|_| *flags.next().unwrap_or(&false));
     let map = |v: Variable| -> Option<Variable> {
         match v {
             Variable::Position { issue, actor } => {
@@ -166,6 +180,42 @@ pub fn cutoff_world(world: &World, cutoff: i32) -> (World, Vec<String>) {
         }
     }
     w.links = links;
+    notes
+}
+
+/// The scenario with only the latest coding of each question: every issue for which a later
+/// dated snapshot of the same question exists (`snapshot_of`) is dropped, with its links.
+/// Forecasts and simulations of the present use this; earlier codings serve the backtest,
+/// which picks the one known at each cutoff ([`cutoff_world`]). Returns a note per drop.
+pub fn latest_codings(world: &World) -> (World, Vec<String>) {
+    let mut w = world.clone();
+    let latest = |issue: &orbit_scenario::Issue| {
+        world
+            .issues
+            .iter()
+            .filter(|i| question_of(i) == question_of(issue))
+            .max_by_key(|i| i.as_of)
+            .map(|i| i.id.as_str())
+    };
+    let mut notes = Vec::new();
+    let keep: Vec<bool> = world
+        .issues
+        .iter()
+        .map(|issue| {
+            let newest = latest(issue);
+            let keep = newest == Some(issue.id.as_str());
+            if !keep {
+                notes.push(format!(
+                    "issue `{}` (as of {}) is not forecast: the later coding `{}` of the same question is",
+                    issue.id,
+                    issue.as_of,
+                    newest.unwrap_or_default()
+                ));
+            }
+            keep
+        })
+        .collect();
+    notes.extend(retain_issues(&mut w, &keep));
     (w, notes)
 }
 
