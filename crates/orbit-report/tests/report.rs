@@ -129,7 +129,8 @@ fn event_timeline_chart() {
 fn issue_charts() {
     let r = report();
     let ctx = ChartContext::for_report(r);
-    assert_eq!(r.forecasts.len(), 7);
+    // One forecast per question: its latest coding (the earlier snapshots serve the backtest).
+    assert_eq!(r.forecasts.len(), 6);
     for f in &r.forecasts {
         let summary = r.issue(&f.issue);
         let name = f.name.as_deref().unwrap();
@@ -308,7 +309,7 @@ fn files_cover_every_chart_and_table() {
             .iter()
             .filter(|p| p.starts_with("charts/") && p.ends_with(".svg"))
             .count(),
-        1 + 2 * 7
+        1 + 2 * 6
     );
     let vcharts = orbit_report::vega::all(r);
     assert_eq!(
@@ -377,7 +378,7 @@ fn html_has_every_section_and_no_external_resource() {
         assert_eq!(count(&html, &format!("<script data-lib=\"{name}\">")), 1);
     }
     let page = strip_library_scripts(&html);
-    assert_eq!(count(&page, "<svg "), 1 + 2 * 7, "SVG charts inline");
+    assert_eq!(count(&page, "<svg "), 1 + 2 * 6, "SVG charts inline");
     assert_eq!(
         count(&page, "<script"),
         1 + count(
