@@ -23,17 +23,49 @@ def best(f, repeat=3):
     return min(times), statistics.median(times)
 
 
-def forecast(cli):
+def forecast(cli, pairs=int(os.environ.get("PAIRS", "7"))):
+    """The bindings' overhead on a 10,000-draw forecast, paired: each round times the CLI's
+    start-up and scenario load (`orbit validate`), the CLI's forecast, the Python call and
+    the native call without the pandas wrapping, in turn; ratios are taken per round and the
+    median quoted, so drifts of the loaded machine cancel."""
     world = orbit.load()
+    kw = dict(runs=10_000, seed=7)
     args = [cli, "forecast", "--issue", "russian_air_base", "--runs", "10000", "--seed", "7",
             "--format", "json", "--quiet"]
-    startup, _ = best(lambda: subprocess.run([cli, "validate", "--format", "json"],
+    native_args = ("russian_air_base", "all", "bdm", None, None, 10_000, 7,
+                   "pert:0.2", "pert:0.05", "pert:0.1")
+
+    def timed(f):
+        """Wall and CPU seconds of `f`: CPU of this process (every thread) plus its children,
+        which the load of a shared machine disturbs far less than wall time."""
+        import resource
+
+        def cpu():
+            own = resource.getrusage(resource.RUSAGE_SELF)
+            kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+        w, c = time.perf_counter(), cpu()
+        f()
+        return time.perf_counter() - w, cpu() - c
+
+    world.forecast("russian_air_base", **kw)  # warm-up
+    rows = []
+    for _ in range(pairs):
+        start = timed(lambda: subprocess.run([cli, "validate", "--format", "json"],
                                              capture_output=True, check=True))
-    rust, _ = best(lambda: subprocess.run(args, capture_output=True, check=True))
-    py, _ = best(lambda: world.forecast("russian_air_base", runs=10_000, seed=7))
-    core = rust - startup
-    print(f"forecast 10000 draws: CLI {rust:.3f} s (start+load {startup:.3f} s, model+JSON "
-          f"{core:.3f} s); Python call {py:.3f} s; Python/CLI-model {py / core:.3f}")
+        rust = timed(lambda: subprocess.run(args, capture_output=True, check=True))
+        py = timed(lambda: world.forecast("russian_air_base", **kw))
+        native = timed(lambda: world._native.forecast(*native_args))
+        rows.append((start, rust, py, native))
+    med = statistics.median
+    for k, clock in enumerate(["wall", "cpu"]):
+        start, rust, py, native = (med([r[i][k] for r in rows]) for i in range(4))
+        ratio = med([r[2][k] / (r[1][k] - r[0][k]) for r in rows])
+        ratio_native = med([r[3][k] / (r[1][k] - r[0][k]) for r in rows])
+        print(f"forecast 10000 draws, {pairs} paired rounds, {clock} medians: CLI {rust:.3f} s "
+              f"(start+load {start:.3f} s); Python call {py:.3f} s; native call {native:.3f} s")
+        print(f"  {clock}: Python/CLI-model {ratio:.3f}  native/CLI-model {ratio_native:.3f}")
 
 
 def sweep(n, threads, executor="local", workers=None, chunk=1000):
@@ -48,7 +80,10 @@ def sweep(n, threads, executor="local", workers=None, chunk=1000):
     return dt
 
 
-def ray_overhead():
+def ray_overhead(tasks=300, runs=int(os.environ.get("RAY_RUNS", "100"))):
+    """Ray's per-task overhead on a local 2-CPU Ray: an empty task's round trip over `tasks`
+    tasks, and a sweep of `runs` runs as `runs` one-run Ray tasks against the same runs in
+    one process on 2 threads (paired, median of 3)."""
     import ray
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
@@ -58,17 +93,21 @@ def ray_overhead():
         return x
 
     ray.get([noop.remote(i) for i in range(50)])  # warm the workers
-    t = time.perf_counter()
-    ray.get([noop.remote(i) for i in range(1000)])
-    per_noop = (time.perf_counter() - t) / 1000
-    print(f"ray: empty task round trip {per_noop * 1e3:.2f} ms (1000 tasks, 2 CPUs)")
-    n = 400
-    local = sweep(n, 2, "local", chunk=n)
-    for chunk in (1, 10, 100):
-        r = sweep(n, 1, "ray", workers=2, chunk=chunk)
-        tasks = n / chunk
-        print(f"  ray chunk {chunk}: overhead per task {(r - local) / tasks * 1e3:.2f} ms "
-              f"(vs local 2 threads)")
+    trips = []
+    for _ in range(3):
+        t = time.perf_counter()
+        ray.get([noop.remote(i) for i in range(tasks)])
+        trips.append((time.perf_counter() - t) / tasks)
+    print(f"ray: empty task round trip {statistics.median(trips) * 1e3:.2f} ms "
+          f"(median of 3 x {tasks} tasks, 2 CPUs)")
+    sweep(20, 1, "ray", workers=2, chunk=1)  # warm the workers' compiled sweep
+    overheads = []
+    for _ in range(3):
+        local = sweep(runs, 2, "local", chunk=runs)
+        r = sweep(runs, 1, "ray", workers=2, chunk=1)
+        overheads.append((r - local) / runs)
+    print(f"  ray chunk 1 ({runs} tasks): overhead per task "
+          f"{statistics.median(overheads) * 1e3:.2f} ms (vs local 2 threads, median of 3)")
     ray.shutdown()
 
 
@@ -78,8 +117,9 @@ if __name__ == "__main__":
     if "forecast" in what:
         forecast(cli)
     if "sweep" in what:
-        sweep(2000, 1)
-        sweep(2000, 2)
-        sweep(2000, 1, "process", workers=2)
+        n = int(os.environ.get("SWEEP_RUNS", "500"))
+        sweep(n, 1)
+        sweep(n, 2)
+        sweep(n, 1, "process", workers=2)
     if "ray" in what:
         ray_overhead()

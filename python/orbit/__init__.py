@@ -33,10 +33,14 @@ __all__ = [
     "OrbitError",
     "Result",
     "ScenarioError",
+    "RunPlan",
+    "RunResults",
     "World",
+    "forecast_actors",
     "game",
     "load",
     "load_text",
+    "read_sweep",
     "sweep",
 ]
 
@@ -120,6 +124,106 @@ def _result(pair: tuple[str, str]) -> Result:
     return Result(frame=_frame(t["columns"], t["rows"]), data=json.loads(doc))
 
 
+class RunPlan:
+    """What ``orbit run`` computes, from keyword arguments with the CLI's defaults (``None``:
+    the default). Names are checked here; numbers and years against the scenario by
+    :meth:`World.run` or :meth:`resolve`, with the same limits and messages as the CLI.
+
+    ``runs``/``seed``/``model``/``variant``/``rounds``/``stop``/``perturb_*``: the forecasts
+    (``orbit forecast``'s options; 1,000 draws by default); ``simulation=False`` leaves out
+    the simulation and the backtest (``--no-simulation``); ``sim_runs``, ``sim_from``,
+    ``sim_to``: the simulation; ``epochs``: the transit epochs; ``cutoffs``: the backtest's.
+
+    >>> orbit.RunPlan(sim_runs=10).resolve(orbit.load())["simulation"]["from"]
+    2015
+    """
+
+    def __init__(
+        self, *, runs: int | None = None, seed: int | None = None, model: str | None = None,
+        variant: str | None = None, rounds: int | None = None, stop: str | None = None,
+        perturb_capability: str | None = None, perturb_position: str | None = None,
+        perturb_salience: str | None = None, simulation: bool = True,
+        sim_runs: int | None = None, sim_from: int | None = None, sim_to: int | None = None,
+        epochs: Iterable[int] | None = None, cutoffs: Iterable[int] | None = None,
+    ):
+        self._native = _orbit.RunPlan(
+            runs=runs, seed=seed, model=model, variant=variant, rounds=rounds, stop=stop,
+            perturb_capability=perturb_capability, perturb_position=perturb_position,
+            perturb_salience=perturb_salience, simulation=simulation, sim_runs=sim_runs,
+            sim_from=sim_from, sim_to=sim_to,
+            epochs=None if epochs is None else list(epochs),
+            cutoffs=None if cutoffs is None else list(cutoffs),
+        )
+
+    def resolve(self, world: "World") -> dict[str, Any]:
+        """The plan checked against ``world``, every default filled in (the ``plan`` of
+        ``orbit run --format json``)."""
+        return json.loads(self._native.resolve(world._native))
+
+    def __repr__(self) -> str:
+        return repr(self._native)
+
+
+@dataclass
+class RunResults:
+    """What :meth:`World.run` computed: ``data`` is the results' JSON (the fields ``orbit run
+    --format json`` has of the same names: ``plan``, ``forecasts``, ``dependence``,
+    ``figure_checks``, ``transit``, ``simulation``, ``backtest``, ``notes``); the frames are
+    the long tables of ``orbit forecast``, ``dependence``, ``transit``, ``simulate`` and
+    ``backtest --format csv`` (empty when the part was not computed)."""
+
+    data: Any = field(repr=False)
+    plan: dict[str, Any] = field(repr=False)
+    notes: list[str]
+    forecasts: pd.DataFrame = field(repr=False)
+    dependence: pd.DataFrame = field(repr=False)
+    transit: pd.DataFrame = field(repr=False)
+    simulation: pd.DataFrame = field(repr=False)
+    backtest: pd.DataFrame = field(repr=False)
+
+
+def forecast_actors(
+    actors: "str | os.PathLike[str] | pd.DataFrame",
+    *,
+    salience_percent: bool = False,
+    status_quo: float | None = None,
+    model: str = "all",
+    variant: str = "bdm",
+    rounds: int | None = None,
+    stop: str | None = None,
+    runs: int = 0,
+    seed: int = 1,
+    perturb_capability: str = "pert:0.2",
+    perturb_position: str = "pert:0.05",
+    perturb_salience: str = "pert:0.1",
+) -> Result:
+    """``orbit forecast --actors FILE.csv``: the bargaining models on an actor table, a CSV
+    path or a DataFrame with the columns ``Actor, Capability, Position, Salience`` (any order,
+    case-insensitive; KTAB's and Scholz et al.'s convention). The issue id is the file's stem
+    (``actors`` for a DataFrame); problems name their row and column.
+
+    >>> t = pd.DataFrame({"Actor": ["A", "B"], "Capability": [1, 2], "Position": [0, 100],
+    ...                   "Salience": [0.5, 0.5]})
+    >>> orbit.forecast_actors(t, model="compromise").data[0]["forecast"]
+    66.66666666666667
+    """
+    if isinstance(actors, pd.DataFrame):
+        name, text = "actors.csv", actors.to_csv(index=False)
+    else:
+        name = os.fspath(actors)
+        try:
+            with open(name, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            raise OrbitError(f"error: cannot read `{name}`: {e}") from None
+    return _result(
+        _orbit.forecast_actors(
+            name, text, salience_percent, status_quo, model, variant, rounds, stop, runs, seed,
+            perturb_capability, perturb_position, perturb_salience,
+        )
+    )
+
+
 def load(path: str | os.PathLike[str] | None = None) -> "World":
     """Loads a scenario file (TOML), or the built-in Union State scenario when ``path`` is
     None. Raises :class:`ScenarioError` with every problem located.
@@ -180,6 +284,9 @@ class World:
         self,
         issue: str | None = None,
         *,
+        actors: "str | os.PathLike[str] | pd.DataFrame | None" = None,
+        salience_percent: bool = False,
+        status_quo: float | None = None,
         model: str = "all",
         variant: str = "bdm",
         rounds: int | None = None,
@@ -196,12 +303,52 @@ class World:
         >>> r = orbit.load().forecast("russian_air_base", runs=100, seed=7)
         >>> r.data[0]["monte_carlo"]["runs"]
         100
+
+        ``actors`` forecasts an actor table instead (``orbit forecast --actors``): a CSV path or
+        a DataFrame with the columns ``Actor, Capability, Position, Salience`` (KTAB's and
+        orbit's convention; ``salience_percent`` for 0-100 saliences, ``status_quo`` for Nash
+        bargaining). See :func:`forecast_actors`.
         """
+        if actors is not None:
+            if issue is not None:
+                raise OrbitError("error: give `issue` or `actors`, not both")
+            return forecast_actors(
+                actors, salience_percent=salience_percent, status_quo=status_quo,
+                model=model, variant=variant, rounds=rounds, stop=stop, runs=runs, seed=seed,
+                perturb_capability=perturb_capability, perturb_position=perturb_position,
+                perturb_salience=perturb_salience,
+            )
+        for given, name in [(salience_percent, "salience_percent"), (status_quo is not None, "status_quo")]:
+            if given:
+                raise OrbitError(
+                    f"error: `{name}` applies only to an `actors` table\n"
+                    "  = hint: a scenario issue has its own status quo and saliences"
+                )
         return _result(
             self._native.forecast(
                 issue, model, variant, rounds, stop, runs, seed,
                 perturb_capability, perturb_position, perturb_salience,
             )
+        )
+
+    def run(self, plan: "RunPlan | None" = None) -> "RunResults":
+        """``orbit run``: everything ``plan`` asks for (default: :class:`RunPlan` ``()``, the
+        CLI's defaults) — every issue's forecasts, the dependence profile, the transit game,
+        the simulation and the rolling backtest — as :class:`RunResults`.
+
+        >>> res = orbit.load().run(orbit.RunPlan(runs=20, sim_runs=5))
+        >>> res.plan["forecast"]["monte_carlo"]["draws"]
+        20
+        """
+        plan = RunPlan() if plan is None else plan
+        doc, tables = self._native.run(plan._native)
+        data = json.loads(doc)
+        t = json.loads(tables)
+        frames = {k: _frame(v["columns"], v["rows"]) for k, v in t.items()}
+        return RunResults(
+            data=data, plan=data["plan"], notes=data["notes"], forecasts=frames["forecasts"],
+            dependence=frames["dependence"], transit=frames["transit"],
+            simulation=frames["simulation"], backtest=frames["backtest"],
         )
 
     def transit(self, epochs: Iterable[int] | None = None, *, supply: float | None = None) -> Result:
@@ -227,7 +374,7 @@ class World:
         return _result(self._native.simulate(start, end, runs, seed, fixed_links))
 
     def backtest(
-        self, cutoff: int = 2019, *, rolling: bool = False, gas_price: bool = False,
+        self, cutoff: int | None = None, *, rolling: bool = False, gas_price: bool = False,
         runs: int = 1000, seed: int = 1, fixed_links: bool = False,
     ) -> Result:
         """``orbit backtest``: forecasts from what was known at ``cutoff`` scored against what
@@ -281,10 +428,11 @@ class World:
 
 
 def game(
-    players: Sequence[str],
-    values: Mapping[Iterable[str], float],
+    players: Sequence[str] | None = None,
+    values: Mapping[Iterable[str], float] | None = None,
     solution: str = "shapley",
     *,
+    network: "str | os.PathLike[str] | Mapping[str, Any] | None" = None,
     method: str = "auto",
     permutations: int = 10_000,
     seed: int = 0,
@@ -296,7 +444,28 @@ def game(
     >>> v = {("A",): 0, ("B",): 0, ("A", "B"): 1}
     >>> orbit.game(["A", "B"], v).data["shapley"]
     [0.5, 0.5]
+
+    ``network`` (``orbit game --network``) gives a pipeline network instead, as a JSON file's
+    path or its dict (``players``, ``nodes``, ``links``): v(S) is the most gas coalition S
+    can route through the links its members own.
     """
+    if network is not None:
+        if players is not None or values is not None:
+            raise OrbitError("error: give `players` and `values`, or `network`, not both")
+        if isinstance(network, Mapping):
+            text = json.dumps(network)
+        else:
+            path = os.fspath(network)
+            try:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+            except (OSError, UnicodeDecodeError) as e:
+                raise OrbitError(f"error: cannot read `{path}`: {e}") from None
+        doc, grand = _orbit.network_game(text, solution, method, permutations, seed)
+        doc = json.loads(doc)
+        return Result(frame=_game_frame(doc["players"], doc, solution, grand), data=doc)
+    if players is None or values is None:
+        raise OrbitError("error: give a game as `players` and `values`, or as `network`")
     players = list(players)
     index = {p: i for i, p in enumerate(players)}
     if len(index) != len(players):
@@ -332,9 +501,13 @@ def game(
             + f"\n  = hint: give every non-empty coalition of the {n} players exactly once"
         )
     doc = json.loads(_orbit.game(players, masks, solution, method, permutations, seed))
+    return Result(frame=_game_frame(players, doc, solution, masks[-1]), data=doc)
+
+
+def _game_frame(players: list[str], doc: dict[str, Any], solution: str, grand: float) -> pd.DataFrame:
+    """The CLI's CSV of one game solution (``share`` is the Shapley value over v(N))."""
     frame = pd.DataFrame({"player": players})
     if solution == "shapley":
-        grand = masks[-1]
         frame["shapley"] = doc["shapley"]
         frame["share"] = [x / grand if grand != 0 else 0.0 for x in doc["shapley"]]
         if "std_errors" in doc:
@@ -346,7 +519,7 @@ def game(
         frame["point"] = doc["point"]
     else:
         frame["nucleolus"] = doc["nucleolus"]
-    return Result(frame=frame, data=doc)
+    return frame
 
 
-from .sweeps import sweep  # noqa: E402  (needs World above)
+from .sweeps import read_sweep, sweep  # noqa: E402  (needs World above)

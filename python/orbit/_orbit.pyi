@@ -38,7 +38,7 @@ class World:
         fixed_links: bool = False,
     ) -> tuple[str, str]: ...
     def backtest(
-        self, cutoff: int = 2019, rolling: bool = False, gas_price: bool = False,
+        self, cutoff: int | None = None, rolling: bool = False, gas_price: bool = False,
         runs: int = 1000, seed: int = 1, fixed_links: bool = False,
     ) -> tuple[str, str]: ...
     def dependence(
@@ -49,10 +49,23 @@ class World:
         end: str | None = None, search: str | None = None, key: bool = False,
     ) -> tuple[str, str]: ...
     def panel(self, directed: bool = True) -> tuple[str, str]: ...
+    def run(self, plan: RunPlan) -> tuple[str, str]:
+        """(results JSON, {"forecasts"|"dependence"|"transit"|"simulation"|"backtest": table})."""
     def factors(
         self, start: int = 2015, end: int = 2030,
         widths: tuple[float, float, float] | None = None,
     ) -> str: ...
+
+class RunPlan:
+    def __init__(
+        self, *, runs: int | None = None, seed: int | None = None, model: str | None = None,
+        variant: str | None = None, rounds: int | None = None, stop: str | None = None,
+        perturb_capability: str | None = None, perturb_position: str | None = None,
+        perturb_salience: str | None = None, simulation: bool = True,
+        sim_runs: int | None = None, sim_from: int | None = None, sim_to: int | None = None,
+        epochs: Sequence[int] | None = None, cutoffs: Sequence[int] | None = None,
+    ) -> None: ...
+    def resolve(self, world: World) -> str: ...
 
 class Sweep:
     def __init__(
@@ -83,6 +96,17 @@ def game(
     players: Sequence[str], values: Sequence[float], solution: str = "shapley",
     method: str = "auto", permutations: int = 10000, seed: int = 0,
 ) -> str: ...
+def forecast_actors(
+    name: str, text: str, salience_percent: bool = False, status_quo: float | None = None,
+    model: str = "all", variant: str = "bdm", rounds: int | None = None,
+    stop: str | None = None, runs: int = 0, seed: int = 1,
+    perturb_capability: str = "pert:0.2", perturb_position: str = "pert:0.05",
+    perturb_salience: str = "pert:0.1",
+) -> tuple[str, str]: ...
+def network_game(
+    text: str, solution: str = "shapley", method: str = "auto", permutations: int = 10000,
+    seed: int = 0,
+) -> tuple[str, float]: ...
 def design_rows(
     design: str, samples: int, factors: int, start: int = 0, end: int | None = None,
     seed: int = 0, levels: int = 4, scramble: bool = True,

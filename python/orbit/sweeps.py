@@ -1,5 +1,5 @@
 """Experiment designs over a scenario's uncertain inputs, run in one process, a local process
-pool or on Ray, streamed to SQLite chunk by chunk.
+pool or on Ray, streamed to SQLite or Parquet chunk by chunk.
 
 The design is drawn in Rust (``orbit_models::design``), row by row from ``(seed, row)``, so the
 same seed gives the same rows from ``orbit sweep`` on the command line and from Python, on any
@@ -28,7 +28,62 @@ import pandas as pd
 from . import _orbit
 from ._orbit import OrbitError
 
-__all__ = ["SweepResult", "design", "sweep"]
+__all__ = ["SweepResult", "design", "read_sweep", "sweep"]
+
+
+def _is_parquet(path: str) -> bool:
+    return path.lower().endswith(".parquet")
+
+
+def read_sweep(
+    path: str | os.PathLike[str], columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The runs of a sweep file, SQLite or Parquet (``orbit sweep --out``, ``orbit.sweep(...,
+    store=...)``), as a DataFrame indexed by ``run`` in run order: the factor values, the
+    outcomes (NaN where not computed), and for Parquet files the ``failure`` message column.
+    ``columns`` picks columns. ``frame.attrs`` holds ``meta`` (scenario, design, seed, ...),
+    ``factors`` (name, low, high, source) and ``outcomes``. Parquet needs pyarrow.
+
+    >>> s = orbit.sweep(orbit.load(), "lhs", 4, end=2016, store="s.parquet", overwrite=True)
+    >>> orbit.read_sweep("s.parquet").shape[0]
+    4
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise OrbitError(f"error: cannot read `{path}`: no such file")
+    if _is_parquet(path):
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        kv = {k.decode(): v.decode() for k, v in (pf.schema_arrow.metadata or {}).items()}
+        if "orbit.outcomes" not in kv:
+            raise OrbitError(f"error: `{path}` is not an orbit sweep file (no `orbit.*` metadata)")
+        cols = None if columns is None else ["run", *columns]
+        frame = pf.read(columns=cols).to_pandas().sort_values("run").set_index("run")
+        attrs = {
+            "meta": json.loads(kv.get("orbit.meta", "{}")),
+            "factors": json.loads(kv["orbit.factors"]),
+            "outcomes": json.loads(kv["orbit.outcomes"]),
+        }
+    else:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            if columns is None:
+                sql = "SELECT * FROM runs ORDER BY run"
+            else:
+                cols = ", ".join('"' + c.replace('"', '""') + '"' for c in ["run", *columns])
+                sql = f"SELECT {cols} FROM runs ORDER BY run"
+            try:
+                frame = pd.read_sql_query(sql, conn).set_index("run")
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+                factors = pd.read_sql_query(
+                    "SELECT name, low, high, source FROM factors ORDER BY position", conn
+                ).to_dict("records")
+                outcomes = [r[0] for r in conn.execute("SELECT name FROM outcomes ORDER BY position")]
+            except (sqlite3.DatabaseError, pd.errors.DatabaseError) as e:
+                raise OrbitError(f"error: `{path}` is not an orbit sweep file: {e}") from None
+        attrs = {"meta": meta, "factors": factors, "outcomes": outcomes}
+    frame.attrs.update(attrs)
+    return frame
 
 
 def design(
@@ -98,14 +153,9 @@ class SweepResult:
     executor: str
 
     def frame(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """The runs table (one row per run: factor values, then outcomes; NULL → NaN)."""
-        with sqlite3.connect(self.path) as conn:
-            if columns is None:
-                sql = "SELECT * FROM runs ORDER BY run"
-            else:
-                cols = ", ".join('"' + c.replace('"', '""') + '"' for c in ["run", *columns])
-                sql = f"SELECT {cols} FROM runs ORDER BY run"
-            return pd.read_sql_query(sql, conn).set_index("run")
+        """The runs table (one row per run: factor values, then outcomes; NULL → NaN), from
+        the SQLite or Parquet file (:func:`read_sweep`)."""
+        return read_sweep(self.path, columns)
 
     def problem(self) -> dict:
         """The factors as a SALib problem dict."""
@@ -194,8 +244,9 @@ def sweep(
     ray_address: str | None = None,
 ) -> SweepResult:
     """Runs the yearly simulation at every row of a design over the scenario's uncertain
-    inputs and streams the runs to SQLite (``store``; a temporary file when None) in chunks of
-    ``chunk`` rows, so memory stays flat.
+    inputs and streams the runs to SQLite (``store``; a temporary file when None), or to
+    Parquet when ``store`` ends in ``.parquet`` (one row group per chunk), in chunks of
+    ``chunk`` rows, so memory stays flat. :func:`read_sweep` reads either back.
 
     ``design``: ``mc``, ``lhs``, ``saltelli`` (``samples`` base rows, ``samples * (D + 2)``
     runs) or ``morris`` (``samples`` trajectories of ``D + 1`` runs, ``levels`` grid levels).

@@ -167,3 +167,138 @@ def test_gil_is_released_during_model_runs(world):
     during = [s for s in seen if began < s < ended]
     # The ticker kept running while Rust worked (it would get ~no slot if the GIL were held).
     assert len(during) >= 3
+
+
+def test_forecast_actor_table(cli):
+    from conftest import DATA
+    import pandas as pd
+
+    path = DATA / "bdm1994_ec_emissions_actors.csv"
+    args = ["forecast", "--actors", str(path), "--runs", "50", "--seed", "4", "--quiet"]
+    r = orbit.forecast_actors(path, runs=50, seed=4)
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    # The same table as a DataFrame (issue id `actors`), and through World.forecast.
+    table = pd.read_csv(path, comment="#")
+    from_frame = orbit.load().forecast(actors=table, runs=50, seed=4)
+    for a, b in zip(from_frame.data, r.data):
+        a = dict(a, issue="x")
+        b = dict(b, issue="x")
+        assert_same(a, b)
+    sq = orbit.forecast_actors(path, model="nbs", status_quo=4.0)
+    assert_same(sq.data, cli.json("forecast", "--actors", str(path), "--model", "nbs",
+                                  "--status-quo", "4", "--quiet"))
+
+
+def test_forecast_actor_table_errors(world, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Actor,Capability,Position,Salience\nA,x,1,0.5\n")
+    with pytest.raises(orbit.OrbitError, match="bad.csv:2"):
+        orbit.forecast_actors(bad)
+    with pytest.raises(orbit.OrbitError, match="not both"):
+        world.forecast("russian_air_base", actors=bad)
+    with pytest.raises(orbit.OrbitError, match="applies only"):
+        world.forecast(status_quo=1.0)
+
+
+@pytest.mark.parametrize("solution", ["shapley", "banzhaf", "core", "nucleolus"])
+def test_network_game(cli, solution):
+    from conftest import DATA
+
+    path = DATA / "network_two_routes.json"
+    args = ["game", solution, "--network", str(path)]
+    r = orbit.game(network=path, solution=solution)
+    assert_same(r.data, cli.json(*args))
+    assert_frame_matches_csv(r.frame, cli.csv(*args))
+    as_dict = orbit.game(network=json.loads(path.read_text()), solution=solution)
+    assert_same(as_dict.data, r.data)
+
+
+def test_network_game_sampled_and_errors(cli, tmp_path):
+    from conftest import DATA
+
+    path = DATA / "network_two_routes.json"
+    r = orbit.game(network=path, method="sampled", permutations=500, seed=3)
+    assert_same(r.data, cli.json("game", "shapley", "--network", str(path), "--method",
+                                 "sampled", "--permutations", "500", "--seed", "3"))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"players": ["A"], "nodes": [], "links": [{"from": "x", "to": "y", "capacity": 1, "owner": "A"}]}')
+    with pytest.raises(orbit.OrbitError, match="network"):
+        orbit.game(network=bad)
+    with pytest.raises(orbit.OrbitError, match="not both"):
+        orbit.game(["A"], {("A",): 1}, network=path)
+
+
+def _run_args(*extra):
+    return ["run", "--no-report", "--quiet", *extra]
+
+
+def test_run_plan_defaults_match_the_cli(cli, world):
+    plan = orbit.RunPlan(runs=30, seed=5, sim_runs=4)
+    report = cli.json(*_run_args("--runs", "30", "--seed", "5", "--sim-runs", "4"))
+    res = world.run(plan)
+    assert_same(res.plan, report["plan"])
+    assert_same(plan.resolve(world), report["plan"])
+    assert_same(res.data["forecasts"], report["forecasts"])
+    assert_same(res.data["dependence"], report["dependence"])
+    assert_same(res.data["figure_checks"], report["figure_checks"])
+    assert_same(res.data["transit"], report["transit_game"])
+    assert_same(res.data["simulation"], report["simulation"])
+    assert_same(res.data["backtest"], report["backtest"])
+    # The frames are the long tables of the commands of the same names.
+    assert list(res.forecasts.columns) == ["issue", "model", "quantity", "round", "actor", "value"]
+    assert set(res.backtest["cutoff"]) == {bt["cutoff"] for bt in report["backtest"]}
+    assert len(res.simulation) > 0 and len(res.transit) > 0 and len(res.dependence) > 0
+
+
+def test_run_plan_options(cli, world):
+    res = world.run(orbit.RunPlan(runs=0, simulation=False))
+    report = cli.json(*_run_args("--runs", "0", "--no-simulation"))
+    assert_same(res.plan, report["plan"])
+    assert_same(res.data["forecasts"], report["forecasts"])
+    assert res.data["simulation"] is None and res.simulation.empty and res.backtest.empty
+    res = world.run(orbit.RunPlan(runs=10, sim_runs=2, sim_from=2018, sim_to=2022))
+    report = cli.json(*_run_args("--runs", "10", "--sim-runs", "2", "--sim-from", "2018",
+                                 "--sim-to", "2022"))
+    assert_same(res.data["simulation"], report["simulation"])
+    assert_same(res.data["backtest"], report["backtest"])
+    # What the CLI's `orbit run` has no flag for, the plan still takes.
+    plan = orbit.RunPlan(runs=0, simulation=False, model="compromise", epochs=[2005])
+    resolved = plan.resolve(world)
+    assert resolved["transit_epochs"] == [2005]
+    assert world.run(plan).forecasts["model"].unique().tolist() == ["compromise"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(model="oracle"), "unknown model `oracle`"),
+        (dict(stop="never"), "unknown stop rule"),
+        (dict(variant="x"), "unknown variant"),
+        (dict(perturb_position="pert:-1"), "perturb_position"),
+    ],
+)
+def test_run_plan_bad_names(kwargs, message):
+    with pytest.raises(orbit.OrbitError, match=message):
+        orbit.RunPlan(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sim_runs=10**9), "`sim_runs`"),
+        (dict(runs=10**9), "`runs`"),
+        (dict(sim_from=1066), "`sim_from`"),
+        (dict(sim_to=2999), "`sim_to`"),
+        (dict(cutoffs=[2050]), "`cutoff`"),
+        (dict(epochs=[1900]), "`epoch`"),
+        (dict(simulation=False, sim_runs=3), "ignored"),
+        (dict(rounds=0), "`rounds`"),
+    ],
+)
+def test_run_plan_checked_against_the_scenario(cli, world, kwargs, message):
+    plan = orbit.RunPlan(**kwargs)
+    with pytest.raises(orbit.OrbitError, match=message):
+        plan.resolve(world)
+    with pytest.raises(orbit.OrbitError, match=message):
+        world.run(plan)

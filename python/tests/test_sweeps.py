@@ -118,3 +118,47 @@ def test_sweep_errors(world, tmp_path):
     s = _small(world, tmp_path, "ok", samples=2)
     with pytest.raises(orbit.OrbitError, match="unknown outcome"):
         s.prim("nope@2017", 0.0)
+
+
+def test_parquet_from_the_cli_and_python_equals_sqlite(cli, world, tmp_path):
+    """`--out FILE.parquet` streams row groups; pandas/pyarrow read the same runs as SQLite."""
+    import pyarrow.parquet as pq
+
+    sqlite_runs = _runs(_small(world, tmp_path, "ref").path)
+    out = tmp_path / "cli.parquet"
+    cli.run("sweep", "--design", "lhs", "--samples", "12", "--seed", "4", "--from", "2015",
+            "--to", "2017", "--series", SERIES[0], "--series", SERIES[1], "--chunk", "5",
+            "--out", str(out), "--quiet")
+    assert pq.ParquetFile(out).metadata.num_row_groups == 3  # 5 + 5 + 2 runs
+    plain = pd.read_parquet(out).set_index("run")
+    assert list(plain.columns) == [*sqlite_runs.columns, "failure"]
+    assert plain["failure"].isna().all()
+    np.testing.assert_array_equal(plain[sqlite_runs.columns].to_numpy(), sqlite_runs.to_numpy())
+    frame = orbit.read_sweep(out)
+    np.testing.assert_array_equal(frame[sqlite_runs.columns].to_numpy(), sqlite_runs.to_numpy())
+    assert frame.attrs["meta"]["rows"] == "12" and frame.attrs["meta"]["failures"] == "0"
+    assert frame.attrs["outcomes"] == [c for c in sqlite_runs.columns if "@" in c]
+    assert [f["name"] for f in frame.attrs["factors"]] == [
+        c for c in sqlite_runs.columns if "@" not in c
+    ]
+    # Python's own Parquet store, on another executor: the same numbers.
+    py = _small(world, tmp_path, "py", store=tmp_path / "py.parquet", executor="process",
+                workers=2)
+    np.testing.assert_array_equal(py.frame()[sqlite_runs.columns].to_numpy(),
+                                  sqlite_runs.to_numpy())
+    picked = orbit.read_sweep(py.path, [f"{SERIES[0]}@2017"])
+    assert picked.columns.tolist() == [f"{SERIES[0]}@2017"]
+
+
+def test_read_sweep_of_sqlite_and_errors(world, tmp_path):
+    s = _small(world, tmp_path, "r")
+    frame = orbit.read_sweep(s.path)
+    pd.testing.assert_frame_equal(frame, _runs(s.path))
+    assert frame.attrs["meta"]["scenario"] == world.id
+    assert frame.attrs["outcomes"] == s.outcomes
+    with pytest.raises(orbit.OrbitError, match="no such file"):
+        orbit.read_sweep(tmp_path / "missing.parquet")
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 10)
+    with pytest.raises(orbit.OrbitError, match="not an orbit sweep file"):
+        orbit.read_sweep(junk)

@@ -34,3 +34,46 @@ fn monte_carlo_soe_pol_comp_1000(bencher: divan::Bencher) {
         smp_monte_carlo(&input, &SmpParameters::default(), 1000, 1, &spec).expect("runs")
     });
 }
+
+/// The built-in scenario's two-dimensional air-base issue (`[[spatial_issues]]`), as
+/// `orbit_pipeline::smp::smp_input` builds it: positions mapped to [0, 1] per dimension.
+fn air_base() -> SmpInput {
+    let world = orbit_scenario::builtin().expect("the built-in scenario");
+    let issue = &world.spatial_issues[0];
+    SmpInput {
+        actors: issue
+            .positions
+            .iter()
+            .map(|p| world.code(p.actor).to_string())
+            .collect(),
+        dimensions: issue.dimensions.iter().map(|d| d.id.clone()).collect(),
+        capability: issue.positions.iter().map(|p| p.capability).collect(),
+        position: issue
+            .positions
+            .iter()
+            .map(|p| {
+                p.position
+                    .iter()
+                    .zip(&issue.dimensions)
+                    .map(|(x, d)| d.to_unit(*x))
+                    .collect()
+            })
+            .collect(),
+        salience: issue.positions.iter().map(|p| p.salience.clone()).collect(),
+        accommodation: None,
+    }
+}
+
+#[divan::bench(sample_count = 10)]
+fn air_base_2d_run(bencher: divan::Bencher) {
+    let input = air_base();
+    bencher.bench(|| run_smp(&input, &SmpParameters::default(), 1).expect("runs"));
+}
+
+#[divan::bench(sample_count = 3)]
+fn air_base_2d_monte_carlo_200(bencher: divan::Bencher) {
+    let input = air_base();
+    let spec = SmpPerturbation::default();
+    bencher
+        .bench(|| smp_monte_carlo(&input, &SmpParameters::default(), 200, 1, &spec).expect("runs"));
+}

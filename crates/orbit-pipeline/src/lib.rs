@@ -12,6 +12,7 @@ pub mod export;
 mod limits;
 mod plan;
 mod run;
+pub mod smp;
 
 pub use limits::Limits;
 pub use plan::{

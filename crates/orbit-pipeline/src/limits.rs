@@ -21,6 +21,11 @@ pub struct Limits {
     pub simulation_runs: usize,
     /// Years a simulation may run past the scenario's last year.
     pub horizon: i32,
+    /// Bytes of one text input: a scenario, an overlay, an actor table (read bounded, so a
+    /// device such as `/dev/zero` is refused too).
+    pub input_file_bytes: u64,
+    /// Bytes of one game or network JSON file (a 20-player game lists 2^20 coalitions).
+    pub game_file_bytes: u64,
 }
 
 impl Limits {
@@ -32,6 +37,8 @@ impl Limits {
         work: u64::MAX,
         simulation_runs: 20_000,
         horizon: 50,
+        input_file_bytes: orbit_scenario::MAX_FILE_BYTES,
+        game_file_bytes: 1 << 30,
     };
 
     /// One request to the dashboard: a shared server answers many.
@@ -42,6 +49,8 @@ impl Limits {
         work: 150_000_000,
         simulation_runs: 20_000,
         horizon: 50,
+        input_file_bytes: orbit_scenario::MAX_FILE_BYTES,
+        game_file_bytes: 1 << 30,
     };
 
     /// The forecast's work, `(draws + 1) × rounds × actors²`, saturating.

@@ -43,6 +43,8 @@ pub struct RunResults {
     pub simulation: Option<SimulationResult>,
     /// Rolling backtests, one per cutoff of the plan.
     pub backtest: Vec<Backtest>,
+    /// The scenario's multi-dimensional issues bargained with KTAB's SMP (`crate::smp`).
+    pub smp: Vec<crate::smp::SmpIssueResult>,
     /// What was left out and why (the plan's notes first).
     pub notes: Vec<String>,
 }
@@ -132,6 +134,8 @@ pub fn run(
             );
         }
     }
+    progress.stage("spatial issues (SMP)", 0);
+    let smp = crate::smp::run_spatial_issues(world, plan, &mut notes);
     progress.finish();
     Ok(RunResults {
         plan: plan.clone(),
@@ -141,6 +145,7 @@ pub fn run(
         transit,
         simulation,
         backtest: backtests,
+        smp,
         notes,
     })
 }

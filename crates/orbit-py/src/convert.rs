@@ -3,10 +3,8 @@
 //! full precision: where the CLI's CSV rounds (`orbit simulate` to 3 decimals), the frame keeps
 //! the unrounded value.
 
-use orbit_models::bargaining::{EumOptions, StopRule, Variant};
-use orbit_models::forecast::{ForecastOptions, IssueForecast, Model};
-use orbit_models::sensitivity::{MonteCarloSettings, Perturbation, PerturbationSpec};
-use orbit_models::simulation::SimulationResult;
+use orbit_models::forecast::{ForecastOptions, IssueForecast};
+use orbit_models::sensitivity::{Perturbation, PerturbationSpec};
 use orbit_scenario::World;
 use pyo3::PyResult;
 use serde::Serialize;
@@ -33,7 +31,6 @@ impl Table {
 fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Null, |x| json!(x))
 }
-
 /// `orbit validate --format json` for a scenario that checks, and its CSV.
 pub fn validate(file: &str, world: &World) -> (Value, Table) {
     let counts = json!({
@@ -59,7 +56,9 @@ pub fn validate(file: &str, world: &World) -> (Value, Table) {
     )
 }
 
-/// The CLI's `orbit forecast` options from its flags' values.
+/// The CLI's `orbit forecast` options from its flags' values, resolved as the CLI resolves
+/// them ([`orbit_pipeline::resolve_forecast`] with the command line's limits; no draws unless
+/// asked).
 pub fn forecast_options(
     model: &str,
     variant: &str,
@@ -69,64 +68,11 @@ pub fn forecast_options(
     seed: u64,
     perturb: [&str; 3],
 ) -> PyResult<ForecastOptions> {
-    const MAX_ROUNDS: usize = 10_000;
-    if runs > crate::MAX_RUNS {
-        return Err(orbit_error(format!(
-            "error: `runs` is limited to {}",
-            crate::MAX_RUNS
-        )));
-    }
-    let variant = match variant {
-        "bdm" => Variant::Bdm,
-        "scholz2011" => Variant::Scholz2011,
-        other => {
-            return Err(orbit_error(format!(
-                "error: unknown variant `{other}`\n  = hint: use `bdm` or `scholz2011`"
-            )));
-        }
-    };
-    let base = match variant {
-        Variant::Bdm => EumOptions::default(),
-        Variant::Scholz2011 => EumOptions::scholz2011(),
-    };
-    let default_rounds = match base.stop {
-        StopRule::FixedRounds(n) => n,
-        StopRule::RelativeChange { max_rounds, .. } | StopRule::RepeatedState { max_rounds } => {
-            max_rounds
-        }
-    };
-    let rounds = rounds.unwrap_or(default_rounds);
-    if rounds == 0 || rounds > MAX_ROUNDS {
-        return Err(orbit_error(format!(
-            "error: `rounds` must be between 1 and {MAX_ROUNDS}"
-        )));
-    }
-    let stop = match (stop, base.stop) {
-        (Some("fixed"), _) | (None, StopRule::FixedRounds(_)) => StopRule::FixedRounds(rounds),
-        (Some("change"), _) | (None, StopRule::RelativeChange { .. }) => StopRule::RelativeChange {
-            threshold: 0.02,
-            max_rounds: rounds,
-        },
-        (Some("repeat"), _) | (None, StopRule::RepeatedState { .. }) => {
-            StopRule::RepeatedState { max_rounds: rounds }
-        }
-        (Some(other), _) => {
-            return Err(orbit_error(format!(
-                "error: unknown stop rule `{other}`\n  = hint: use `fixed`, `change` or `repeat`"
-            )));
-        }
-    };
-    let models = match model {
-        "all" => Model::ALL.to_vec(),
-        "eum" => vec![Model::Eum],
-        "compromise" => vec![Model::Compromise],
-        "median" => vec![Model::Median],
-        "nbs" => vec![Model::Nbs],
-        other => {
-            return Err(orbit_error(format!(
-                "error: unknown model `{other}`\n  = hint: use eum, compromise, median, nbs or all"
-            )));
-        }
+    let unknown = |e: orbit_pipeline::UnknownName, argument: &str| {
+        orbit_error(format!(
+            "error: `{argument}`: {e}\n  = hint: allowed are {}",
+            e.allowed_list()
+        ))
     };
     let parse = |text: &str, what: &str| {
         Perturbation::parse(text).map_err(|e| orbit_error(format!("error: `{what}`: {e}")))
@@ -137,24 +83,26 @@ pub fn forecast_options(
         position: parse(perturb[1], "perturb_position")?,
         salience: parse(perturb[2], "perturb_salience")?,
     };
-    Ok(ForecastOptions {
-        models,
-        eum: EumOptions {
-            variant,
-            stop,
-            ..base
-        },
-        monte_carlo: if runs > 0 {
-            Some(MonteCarloSettings {
-                draws: runs,
-                seed,
-                perturbation,
-                histogram_bins: 20,
+    let raw = orbit_pipeline::RawForecastOptions {
+        model: Some(
+            model
+                .parse::<orbit_pipeline::ModelChoice>()
+                .map_err(|e| unknown(e, "model"))?,
+        ),
+        variant: Some(orbit_pipeline::parse_variant(variant).map_err(|e| unknown(e, "variant"))?),
+        rounds,
+        stop: stop
+            .map(|s| {
+                s.parse::<orbit_pipeline::StopChoice>()
+                    .map_err(|e| unknown(e, "stop"))
             })
-        } else {
-            None
-        },
-    })
+            .transpose()?,
+        runs: Some(runs),
+        seed: Some(seed),
+        perturbation: Some(perturbation),
+    };
+    orbit_pipeline::resolve_forecast(&raw, &orbit_pipeline::Limits::COMMAND_LINE, 0)
+        .map_err(|e| crate::plan::plan_error(&e))
 }
 
 /// One JSON object per (issue, model), as `orbit forecast --format json` prints.
@@ -180,187 +128,58 @@ pub fn forecast_table(results: &[IssueForecast]) -> Table {
     table
 }
 
-pub fn transit_table(report: &orbit_models::transit::TransitReport) -> Table {
-    let mut table = Table::new(&[
-        "year",
-        "player",
-        "shapley",
-        "shapley_share",
-        "banzhaf",
-        "banzhaf_index",
-        "nucleolus",
-        "grand_value",
-        "core_empty",
-        "least_core_epsilon",
-    ]);
-    for e in &report.epochs {
-        for r in &e.results {
-            table.rows.push(vec![
-                json!(e.year),
-                json!(r.player),
-                json!(r.shapley),
-                json!(r.shapley_share),
-                json!(r.banzhaf),
-                opt(r.banzhaf_index),
-                opt(r.nucleolus),
-                json!(e.grand_value),
-                e.core_empty.map_or(Value::Null, |c| json!(c)),
-                opt(e.least_core_epsilon),
-            ]);
-        }
+/// An exported table ([`orbit_pipeline::export`]) with typed cells: numbers stay numbers at
+/// full precision, missing cells are null.
+pub fn export_table(t: &orbit_pipeline::export::ExportTable) -> Table {
+    use orbit_pipeline::export::Cell;
+    Table {
+        columns: t.columns.clone(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Text(s) => json!(s),
+                        Cell::Int(i) => json!(i),
+                        Cell::Number(x) => json!(x),
+                        Cell::Bool(b) => json!(b),
+                        Cell::Missing => Value::Null,
+                    })
+                    .collect()
+            })
+            .collect(),
     }
-    table
-}
-
-/// `series,year,central,p5,p50,p95` (no fans without runs).
-pub fn simulate_table(result: &SimulationResult) -> Table {
-    let mut table = Table::new(&["series", "year", "central", "p5", "p50", "p95"]);
-    let n_ind = result.indicator_names.len();
-    let n_iss = result.issue_ids.len();
-    for (k, fan) in result.fans.iter().enumerate() {
-        for (y, year) in result.years.iter().enumerate() {
-            let central = if k < n_ind {
-                result.central.indicators[y][k]
-            } else if k < n_ind + n_iss {
-                result.central.eum[y][k - n_ind]
-            } else {
-                result.central.compromise[y][k - n_ind - n_iss]
-            };
-            let fan_at = |v: &Vec<f64>| {
-                if result.runs == 0 {
-                    Value::Null
-                } else {
-                    json!(v[y])
-                }
-            };
-            table.rows.push(vec![
-                json!(fan.name),
-                json!(year),
-                json!(central),
-                fan_at(&fan.p5),
-                fan_at(&fan.p50),
-                fan_at(&fan.p95),
-            ]);
-        }
-    }
-    table
-}
-
-pub fn scores_table(results: &[orbit_models::backtest::Backtest]) -> Table {
-    let mut table = Table::new(&[
-        "cutoff",
-        "question",
-        "date",
-        "observed",
-        "model",
-        "status_quo",
-        "compromise",
-        "model_error",
-        "status_quo_error",
-        "compromise_error",
-        "model_brier",
-        "status_quo_brier",
-        "compromise_brier",
-    ]);
-    for bt in results {
-        for s in &bt.scores {
-            table.rows.push(vec![
-                json!(s.cutoff),
-                json!(s.question),
-                json!(s.date),
-                json!(s.observed),
-                json!(s.model),
-                json!(s.status_quo),
-                opt(s.compromise),
-                json!(s.model_error),
-                json!(s.status_quo_error),
-                opt(s.compromise_error),
-                opt(s.model_brier),
-                opt(s.status_quo_brier),
-                opt(s.compromise_brier),
-            ]);
-        }
-    }
-    table
-}
-
-pub fn gas_price_table(bt: &orbit_models::gas_price::GasPriceBacktest) -> Table {
-    let mut table = Table::new(&[
-        "year",
-        "recorded",
-        "model",
-        "persistence",
-        "ratio",
-        "err model",
-        "err persistence",
-        "err ratio",
-        "BLR share",
-        "p_low",
-        "p_ref",
-    ]);
-    for r in &bt.rows {
-        let p = r.prediction.as_ref();
-        table.rows.push(vec![
-            json!(r.year),
-            json!(r.recorded),
-            opt(r.model),
-            opt(r.persistence),
-            opt(r.ratio),
-            opt(r.model_error),
-            opt(r.persistence_error),
-            opt(r.ratio_error),
-            opt(p.map(|p| p.focus_share)),
-            opt(p.map(|p| p.floor)),
-            opt(p.map(|p| p.reference)),
-        ]);
-    }
-    table
 }
 
 /// `orbit dependence`: the profile of `actor` (default: the focus) against `partner`
-/// (default: the patron), optionally one year.
+/// (default: the patron), optionally one year ([`orbit_pipeline::export::dependence`]).
 pub fn dependence(
     world: &World,
     actor: Option<&str>,
     partner: Option<&str>,
     year: Option<i32>,
 ) -> PyResult<orbit_models::dependence::DependenceProfile> {
-    let resolve = |code: Option<&str>, default| match code {
-        None => Ok(default),
-        Some(code) => world.actor_id(code).ok_or_else(|| {
-            orbit_error(format!(
-                "error: unknown actor `{code}`\n  = hint: the scenario's actors are {}",
-                world
-                    .actors
-                    .iter()
-                    .map(|a| a.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }),
-    };
-    let actor = resolve(actor, world.meta.focus)?;
-    let partner = resolve(partner, world.meta.patron)?;
-    if actor == partner {
-        return Err(orbit_error(
-            "error: `actor` and `partner` are the same actor",
-        ));
-    }
-    let mut profile = orbit_models::dependence::profile(world, actor, partner);
-    if let Some(year) = year {
-        profile.years.retain(|y| y.year == year);
-        profile.subsidy_estimates.retain(|e| e.years.contains(year));
-        // The notes of other years go too, as in the CLI.
-        let prefix = format!("{year}:");
-        profile.notes.retain(|n| n.starts_with(&prefix));
-        if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
-            return Err(orbit_error(format!(
-                "error: no dependence figures for {} in {year}\n  = hint: call without `year` to see the years with data",
-                profile.actor
-            )));
+    use orbit_pipeline::export::DependenceError;
+    use orbit_scenario::Hint;
+    orbit_pipeline::export::dependence(world, actor, partner, year).map_err(|e| {
+        let (message, hints) = match &e {
+            DependenceError::SameActor => (
+                "`actor` and `partner` are the same actor".to_string(),
+                Vec::new(),
+            ),
+            DependenceError::NoFiguresInYear { .. } => (
+                e.to_string(),
+                vec!["call without `year` to see the years with data".to_string()],
+            ),
+            _ => (e.to_string(), e.hints()),
+        };
+        let mut text = format!("error: {message}");
+        for hint in hints {
+            text.push_str(&format!("\n  = hint: {hint}"));
         }
-    }
-    Ok(profile)
+        orbit_error(text)
+    })
 }
 
 /// A report table with typed cells: numbers stay numbers, empty cells are null.
@@ -416,6 +235,30 @@ pub fn timeline_table(rows: &[orbit_store::TimelineRow]) -> Table {
     table
 }
 
+/// `orbit game <solution> --network FILE --format json` for a pipeline network given as the
+/// CLI's network JSON ([`orbit_models::games::parse_network_json`]).
+pub fn network_game(
+    text: &str,
+    solution: &str,
+    method: &str,
+    permutations: usize,
+    seed: u64,
+) -> Result<(Value, f64), String> {
+    use orbit_models::games::TuGame;
+    let (players, game) = orbit_models::games::parse_network_json(text).map_err(|e| {
+        let mut m = format!("error: network: {}", e.message);
+        if !e.hint.is_empty() {
+            m.push_str(&format!("\n  = hint: {}", e.hint));
+        }
+        m
+    })?;
+    let doc = solve(&players, &game, solution, method, permutations, seed)?;
+    Ok((doc, game.grand_value()))
+}
+
+/// Most permutations a sampled Shapley value may draw, as in the CLI.
+const MAX_PERMUTATIONS: usize = 100_000_000;
+
 /// `orbit game <solution> --format json` for a game given by mask-indexed values.
 pub fn game(
     players: &[String],
@@ -425,11 +268,8 @@ pub fn game(
     permutations: usize,
     seed: u64,
 ) -> Result<Value, String> {
-    use orbit_models::games::{
-        DenseGame, ShapleyMethod, ShapleyOptions, banzhaf, least_core, nucleolus, shapley,
-    };
+    use orbit_models::games::DenseGame;
     const MAX_PLAYERS: usize = 20;
-    const MAX_PERMUTATIONS: usize = 100_000_000;
     let n = players.len();
     if n == 0 || n > MAX_PLAYERS {
         return Err(format!(
@@ -446,12 +286,27 @@ pub fn game(
     if values.iter().any(|v| !v.is_finite()) {
         return Err("error: every coalition value must be a finite number".into());
     }
+    let game = DenseGame::from_masks(n, values).map_err(|e| format!("error: {e}"))?;
+    solve(players, &game, solution, method, permutations, seed)
+}
+
+/// One solution of `game` as the CLI's JSON document.
+fn solve<G: orbit_models::games::TuGame>(
+    players: &[String],
+    game: &G,
+    solution: &str,
+    method: &str,
+    permutations: usize,
+    seed: u64,
+) -> Result<Value, String> {
+    use orbit_models::games::{
+        ShapleyMethod, ShapleyOptions, banzhaf, least_core, nucleolus, shapley,
+    };
     if permutations > MAX_PERMUTATIONS {
         return Err(format!(
             "error: `permutations` is limited to {MAX_PERMUTATIONS}"
         ));
     }
-    let game = DenseGame::from_masks(n, values).map_err(|e| format!("error: {e}"))?;
     let engine = |e: orbit_models::games::GameError| format!("error: {e}");
     let mut doc = json!({ "players": players });
     match solution {
@@ -467,7 +322,7 @@ pub fn game(
                 }
             };
             let phi = shapley(
-                &game,
+                game,
                 &ShapleyOptions {
                     method,
                     permutations,
@@ -484,18 +339,18 @@ pub fn game(
             }
         }
         "banzhaf" => {
-            let b = banzhaf(&game).map_err(engine)?;
+            let b = banzhaf(game).map_err(engine)?;
             doc["banzhaf"] = json!(b.raw);
             doc["banzhaf_index"] = json!(b.index);
         }
         "core" => {
-            let lc = least_core(&game).map_err(engine)?;
+            let lc = least_core(game).map_err(engine)?;
             doc["point"] = json!(lc.allocation);
             doc["core_empty"] = json!(lc.core_empty);
             doc["least_core_epsilon"] = json!(lc.epsilon);
         }
         "nucleolus" => {
-            let nu = nucleolus(&game).map_err(engine)?;
+            let nu = nucleolus(game).map_err(engine)?;
             doc["nucleolus"] = json!(nu.allocation);
         }
         other => {

@@ -8,6 +8,7 @@
 //! serialises their results, as the CLI does.
 
 mod convert;
+mod plan;
 mod sweep;
 
 use std::path::PathBuf;
@@ -185,26 +186,29 @@ impl World {
             })?],
             None => world.issues.iter().collect(),
         };
-        let results = py
-            .detach(|| {
-                issues
-                    .iter()
-                    .map(|i| {
-                        let input = orbit_models::forecast::input_from_issue(world, i);
-                        orbit_models::forecast::forecast_issue(
-                            &i.id,
-                            Some(&i.name),
-                            &input,
-                            &options,
-                            &|| {},
-                        )
-                        .map_err(|e| format!("error: issue `{}`: {e}", i.id))
-                    })
-                    .collect::<Result<Vec<_>, String>>()
+        if issues.is_empty() {
+            return Err(orbit_error(format!(
+                "error: scenario `{}` has no contested issues to forecast\n  = hint: forecast an actor table with `actors=`",
+                world.meta.id
+            )));
+        }
+        let jobs = issues
+            .iter()
+            .map(|i| {
+                (
+                    i.id.clone(),
+                    Some(i.name.clone()),
+                    orbit_models::forecast::input_from_issue(world, i),
+                )
             })
-            .map_err(orbit_error)?;
-        let doc = convert::forecast_json(&results).map_err(orbit_error)?;
-        Ok((to_json(&doc)?, to_json(&convert::forecast_table(&results))?))
+            .collect();
+        forecasts(py, jobs, &options)
+    }
+
+    /// `orbit run --format json`: everything `plan` asks for (forecasts, dependence, transit,
+    /// simulation, backtest), as the results' JSON and the long tables of its parts.
+    fn run(&self, py: Python<'_>, plan: &plan::RunPlan) -> PyResult<(String, String)> {
+        plan::run(py, self, plan)
     }
 
     /// `orbit transit --format json`.
@@ -222,7 +226,9 @@ impl World {
             .map_err(|e| orbit_error(format!("error: {e}")))?;
         Ok((
             to_json(&report)?,
-            to_json(&convert::transit_table(&report))?,
+            to_json(&convert::export_table(
+                &orbit_pipeline::export::transit_table(&report),
+            ))?,
         ))
     }
 
@@ -246,18 +252,20 @@ impl World {
             .map_err(|e| orbit_error(format!("error: {e}")))?;
         Ok((
             to_json(&result)?,
-            to_json(&convert::simulate_table(&result))?,
+            to_json(&convert::export_table(
+                &orbit_pipeline::export::simulation_table(&result),
+            ))?,
         ))
     }
 
     /// `orbit backtest --format json` (one cutoff, the rolling cutoffs, or the gas price).
-    #[pyo3(signature = (cutoff=2019, rolling=false, gas_price=false, runs=1000, seed=1, fixed_links=false))]
+    #[pyo3(signature = (cutoff=None, rolling=false, gas_price=false, runs=1000, seed=1, fixed_links=false))]
     // Python keyword arguments, one per CLI flag.
     #[allow(clippy::too_many_arguments)]
     fn backtest(
         &self,
         py: Python<'_>,
-        cutoff: i32,
+        cutoff: Option<i32>,
         rolling: bool,
         gas_price: bool,
         runs: usize,
@@ -268,14 +276,13 @@ impl World {
         let world = &self.world;
         if gas_price {
             let gas = py.detach(|| backtest_prices(world, &GasPriceOptions::default()));
-            return Ok((to_json(&gas)?, to_json(&convert::gas_price_table(&gas))?));
+            let focus = world.code(world.meta.focus);
+            let table = orbit_pipeline::export::gas_price_table(&gas, focus);
+            return Ok((to_json(&gas)?, to_json(&convert::export_table(&table))?));
         }
         let settings = run_settings(runs, seed, fixed_links)?;
-        let cutoffs: Vec<i32> = if rolling {
-            orbit_models::backtest::ROLLING_CUTOFFS.to_vec()
-        } else {
-            vec![cutoff]
-        };
+        let cutoffs = orbit_pipeline::export::backtest_cutoffs(world.meta.years, cutoff, rolling)
+            .map_err(|e| orbit_error(plan_error_text(&e, "cutoff")))?;
         let results = py
             .detach(|| {
                 cutoffs
@@ -289,7 +296,9 @@ impl World {
             .map_err(orbit_error)?;
         Ok((
             to_json(&results)?,
-            to_json(&convert::scores_table(&results))?,
+            to_json(&convert::export_table(
+                &orbit_pipeline::export::backtest_table(&results),
+            ))?,
         ))
     }
 
@@ -370,6 +379,121 @@ impl World {
     }
 }
 
+/// A plan error as the bindings word it: the keyword argument, the problem, the hints.
+pub(crate) fn plan_error_text(e: &orbit_pipeline::PlanError, argument: &str) -> String {
+    let mut text = format!("error: `{argument}`: {}", e.problem);
+    for hint in &e.hints {
+        text.push_str(&format!("\n  = hint: {hint}"));
+    }
+    text
+}
+
+/// One issue to forecast: id, display name, input.
+type Job = (
+    String,
+    Option<String>,
+    orbit_models::bargaining::BargainingInput,
+);
+
+/// Forecasts every job without the GIL: the CLI's JSON and long rows.
+fn forecasts(
+    py: Python<'_>,
+    jobs: Vec<Job>,
+    options: &orbit_models::forecast::ForecastOptions,
+) -> PyResult<(String, String)> {
+    let results = py
+        .detach(|| {
+            jobs.iter()
+                .map(|(id, name, input)| {
+                    orbit_models::forecast::forecast_issue(
+                        id,
+                        name.as_deref(),
+                        input,
+                        options,
+                        &|| {},
+                    )
+                    .map_err(|e| format!("error: issue `{id}`: {e}"))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+        .map_err(orbit_error)?;
+    let doc = convert::forecast_json(&results).map_err(orbit_error)?;
+    Ok((to_json(&doc)?, to_json(&convert::forecast_table(&results))?))
+}
+
+/// `orbit forecast --actors FILE.csv`: the models on an actor table (header
+/// `Actor,Capability,Position,Salience`, KTAB's convention; `salience_percent` for KTAB's
+/// 0-100 saliences). `name` is the table's file name (the issue id is its stem) and `text`
+/// its CSV.
+#[pyfunction]
+#[pyo3(signature = (name, text, salience_percent=false, status_quo=None, model="all", variant="bdm", rounds=None, stop=None, runs=0, seed=1, perturb_capability="pert:0.2", perturb_position="pert:0.05", perturb_salience="pert:0.1"))]
+#[allow(clippy::too_many_arguments)]
+fn forecast_actors(
+    py: Python<'_>,
+    name: &str,
+    text: &str,
+    salience_percent: bool,
+    status_quo: Option<f64>,
+    model: &str,
+    variant: &str,
+    rounds: Option<usize>,
+    stop: Option<&str>,
+    runs: usize,
+    seed: u64,
+    perturb_capability: &str,
+    perturb_position: &str,
+    perturb_salience: &str,
+) -> PyResult<(String, String)> {
+    use orbit_models::bargaining::{Actor, BargainingInput};
+    let options = convert::forecast_options(
+        model,
+        variant,
+        rounds,
+        stop,
+        runs,
+        seed,
+        [perturb_capability, perturb_position, perturb_salience],
+    )?;
+    let rows = orbit_scenario::actor_table::parse_actor_table(name, text, salience_percent)
+        .map_err(orbit_error)?;
+    if let Some(q) = status_quo
+        && !q.is_finite()
+    {
+        return Err(orbit_error("error: `status_quo` must be a finite number"));
+    }
+    let input = BargainingInput {
+        actors: rows
+            .into_iter()
+            .map(|r| Actor::new(r.name, r.capability, r.position, r.salience))
+            .collect(),
+        status_quo,
+        scale: None,
+    };
+    let id = std::path::Path::new(name)
+        .file_stem()
+        .map_or("actors".into(), |s| s.to_string_lossy().into_owned());
+    forecasts(py, vec![(id, None, input)], &options)
+}
+
+/// `orbit game <solution> --network FILE.json`: a solution of the pipeline network game
+/// whose coalition values are max-flows; `text` is the network JSON (`players`, `nodes`,
+/// `links`). Returns the CLI's JSON document and v(N), the most the grand coalition routes.
+#[pyfunction]
+#[pyo3(signature = (text, solution="shapley", method="auto", permutations=10_000, seed=0))]
+fn network_game(
+    py: Python<'_>,
+    text: &str,
+    solution: &str,
+    method: &str,
+    permutations: usize,
+    seed: u64,
+) -> PyResult<(String, f64)> {
+    let (doc, grand) = py
+        .detach(|| convert::network_game(text, solution, method, permutations, seed))
+        .map_err(orbit_error)?;
+    Ok((to_json(&doc)?, grand))
+}
+
 fn run_settings(runs: usize, seed: u64, fixed_links: bool) -> PyResult<SimulationSettings> {
     if runs > MAX_RUNS {
         return Err(orbit_error(format!(
@@ -423,6 +547,9 @@ fn _orbit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeScenarioError", py.get_type::<NativeScenarioError>())?;
     m.add_class::<World>()?;
     m.add_class::<sweep::Sweep>()?;
+    m.add_class::<plan::RunPlan>()?;
+    m.add_function(wrap_pyfunction!(forecast_actors, m)?)?;
+    m.add_function(wrap_pyfunction!(network_game, m)?)?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(load_text, m)?)?;
     m.add_function(wrap_pyfunction!(game, m)?)?;

@@ -1,6 +1,6 @@
 //! Sweeps from Python: a compiled design over a scenario's uncertain inputs whose rows any
-//! worker (this process, a process pool, a Ray task) can compute by index, and the SQLite
-//! writer they stream into.
+//! worker (this process, a process pool, a Ray task) can compute by index, and the SQLite or
+//! Parquet writer they stream into.
 
 use std::path::PathBuf;
 
@@ -8,7 +8,7 @@ use orbit_models::design::{
     Design, DesignSpec, Factor, Failure, IssueWidths, Outcomes, Plan, factors, sweep_rows,
 };
 use orbit_models::simulation::Simulator;
-use orbit_store::sweep::SweepStore;
+use orbit_store::sweep::SweepSink;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -119,7 +119,7 @@ pub struct Sweep {
     plan: Plan,
     factors: Vec<Factor>,
     outcomes: Outcomes,
-    store: std::sync::Mutex<Option<SweepStore>>,
+    store: std::sync::Mutex<Option<SweepSink>>,
 }
 
 #[pymethods]
@@ -250,7 +250,7 @@ impl Sweep {
             .iter()
             .map(|f| (f.name.clone(), f.low, f.high, f.source.clone()))
             .collect();
-        let store = SweepStore::create(&path, overwrite, &all, &factors, &self.outcomes.names)
+        let store = SweepSink::create(&path, overwrite, &all, &factors, &self.outcomes.names)
             .map_err(store_error)?;
         *self.store.lock().map_err(orbit_error)? = Some(store);
         Ok(())
@@ -279,16 +279,17 @@ impl Sweep {
             .map_err(store_error)
     }
 
-    /// Records a metadata entry and closes the store.
+    /// Records metadata entries and closes the store (a Parquet file's footer is written
+    /// here).
     #[pyo3(signature = (meta=Vec::new()))]
     fn close_store(&self, meta: Vec<(String, String)>) -> PyResult<()> {
         let mut guard = self.store.lock().map_err(orbit_error)?;
-        if let Some(store) = guard.as_ref() {
+        if let Some(mut store) = guard.take() {
             for (k, v) in &meta {
                 store.set_meta(k, v).map_err(store_error)?;
             }
+            store.finish().map_err(store_error)?;
         }
-        *guard = None;
         Ok(())
     }
 }

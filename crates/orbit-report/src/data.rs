@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use orbit_models::backtest::Backtest;
-use orbit_models::dependence::{DependenceProfile, FigureCheck};
+use orbit_models::dependence::{DependenceProfile, Estimate, FigureCheck};
 use orbit_models::forecast::IssueForecast;
 use orbit_models::simulation::SimulationResult;
 use orbit_models::transit::TransitReport;
@@ -25,6 +25,11 @@ pub struct RunReport {
     /// How many events of each kind the timeline has per year (the timeline chart).
     pub event_counts: Vec<EventCount>,
     pub dependence: DependenceProfile,
+    /// Published estimates of all Russian support (energy, loans, trade preferences) as a
+    /// share of the focus actor's GDP (indicator `russian_support_share_gdp`): a different
+    /// measure from the energy subsidy, charted on its own axis.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub support_estimates: Vec<Estimate>,
     pub figure_checks: Vec<FigureCheck>,
     pub claims: ClaimsSummary,
     pub issues: Vec<IssueSummary>,
@@ -40,6 +45,9 @@ pub struct RunReport {
     /// Rolling backtests (`orbit backtest --rolling`), when computed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backtest: Vec<Backtest>,
+    /// The scenario's multi-dimensional issues bargained with KTAB's SMP.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub smp: Vec<orbit_pipeline::smp::SmpIssueResult>,
     /// The plan the numbers were computed with.
     pub plan: RunPlan,
     /// What the run left out and why.
@@ -146,6 +154,7 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
         transit: transit_game,
         simulation,
         backtest,
+        smp,
         notes,
     } = results;
     let codes =
@@ -219,6 +228,17 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
             })
             .collect(),
         dependence,
+        support_estimates: world
+            .indicators
+            .iter()
+            .filter(|i| i.actor == world.meta.focus && i.name == "russian_support_share_gdp")
+            .map(|i| Estimate {
+                years: i.years,
+                value: i.value,
+                note: i.note.clone(),
+                source: i.source.clone(),
+            })
+            .collect(),
         figure_checks,
         claims: ClaimsSummary {
             total: world.claims.len(),
@@ -257,6 +277,7 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
         forecasts,
         simulation,
         backtest,
+        smp,
         plan,
         notes,
         transit: transit_game.as_ref().map(chart_shares),

@@ -1,12 +1,13 @@
-//! The self-contained `index.html`: inline CSS and inline SVG, no script, no external
-//! resource. Every text that comes from the scenario goes through [`escape`].
+//! The self-contained `index.html`: inline CSS, the charts' specs and the vendored chart
+//! scripts inline once, no external resource. Every text that comes from the scenario goes
+//! through [`escape`].
 
 use std::fmt::Write as _;
 
 use orbit_models::dependence::Provenance;
 use orbit_models::forecast::IssueForecast;
 
-use crate::charts::{self, Chart, file_stem, percent, scale_value};
+use crate::charts::{file_stem, percent, scale_value};
 use crate::data::RunReport;
 use crate::tables::{self, DataTable};
 use crate::vega::{self, VegaChart};
@@ -85,28 +86,28 @@ figure.vchart .downloads a { margin-left: .6rem; }
 .vega-embed summary { color: #333; }
 #vg-tooltip-element.vg-tooltip { font-size: 13px; }
 #vg-tooltip-element.vg-tooltip h2 { font-size: 14px; }
+figure.vchart[data-chart="event_timeline"] .vega { overflow-x: auto; }
+figure.vchart[data-chart="event_timeline"] .vega svg { max-width: none; }
+.panels.mc { grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr)); }
+h4.panels-title { margin: 1rem 0 .4rem; font-size: 1rem; }
+figure.vchart h5.chart-title { font-size: .95rem; font-weight: 600; }
+ol.key-events { font-size: .9rem; columns: 2 22rem; margin: .4rem 0 1rem; }
+ol.key-events .date { color: #555; font-variant-numeric: tabular-nums; }
+p.empty { padding: 1rem; background: #fff; border: 1px dashed #bbb; color: #444; }
 "#;
 
 /// The whole report as one HTML page.
 pub fn render_html(report: &RunReport) -> String {
-    render_with(report, &charts::all(report), &tables::all(report))
-}
-
-/// The page, with charts and tables already made (so the files written beside it are the
-/// same ones).
-pub(crate) fn render_with(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> String {
-    render_page(report, charts, &vega::all(report), tables)
+    render_page(report, &vega::all(report), &tables::all(report))
 }
 
 /// The page from every chart and table it shows.
 pub(crate) fn render_page(
     report: &RunReport,
-    charts: &[Chart],
     vcharts: &[VegaChart],
     tables: &[DataTable],
 ) -> String {
     let s = &report.scenario;
-    let chart = |name: &str| charts.iter().find(|c| c.name == name);
     let vchart = |name: &str| vcharts.iter().find(|c| c.name == name);
     let table = |name: &str| tables.iter().find(|t| t.name == name);
     let mut out = String::new();
@@ -144,6 +145,9 @@ pub(crate) fn render_page(
     if !report.backtest.is_empty() {
         sections.push(("backtest", "Backtest"));
     }
+    if !report.smp.is_empty() {
+        sections.push((crate::smp_section::SECTION_ID, "Spatial issues"));
+    }
     sections.extend([
         ("key-dates", "Key dates"),
         ("figures", "Figures vs data"),
@@ -175,7 +179,7 @@ pub(crate) fn render_page(
         escape(&report.dependence.actor),
         escape(&report.dependence.patron)
     );
-    for name in ["trade_shares", "energy_subsidy"] {
+    for name in ["trade_shares", "energy_subsidy", "total_support"] {
         if let Some(c) = vchart(name) {
             out.push_str(&vega::figure_html(c, "charts/", "h3"));
         }
@@ -216,7 +220,7 @@ pub(crate) fn render_page(
         }
     }
     for f in &report.forecasts {
-        push_issue(&mut out, report, f, charts);
+        push_issue(&mut out, report, f, vcharts);
     }
     for name in ["eum_rounds", "monte_carlo"] {
         if let Some(t) = table(name) {
@@ -258,10 +262,14 @@ pub(crate) fn render_page(
         out.push_str("</section>\n");
     }
 
+    out.push_str(&crate::smp_section::section_html(report, vcharts));
+
     // Key dates and the timeline.
     out.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");
-    if let Some(c) = chart("event_timeline") {
-        push_chart(&mut out, c);
+    if let Some(c) = vchart("event_timeline") {
+        out.push_str(&vega::figure_html(c, "charts/", "h3"));
+        let keys = crate::vega_timeline::key_numbers(&report.key_events, &report.key_events);
+        out.push_str(&crate::vega_timeline::key_list_html(&keys));
     }
     if let Some(t) = table("key_events") {
         push_details_table(&mut out, t);
@@ -358,7 +366,7 @@ pub(crate) fn render_page(
             escape(&t.title)
         );
     }
-    out.push_str("</ul>\n<p>Each interactive chart's data and Vega-Lite spec are under <code>charts/</code> (<code>NAME.csv</code>, <code>NAME.vl.json</code>; the links under each chart also work from this page alone); the other charts are SVG files there. Charts are drawn with vega 5.33.1, vega-lite 5.23.0 and vega-embed 6.29.0 (BSD-3-Clause), inlined in this page.</p>\n</section>\n</main>\n");
+    out.push_str("</ul>\n<p>Each interactive chart's data and Vega-Lite spec are under <code>charts/</code> (<code>NAME.csv</code>, <code>NAME.vl.json</code>; the links under each chart also work from this page alone); they are drawn are drawn with vega 5.33.1, vega-lite 5.23.0 and vega-embed 6.29.0 (BSD-3-Clause), inlined in this page.</p>\n</section>\n</main>\n");
     let _ = writeln!(
         out,
         "<footer>Made by orbit from scenario <code>{}</code>. Every number carries its source in the scenario; derived numbers name their formula and inputs in <code>report.json</code>. This page loads nothing from the network.</footer>",
@@ -369,7 +377,7 @@ pub(crate) fn render_page(
     out
 }
 
-fn push_issue(out: &mut String, report: &RunReport, f: &IssueForecast, charts: &[Chart]) {
+fn push_issue(out: &mut String, report: &RunReport, f: &IssueForecast, vcharts: &[VegaChart]) {
     let stem = file_stem(&f.issue);
     let summary = report.issue(&f.issue);
     let _ = writeln!(
@@ -396,12 +404,13 @@ fn push_issue(out: &mut String, report: &RunReport, f: &IssueForecast, charts: &
         "charts/",
         "h4",
     ));
-    for kind in ["eum_rounds", "monte_carlo"] {
-        let name = format!("{kind}_{stem}");
-        if let Some(c) = charts.iter().find(|c| c.name == name) {
-            push_chart(out, c);
-        }
+    if let Some(c) = vcharts
+        .iter()
+        .find(|c| c.name == format!("eum_rounds_{stem}"))
+    {
+        out.push_str(&vega::figure_html(c, "charts/", "h4"));
     }
+    push_monte_carlo(out, vcharts, &f.issue, "charts/");
     if let Some(eum) = &f.eum {
         let _ = write!(
             out,
@@ -423,25 +432,22 @@ fn push_issue(out: &mut String, report: &RunReport, f: &IssueForecast, charts: &
     }
 }
 
-/// An SVG inline in a figure, with its title as caption and a link to its file. The
-/// `xmlns` attribute is dropped: HTML parses inline SVG without it, and the page then
-/// contains no URL at all that a reader could mistake for a resource.
-fn push_chart(out: &mut String, chart: &Chart) {
-    let svg = chart
-        .svg
-        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
-        .replacen(
-            "<svg ",
-            &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&chart.title)),
-            1,
-        );
-    let _ = writeln!(
-        out,
-        "<figure id=\"chart-{}\">\n{svg}<figcaption>{} (<a href=\"charts/{}.svg\">SVG</a>)</figcaption>\n</figure>",
-        escape(&chart.name),
-        escape(&chart.title),
-        escape(&chart.name),
-    );
+/// The Monte Carlo panels of issue `issue` (their spec's `usermeta.issue`: a name prefix
+/// would also match an issue whose id extends this one's) under one heading, on one grid;
+/// shared with the dashboard.
+pub fn push_monte_carlo(out: &mut String, vcharts: &[VegaChart], issue: &str, href_prefix: &str) {
+    let panels: Vec<&VegaChart> = vcharts
+        .iter()
+        .filter(|c| c.name.starts_with("monte_carlo_") && c.spec["usermeta"]["issue"] == issue)
+        .collect();
+    if panels.is_empty() {
+        return;
+    }
+    out.push_str("<h4 class=\"panels-title\">Monte Carlo: each model's forecast over the perturbed draws, on the same bins</h4>\n<div class=\"panels mc\">\n");
+    for c in panels {
+        out.push_str(&vega::figure_html(c, href_prefix, "h5"));
+    }
+    out.push_str("</div>\n");
 }
 
 fn push_table(out: &mut String, t: &DataTable) {

@@ -1,6 +1,6 @@
 //! The report of an orbit run: what it contains ([`RunReport`], built by [`build`]), its
-//! charts as SVG ([`charts`]), its tables as CSV ([`tables`]) and one self-contained HTML
-//! page ([`render_html`]).
+//! charts as Vega-Lite specs ([`vega`], [`vega_issue`], [`vega_timeline`]), its tables as
+//! CSV ([`tables`]) and one self-contained HTML page ([`render_html`]).
 //!
 //! Everything here is pure: functions take results and return strings. The only step that
 //! touches the file system, writing [`files`] to a directory, is the caller's (the CLI's
@@ -9,11 +9,14 @@
 pub mod charts;
 pub mod data;
 pub mod html;
+pub mod smp_section;
 pub mod tables;
 pub mod vega;
+pub mod vega_issue;
+pub mod vega_smp;
+pub mod vega_timeline;
 
 pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
-pub use charts::{Chart, ChartContext, Palette};
 pub use data::{RunReport, build};
 pub use html::{escape, render_html};
 pub use tables::{Cell, DataTable, NumberStyle};
@@ -26,16 +29,15 @@ pub struct ReportFile {
 }
 
 /// Every file of the report: `index.html`, `report.json` (what `orbit run --format json`
-/// prints), one CSV per table, `charts/<name>.svg` per SVG chart and `charts/<name>.csv` and
-/// `charts/<name>.vl.json` per Vega-Lite chart.
+/// prints), one CSV per table, and `charts/<name>.csv` (its rows) and `charts/<name>.vl.json`
+/// (its spec) per chart.
 pub fn files(report: &RunReport) -> Vec<ReportFile> {
-    let charts = charts::all(report);
     let vcharts = vega::all(report);
     let tables = tables::all(report);
     let mut out = vec![
         ReportFile {
             path: "index.html".into(),
-            contents: html::render_page(report, &charts, &vcharts, &tables),
+            contents: html::render_page(report, &vcharts, &tables),
         },
         ReportFile {
             path: "report.json".into(),
@@ -46,10 +48,7 @@ pub fn files(report: &RunReport) -> Vec<ReportFile> {
         path: t.file_name(),
         contents: t.to_csv(),
     }));
-    out.extend(charts.into_iter().map(|c| ReportFile {
-        path: format!("charts/{}.svg", c.name),
-        contents: c.svg,
-    }));
+    out.extend(smp_section::files(report));
     for c in &vcharts {
         out.push(ReportFile {
             path: format!("charts/{}.csv", c.name),

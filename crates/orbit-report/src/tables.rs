@@ -4,7 +4,7 @@
 use orbit_models::dependence::{DependenceProfile, Provenance};
 use orbit_scenario::TradeFlow;
 
-use crate::charts::dependence::provenance_sources;
+use crate::charts::provenance_sources;
 use crate::charts::{percent, scale_value};
 use crate::data::RunReport;
 

@@ -17,7 +17,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use orbit_models::backtest::{Backtest, QuestionKind};
-use orbit_models::dependence::{DependenceProfile, FigureCheck, PartnerShare, Provenance};
+use orbit_models::dependence::{
+    DependenceProfile, Estimate, FigureCheck, PartnerShare, Provenance,
+};
 use orbit_models::forecast::IssueForecast;
 use orbit_models::simulation::SimulationResult;
 use orbit_models::transit::TransitReport;
@@ -74,7 +76,12 @@ pub struct VegaChart {
 }
 
 impl VegaChart {
-    fn new(name: impl Into<String>, title: impl Into<String>, source: String, spec: Value) -> Self {
+    pub(crate) fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        source: String,
+        spec: Value,
+    ) -> Self {
         let title = title.into();
         let mut spec = spec;
         if let Some(obj) = spec.as_object_mut() {
@@ -184,7 +191,7 @@ pub fn config() -> Value {
 
 /// A spec as wide as its container with `height` pixels of plot, `rows` inline, and the
 /// keys of `body` (mark, encoding, layer...).
-fn spec(height: u32, rows: Vec<Value>, body: Value) -> Value {
+pub(crate) fn spec(height: u32, rows: Vec<Value>, body: Value) -> Value {
     let mut out = Map::new();
     out.insert(
         "$schema".into(),
@@ -214,12 +221,12 @@ fn spec(height: u32, rows: Vec<Value>, body: Value) -> Value {
 }
 
 /// Keeps the rows of one layer.
-fn only(layer: &str) -> Value {
+pub(crate) fn only(layer: &str) -> Value {
     json!([{"filter": {"field": "layer", "equal": layer}}])
 }
 
 /// The source of a provenance, for tooltips.
-fn provenance_source(p: &Provenance) -> String {
+pub(crate) fn provenance_source(p: &Provenance) -> String {
     match p {
         Provenance::Sourced { source } => source.clone(),
         Provenance::Derived { formula, sources } => {
@@ -412,8 +419,16 @@ fn is_total_support(note: Option<&str>, source: &str) -> bool {
 }
 
 /// The energy subsidy by year: computed values (reference minus paid price, times volume,
-/// over GDP) as points, published estimates as bars over their years, each with its kind.
-pub fn energy_subsidy(profile: &DependenceProfile, scenario: &str, compact: bool) -> VegaChart {
+/// over GDP) as points, published estimates of the energy subsidy as bars over their years,
+/// and the narrative's figure as a dashed rule drawn *under* the bars (so it never hides
+/// one). Estimates of all Russian support are not energy subsidies: they get their own
+/// chart and axis ([`total_support`]).
+pub fn energy_subsidy(
+    profile: &DependenceProfile,
+    checks: &[FigureCheck],
+    scenario: &str,
+    compact: bool,
+) -> VegaChart {
     let mut rows = Vec::new();
     for y in &profile.years {
         for s in &y.energy_subsidy {
@@ -429,33 +444,39 @@ pub fn energy_subsidy(profile: &DependenceProfile, scenario: &str, compact: bool
     }
     if !compact {
         for e in &profile.subsidy_estimates {
-            let kind = if is_total_support(e.note.as_deref(), &e.source) {
-                "estimate: total Russian support (not energy alone)"
-            } else {
-                "estimate: energy subsidy"
-            };
+            if is_total_support(e.note.as_deref(), &e.source) || !e.value.is_finite() {
+                continue;
+            }
             rows.push(json!({"layer": "estimate", "year": e.years.first, "end": e.years.last, "share": e.value,
-                "kind": kind, "note": e.note, "source": e.source,
+                "kind": "estimate: energy subsidy", "note": e.note, "source": e.source,
                 "years": e.years.to_string()}));
+        }
+        for c in checks.iter().filter(|c| c.measure.contains("subsidy")) {
+            rows.push(json!({"layer": "figure", "share": c.figure,
+                "label": format!("narrative P{}: {:.0}% ({})", c.paragraph, 100.0 * c.figure, c.verdict.as_str()),
+                "measure": c.measure, "claim": c.claim}));
         }
     }
     let kinds = [
         ("computed: gas subsidy", BLUE),
         ("computed: oil subsidy", SKY),
         ("estimate: energy subsidy", ORANGE),
-        ("estimate: total Russian support (not energy alone)", PURPLE),
     ];
     let colour = json!({"field": "kind", "type": "nominal", "title": null,
         "scale": {"domain": kinds.iter().map(|k| k.0).collect::<Vec<_>>(), "range": kinds.iter().map(|k| k.1).collect::<Vec<_>>()},
-        "legend": if compact { Value::Null } else { json!({"columns": 2}) }});
-    let y = json!({"field": "share", "type": "quantitative", "title": if compact { "% of GDP" } else { "share of Belarus's GDP (%)" }, "axis": {"format": ".0%"}});
+        "legend": if compact { Value::Null } else { json!({"columns": 3}) }});
+    let y = json!({"field": "share", "type": "quantitative", "title": if compact { "% of GDP" } else { "energy subsidy, share of Belarus's GDP (%)" }, "axis": {"format": ".0%"}});
+    let estimate_tooltip = json!([{"field": "kind"}, {"field": "years"}, {"field": "share", "format": ".1%"}, {"field": "note"}, {"field": "source"}]);
+    // Layer order is drawing order: the narrative's rule first, under every bar and point.
     let layers = json!([
-        {"transform": only("estimate"), "mark": {"type": "rule", "strokeWidth": 6, "opacity": 0.8, "strokeCap": "butt"},
-         "encoding": {"x": year_x("year"), "x2": {"field": "end"}, "y": y, "color": colour,
-                      "tooltip": [{"field": "kind"}, {"field": "years"}, {"field": "share", "format": ".1%"}, {"field": "note"}, {"field": "source"}]}},
+        {"transform": only("figure"), "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#555", "strokeWidth": 1},
+         "encoding": {"y": {"field": "share", "type": "quantitative"}, "tooltip": [{"field": "label"}, {"field": "claim"}]}},
+        {"transform": only("figure"), "mark": {"type": "text", "align": "right", "baseline": "bottom", "dy": -7, "color": "#333", "fontSize": 12},
+         "encoding": {"y": {"field": "share", "type": "quantitative"}, "x": {"value": {"expr": "width"}}, "text": {"field": "label"}}},
+        {"transform": only("estimate"), "mark": {"type": "rule", "strokeWidth": 7, "opacity": 0.9, "strokeCap": "butt"},
+         "encoding": {"x": year_x("year"), "x2": {"field": "end"}, "y": y, "color": colour, "tooltip": estimate_tooltip}},
         {"transform": only("estimate"), "mark": {"type": "point", "filled": true, "shape": "square", "size": 40},
-         "encoding": {"x": year_x("year"), "y": y, "color": colour,
-                      "tooltip": [{"field": "kind"}, {"field": "years"}, {"field": "share", "format": ".1%"}, {"field": "note"}, {"field": "source"}]}},
+         "encoding": {"x": year_x("year"), "y": y, "color": colour, "tooltip": estimate_tooltip}},
         {"transform": only("computed"), "mark": {"type": "point", "filled": true, "size": if compact { 50 } else { 90 }},
          "encoding": {"x": year_x("year"), "y": y, "color": colour,
                       "tooltip": [{"field": "kind"}, {"field": "year", "format": "d"}, {"field": "share", "format": ".1%"}, {"field": "source"}]}}
@@ -468,7 +489,7 @@ pub fn energy_subsidy(profile: &DependenceProfile, scenario: &str, compact: bool
         },
         "Russian energy subsidy to Belarus, share of GDP, by year and kind of estimate",
         format!(
-            "Source: scenario {scenario}; energy prices, volumes and GDP of the scenario; published estimates as given (subsidy_estimates). Estimates whose note says \"total\" count all Russian support, not energy alone."
+            "Source: scenario {scenario}; energy prices, volumes and GDP of the scenario; published estimates as given (subsidy_estimates); dashed: the narrative's figure. Estimates of all Russian support (not energy alone) are in their own chart."
         ),
         spec(
             if compact { 120 } else { 280 },
@@ -476,6 +497,65 @@ pub fn energy_subsidy(profile: &DependenceProfile, scenario: &str, compact: bool
             json!({ "layer": layers }),
         ),
     )
+}
+
+/// Published estimates of all Russian support to Belarus (energy, loans, trade preferences:
+/// the report's `support_estimates`, and any subsidy estimate whose note or source says
+/// "total"), on their own axis: a different measure from
+/// the energy subsidy, never drawn on its scale. `None` when the scenario has none.
+pub fn total_support(
+    profile: &DependenceProfile,
+    support: &[Estimate],
+    scenario: &str,
+) -> Option<VegaChart> {
+    let flagged = profile
+        .subsidy_estimates
+        .iter()
+        .filter(|e| is_total_support(e.note.as_deref(), &e.source));
+    let rows: Vec<Value> = support
+        .iter()
+        .chain(flagged)
+        .filter(|e| e.value.is_finite())
+        .map(|e| {
+            json!({"layer": "estimate", "year": e.years.first, "end": e.years.last, "share": e.value,
+                "kind": "estimate: total Russian support (not energy alone)", "note": e.note, "source": e.source,
+                "years": e.years.to_string()})
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    // The energy subsidy chart's years, so the two charts line up when read together.
+    let years = profile
+        .years
+        .iter()
+        .map(|y| y.year)
+        .chain(
+            profile
+                .subsidy_estimates
+                .iter()
+                .flat_map(|e| [e.years.first, e.years.last]),
+        )
+        .chain(support.iter().flat_map(|e| [e.years.first, e.years.last]));
+    let (first, last) = years.fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    let mut x = year_x("year");
+    x["scale"]["domain"] = json!([first, last]);
+    let y = json!({"field": "share", "type": "quantitative", "title": "all Russian support, share of GDP (%)", "axis": {"format": ".0%"}});
+    let tooltip = json!([{"field": "kind"}, {"field": "years"}, {"field": "share", "format": ".1%"}, {"field": "note"}, {"field": "source"}]);
+    let layers = json!([
+        {"mark": {"type": "rule", "strokeWidth": 7, "opacity": 0.9, "strokeCap": "butt", "color": PURPLE},
+         "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "tooltip": tooltip}},
+        {"mark": {"type": "point", "filled": true, "shape": "square", "size": 40, "color": PURPLE},
+         "encoding": {"x": x, "y": y, "tooltip": tooltip}}
+    ]);
+    Some(VegaChart::new(
+        "total_support",
+        "Total Russian support to Belarus (energy, loans, trade preferences), share of GDP: a different measure from the energy subsidy",
+        format!(
+            "Source: scenario {scenario}; published estimates as given (indicator russian_support_share_gdp, and subsidy estimates whose note or source says \"total\")"
+        ),
+        spec(160, rows, json!({ "layer": layers })),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -511,7 +591,7 @@ pub fn shapley_epochs(transit: &TransitReport, scenario: &str, compact: bool) ->
         {"mark": {"type": "point", "filled": true, "size": 60}, "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}},
         {"transform": [{"filter": {"field": "role", "equal": "Belarus"}}],
          "mark": {"type": "text", "dy": -12, "fontWeight": "bold", "fontSize": 13, "color": VERMILLION},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"}}}
+         "encoding": {"x": x, "y": y, "text": {"field": "label"}, "tooltip": tooltip}}
     ]);
     VegaChart::new(
         if compact {
@@ -726,7 +806,7 @@ pub fn outcomes(backtests: &[Backtest]) -> BTreeMap<String, (String, f64)> {
     out
 }
 
-const MODELS: [(&str, &str, &str); 4] = [
+pub(crate) const MODELS: [(&str, &str, &str); 4] = [
     ("eum", "expected utility", BLUE),
     ("compromise", "compromise", ORANGE),
     ("median", "weighted median", GREEN),
@@ -1242,8 +1322,13 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
     let scenario = &report.scenario.id;
     let mut out = vec![
         trade_shares(&report.dependence, &report.figure_checks, scenario, false),
-        energy_subsidy(&report.dependence, scenario, false),
+        energy_subsidy(&report.dependence, &report.figure_checks, scenario, false),
     ];
+    out.extend(total_support(
+        &report.dependence,
+        &report.support_estimates,
+        scenario,
+    ));
     if let Some(t) = &report.transit_game {
         out.push(shapley_epochs(t, scenario, false));
         for i in 0..t.epochs.len() {
@@ -1257,6 +1342,7 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
             &report.backtest,
             scenario,
         ));
+        out.extend(issue_extras(report, f));
     }
     if !report.forecasts.is_empty() {
         out.push(issue_dots(
@@ -1271,7 +1357,26 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
     if !report.backtest.is_empty() {
         out.push(backtest_skill(&report.backtest, scenario, false));
     }
+    out.extend(crate::smp_section::charts(report));
     out.extend(headline(report).into_iter().map(|h| h.chart));
+    let keys = crate::vega_timeline::key_numbers(&report.key_events, &report.key_events);
+    out.extend(crate::vega_timeline::event_timeline(
+        &report.event_counts,
+        &keys,
+        scenario,
+    ));
+    out
+}
+
+/// An issue's rounds chart and Monte Carlo panels.
+pub fn issue_extras(report: &RunReport, f: &IssueForecast) -> Vec<VegaChart> {
+    let issue = report.issue(&f.issue);
+    let name = f.name.as_deref().unwrap_or(&f.issue);
+    let scenario = &report.scenario.id;
+    let mut out: Vec<VegaChart> = crate::vega_issue::eum_rounds(f, issue, scenario, name)
+        .into_iter()
+        .collect();
+    out.extend(crate::vega_issue::monte_carlo(f, issue, scenario, name));
     out
 }
 
@@ -1395,7 +1500,7 @@ pub fn headline(report: &RunReport) -> Vec<HeadlineFigure> {
             }),
             source: provenance_source(&s.provenance),
             link: "#dependence",
-            chart: energy_subsidy(d, scenario, true),
+            chart: energy_subsidy(d, &[], scenario, true),
         });
     }
     if let Some(t) = &report.transit_game

@@ -73,10 +73,18 @@ fn colours(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The unit views of a spec: its layers, those of each concatenated view, or the spec.
 fn layers(c: &VegaChart) -> Vec<&Value> {
-    c.spec["layer"]
-        .as_array()
-        .map_or_else(|| vec![&c.spec], |l| l.iter().collect())
+    fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+        if let Some(views) = v["layer"].as_array().or_else(|| v["vconcat"].as_array()) {
+            views.iter().for_each(|x| walk(x, out));
+        } else {
+            out.push(v);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&c.spec, &mut out);
+    out
 }
 
 #[test]
@@ -228,26 +236,234 @@ fn trade_shares_leave_the_cis_out_draw_gaps_and_mark_the_narratives_figure() {
 }
 
 #[test]
-fn subsidy_estimates_carry_their_kind() {
+fn subsidy_estimates_carry_their_kind_and_total_support_has_its_own_axis() {
     let c = chart("energy_subsidy");
-    let kinds: Vec<&str> = c
-        .rows()
-        .iter()
-        .map(|r| r["kind"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> = c.rows().iter().filter_map(|r| r["kind"].as_str()).collect();
     assert!(kinds.contains(&"computed: gas subsidy"));
     assert!(kinds.contains(&"estimate: energy subsidy"));
-    // An estimate of all Russian support is flagged, never drawn as an energy subsidy.
-    for row in c.rows().iter().filter(|r| r["layer"] == "estimate") {
-        let text = format!(
-            "{} {}",
-            row["note"].as_str().unwrap_or(""),
-            row["source"].as_str().unwrap_or("")
-        )
-        .to_lowercase();
-        let total = row["kind"] == "estimate: total Russian support (not energy alone)";
-        assert_eq!(total, text.contains("total"), "{row}");
+    // All Russian support is another measure: never on the energy subsidy's axis.
+    assert!(!kinds.iter().any(|k| k.contains("total")), "{kinds:?}");
+    let total = chart("total_support");
+    assert!(!total.rows().is_empty());
+    assert!(
+        total
+            .rows()
+            .iter()
+            .any(|r| (r["share"].as_f64().unwrap() - 0.171).abs() < 1e-9),
+        "the scenario's russian_support_share_gdp"
+    );
+    let y = &total.spec["layer"][0]["encoding"]["y"]["title"];
+    assert!(y.as_str().unwrap().contains("all Russian support"), "{y}");
+    // The narrative's figure (15% of GDP, the same as one estimate) is drawn first, under
+    // the bars, so it cannot hide one.
+    let order: Vec<&str> = c.spec["layer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["transform"][0]["filter"]["equal"].as_str().unwrap_or(""))
+        .collect();
+    let figure = order
+        .iter()
+        .position(|l| *l == "figure")
+        .expect("the narrative's figure");
+    let estimate = order.iter().position(|l| *l == "estimate").unwrap();
+    assert!(figure < estimate, "{order:?}");
+    let narrative = c.rows().iter().find(|r| r["layer"] == "figure").unwrap();
+    assert!(
+        c.rows()
+            .iter()
+            .any(|r| r["layer"] == "estimate" && r["share"] == narrative["share"]),
+        "the case the rule is for: an estimate at the narrative's value"
+    );
+}
+
+#[test]
+fn eum_rounds_draw_each_distinct_path_once_naming_all_its_actors() {
+    let r = report();
+    let mut shared = 0;
+    for f in r.forecasts.iter().filter(|f| f.eum.is_some()) {
+        let eum = f.eum.as_ref().unwrap();
+        let c = chart(&format!("eum_rounds_{}", f.issue));
+        let mut series: std::collections::BTreeMap<&str, Vec<(u64, f64)>> = Default::default();
+        let mut named: Vec<String> = Vec::new();
+        for row in c.rows().iter().filter(|r| r["layer"] == "path") {
+            let path = row["path"].as_str().unwrap();
+            if !series.contains_key(path) {
+                named.extend(
+                    row["actors"]
+                        .as_str()
+                        .unwrap()
+                        .split(", ")
+                        .map(String::from),
+                );
+            }
+            series.entry(path).or_default().push((
+                row["round"].as_u64().unwrap(),
+                row["position"].as_f64().unwrap(),
+            ));
+        }
+        // Every actor on exactly one line.
+        let mut actors = eum.actors.clone();
+        actors.sort();
+        named.sort();
+        assert_eq!(named, actors, "{}", f.issue);
+        // No two lines coincide, so none hides another.
+        let lines: Vec<&Vec<(u64, f64)>> = series.values().collect();
+        for (i, a) in lines.iter().enumerate() {
+            for b in &lines[i + 1..] {
+                assert!(
+                    a.iter()
+                        .zip(b.iter())
+                        .any(|(x, y)| (x.1 - y.1).abs() > 1e-9),
+                    "{}",
+                    f.issue
+                );
+            }
+        }
+        // Actors with identical rounds share a line.
+        for (i, a) in eum.actors.iter().enumerate() {
+            for (j, b) in eum.actors.iter().enumerate().skip(i + 1) {
+                let same = eum
+                    .rounds
+                    .iter()
+                    .all(|r| (r.positions[i] - r.positions[j]).abs() < 1e-12);
+                let line_of = |who: &str| {
+                    c.rows()
+                        .iter()
+                        .find(|r| {
+                            r["layer"] == "path"
+                                && r["actors"].as_str().unwrap().split(", ").any(|x| x == who)
+                        })
+                        .map(|r| r["path"].clone())
+                };
+                assert_eq!(same, line_of(a) == line_of(b), "{}: {a} and {b}", f.issue);
+                shared += usize::from(same);
+            }
+        }
     }
+    assert!(
+        shared > 0,
+        "the built-in scenario has actors on identical paths"
+    );
+}
+
+#[test]
+fn monte_carlo_panels_share_bins_and_name_modes_instead_of_a_mean() {
+    use orbit_report::vega_issue::{BINS, modes};
+    let mut bimodal = 0;
+    for f in &report().forecasts {
+        let panels: Vec<&VegaChart> = charts()
+            .iter()
+            .filter(|c| {
+                c.name.starts_with("monte_carlo_") && c.spec["usermeta"]["issue"] == *f.issue
+            })
+            .collect();
+        assert_eq!(
+            panels.len(),
+            f.monte_carlo.as_ref().unwrap().models.len(),
+            "{}",
+            f.issue
+        );
+        let mut widths = Vec::new();
+        for c in &panels {
+            let bins: Vec<&Value> = c.rows().iter().filter(|r| r["layer"] == "bin").collect();
+            let mut counts = vec![0; BINS];
+            for b in &bins {
+                widths.push(b["to"].as_f64().unwrap() - b["from"].as_f64().unwrap());
+                let (lo, hi) = f.scale.unwrap();
+                let i = ((b["from"].as_f64().unwrap() - lo) / ((hi - lo) / BINS as f64)).round()
+                    as usize;
+                counts[i] = b["draws"].as_u64().unwrap() as usize;
+            }
+            let draws: usize = counts.iter().sum();
+            let model = c.spec["usermeta"]["model"].as_str().unwrap();
+            let d = f
+                .monte_carlo
+                .as_ref()
+                .unwrap()
+                .models
+                .iter()
+                .find(|m| m.model == model)
+                .unwrap();
+            assert_eq!(draws, d.draws, "{}: every draw in a bin", c.name);
+            assert!(
+                c.rows().iter().any(|r| r["layer"] == "median"),
+                "{}",
+                c.name
+            );
+            assert!(c.rows().iter().any(|r| r["layer"] == "band"), "{}", c.name);
+            assert!(
+                !c.title.replace("no mean", "").contains("mean"),
+                "{}",
+                c.title
+            );
+            if modes(&counts).len() >= 2 {
+                bimodal += 1;
+                assert!(
+                    c.title.contains("modes:") && c.title.contains("% of draws"),
+                    "{}",
+                    c.title
+                );
+            }
+        }
+        let first = widths[0];
+        assert!(
+            widths.iter().all(|w| (w - first).abs() < 1e-9),
+            "{}: {widths:?}",
+            f.issue
+        );
+    }
+    assert!(bimodal > 0, "the built-in scenario has bimodal forecasts");
+}
+
+#[test]
+fn modes_are_separated_groups_of_draws() {
+    use orbit_report::vega_issue::modes;
+    assert!(modes(&[]).is_empty());
+    assert_eq!(modes(&[0, 5, 20, 5, 0]).len(), 1);
+    // Two clusters with an empty stretch between: two modes, shares as counted.
+    let m = modes(&[10, 0, 0, 0, 90]);
+    assert_eq!(m.len(), 2);
+    assert!((m[0].share - 0.1).abs() < 1e-12 && (m[1].share - 0.9).abs() < 1e-12);
+    // A stray 2% is not a mode.
+    assert_eq!(modes(&[2, 0, 0, 98]).len(), 1);
+}
+
+#[test]
+fn timeline_numbers_key_events_as_in_the_full_list_and_draws_nothing_for_nothing() {
+    use orbit_report::vega_timeline::{event_timeline, key_numbers};
+    let r = report();
+    let later: Vec<_> = r
+        .key_events
+        .iter()
+        .filter(|e| e.date.as_str() >= "2010")
+        .cloned()
+        .collect();
+    let numbers = key_numbers(&r.key_events, &later);
+    let first_later = r
+        .key_events
+        .iter()
+        .position(|e| e.date.as_str() >= "2010")
+        .unwrap();
+    assert_eq!(numbers[0].0, first_later + 1, "numbering restarted");
+    let c = event_timeline(&r.event_counts, &numbers, "union-state").unwrap();
+    let drawn: Vec<&str> = c
+        .rows()
+        .iter()
+        .filter(|r| r["layer"] == "key")
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = numbers.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(drawn, expected);
+    // Numbers of one year are stacked, never side by side.
+    let mut cells = std::collections::BTreeSet::new();
+    for row in c.rows().iter().filter(|r| r["layer"] == "key") {
+        assert!(
+            cells.insert((row["year"].as_i64(), row["stack"].as_i64())),
+            "{row}"
+        );
+    }
+    assert!(event_timeline(&[], &[], "union-state").is_none());
 }
 
 #[test]
@@ -440,4 +656,87 @@ fn issue_detail_gives_each_actor_a_row_the_unit_and_the_outcome() {
     assert_eq!(outcome["value"], 80.0);
     // Actors in grey, models in their own colours: no actor shares a model's colour.
     assert_eq!(actor_layer(base)["mark"]["color"], "#333");
+}
+
+// ---- KTAB SMP (issue 14) ------------------------------------------------------------------
+
+#[test]
+fn smp_charts_have_one_panel_per_dimension_units_and_labels_that_do_not_overlap() {
+    let r = &report().smp[0];
+    for dim in &r.dimensions {
+        let c = chart(&orbit_report::vega_smp::chart_name(&r.issue, &dim.id));
+        assert!(c.title.contains(&dim.name), "{}", c.title);
+        let line_layers: Vec<&Value> = layers(c)
+            .into_iter()
+            .filter(|l| l["transform"][0]["filter"]["equal"] == "line")
+            .collect();
+        assert!(
+            line_layers
+                .iter()
+                .all(|l| l["encoding"]["y"]["title"] == dim.unit.as_str())
+        );
+        assert!(
+            line_layers
+                .iter()
+                .any(|l| l["encoding"]["tooltip"].is_array())
+        );
+        let lines = c.rows().iter().filter(|r| r["layer"] == "line").count();
+        assert_eq!(lines, r.history.len() * r.actors.len());
+        // Every actor is named once among the labels, and labels are far enough apart.
+        let labels: Vec<&Value> = c.rows().iter().filter(|r| r["layer"] == "label").collect();
+        let mut named: Vec<&str> = labels
+            .iter()
+            .flat_map(|l| l["codes"].as_str().unwrap().split(", "))
+            .collect();
+        named.sort_unstable();
+        let mut actors: Vec<&str> = r.actors.iter().map(String::as_str).collect();
+        actors.sort_unstable();
+        assert_eq!(named, actors);
+        for l in &labels {
+            let text = l["text"].as_str().unwrap();
+            assert!(
+                text.chars().count() <= orbit_report::vega_smp::LABEL_CHARS + 12,
+                "{text}"
+            );
+        }
+        let mut ys: Vec<f64> = labels
+            .iter()
+            .map(|l| l["position"].as_f64().unwrap())
+            .collect();
+        ys.sort_by(f64::total_cmp);
+        let range = dim.scale_max - dim.scale_min;
+        for w in ys.windows(2) {
+            assert!(
+                w[1] - w[0] >= orbit_report::vega_smp::LABEL_GAP * range,
+                "labels at {w:?} would overlap"
+            );
+        }
+    }
+}
+
+#[test]
+fn smp_label_groups_chain_close_values_and_keep_far_ones_apart() {
+    let groups = orbit_report::vega_smp::label_groups(&[0.0, 50.0, 3.0, 9.0, 100.0, 95.0], 7.0);
+    assert_eq!(groups, vec![vec![0, 2, 3], vec![1], vec![5, 4]]);
+}
+
+#[test]
+fn smp_history_csv_has_exactly_the_ktab_columns() {
+    let csv = orbit_report::smp_section::history_csv(&report().smp[0]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("turn,actor,dimension,position"));
+    assert_eq!(lines.next(), Some("0,RUS,scope,90"));
+    let files = orbit_report::files(report());
+    assert!(
+        files
+            .iter()
+            .any(|f| f.path == "smp/russian_air_base_2d_history.csv" && f.contents == csv)
+    );
+    let html = &files
+        .iter()
+        .find(|f| f.path == "index.html")
+        .unwrap()
+        .contents;
+    assert!(html.contains("<section id=\"smp\">"));
+    assert!(html.contains("chart-smp_russian_air_base_2d_permanence"));
 }

@@ -12,4 +12,16 @@ pub trait Hint {
     }
 }
 
-impl Hint for crate::ScenarioError {}
+impl Hint for crate::ScenarioError {
+    fn hints(&self) -> Vec<String> {
+        match self {
+            crate::ScenarioError::TooLarge { .. } => vec![
+                "check the path: this is not the kind of file the option expects (a device, or the wrong file?)".into(),
+            ],
+            crate::ScenarioError::NotUtf8 { .. } => {
+                vec!["save the file as UTF-8 text".into()]
+            }
+            _ => Vec::new(),
+        }
+    }
+}

@@ -17,6 +17,8 @@ pub mod ktab;
 pub mod overlay;
 pub mod parse;
 pub mod raw;
+pub mod read;
+pub mod spatial;
 pub mod validate;
 pub mod world;
 
@@ -46,9 +48,18 @@ pub enum ScenarioError {
         #[source]
         source: std::io::Error,
     },
-    /// The file exceeds [`MAX_FILE_BYTES`].
-    #[error("`{path}` is {size} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes")]
-    TooLarge { path: String, size: u64 },
+    /// The file exceeds its limit ([`MAX_FILE_BYTES`] for a scenario); `size` is the size
+    /// the file system reported, `None` for a file that reports none but kept going (a
+    /// device, a pipe).
+    #[error("`{path}` is {}; files of this kind are limited to {limit} bytes", match size {
+        Some(size) => format!("{size} bytes"),
+        None => format!("more than {limit} bytes"),
+    })]
+    TooLarge {
+        path: String,
+        size: Option<u64>,
+        limit: u64,
+    },
     /// The file is not UTF-8 text.
     #[error("`{path}` is not UTF-8 text (first invalid byte at {line}:{column})")]
     NotUtf8 {
@@ -73,17 +84,8 @@ impl ScenarioError {
 
 /// Loads and validates the scenario at `path`.
 pub fn load_file(path: &Path) -> Result<World, ScenarioError> {
-    let shown = path.display().to_string();
-    let io = |source| ScenarioError::Io {
-        path: shown.clone(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(ScenarioError::TooLarge { path: shown, size });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    load_bytes(&shown, &bytes)
+    let bytes = read::read_bounded(path, MAX_FILE_BYTES)?;
+    load_bytes(&path.display().to_string(), &bytes)
 }
 
 /// Validates scenario bytes; `name` is used in diagnostics.
@@ -91,19 +93,14 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<World, ScenarioError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ScenarioError::TooLarge {
             path: name.to_string(),
-            size: bytes.len() as u64,
+            size: Some(bytes.len() as u64),
+            limit: MAX_FILE_BYTES,
         });
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => load_str(name, text),
         Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..])
-                .chars()
-                .count()
-                + 1;
+            let (line, column) = read::utf8_error_location(bytes, e.valid_up_to());
             Err(ScenarioError::NotUtf8 {
                 path: name.to_string(),
                 line,

@@ -28,6 +28,8 @@ pub struct RawScenario {
     pub events: Vec<Spanned<RawEvent>>,
     pub claims: Vec<Spanned<RawClaim>>,
     pub links: Vec<Spanned<RawLink>>,
+    /// Multi-dimensional issues for KTAB's SMP (`crate::spatial`).
+    pub spatial_issues: Vec<Spanned<crate::spatial::RawSpatialIssue>>,
     /// The `[scenario]` table was there but did not parse (and was reported).
     pub meta_failed: bool,
     /// The text is empty or not TOML, so there is nothing to check further.
@@ -52,6 +54,7 @@ pub const SECTIONS: &[&str] = &[
     "events",
     "claims",
     "links",
+    "spatial_issues",
 ];
 
 /// Parses `text`; returns what could be read and every problem met on the way.
@@ -116,6 +119,7 @@ pub fn parse(text: &str) -> (RawScenario, Vec<Diagnostic>) {
             "events" => raw.events = deserialize_each(value, name, &mut problems),
             "claims" => raw.claims = deserialize_each(value, name, &mut problems),
             "links" => raw.links = deserialize_each(value, name, &mut problems),
+            "spatial_issues" => raw.spatial_issues = deserialize_each(value, name, &mut problems),
             other => problems.push(
                 Diagnostic::new(format!("unknown section `{other}`"), Some(key_span)).with_hint(
                     format!(

@@ -770,6 +770,8 @@ pub struct World {
     pub claims: Vec<Claim>,
     /// The simulation's declared links, in the order they apply each year.
     pub links: Vec<Link>,
+    /// Multi-dimensional issues, bargained with KTAB's SMP (`[[spatial_issues]]`).
+    pub spatial_issues: Vec<crate::spatial::SpatialIssue>,
 }
 
 impl World {

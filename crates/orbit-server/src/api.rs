@@ -1,8 +1,8 @@
 //! The JSON API under `/api/`: the structs the CLI prints, as JSON.
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use orbit_models::forecast::IssueForecast;
@@ -12,6 +12,7 @@ use orbit_store::{StoreError, TimelineRow};
 use serde::Serialize;
 
 use crate::params::{self, Params};
+use crate::query::StrictQuery;
 use crate::{ApiError, AppState};
 
 /// `/api/scenario`: the `scenario`, `issues` and `key_events` of `orbit run --format json`.
@@ -44,29 +45,9 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Response {
     json_response(crate::json_bytes(value))
 }
 
-/// Query strings that do not decode are a 400 naming the problem.
-pub(crate) fn query_params(
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Params, ApiError> {
-    match query {
-        // The query is percent-decoded lossily, invalid UTF-8 becoming U+FFFD: such a
-        // parameter is refused rather than answered with a mangled value (`?name=%FF`).
-        Ok(Query(pairs)) => match pairs
-            .iter()
-            .find(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}'))
-        {
-            Some((k, _)) => Err(ApiError::bad_request(format!(
-                "the query parameter `{}` is not UTF-8 once percent-decoded",
-                k.replace('\u{FFFD}', "?")
-            ))
-            .hint("percent-encode UTF-8 text only (e.g. `%C3%A9` for é)")),
-            None => Ok(Params::new(pairs)),
-        },
-        Err(e) => Err(ApiError::bad_request(format!(
-            "cannot read the query string: {}",
-            e.body_text()
-        ))),
-    }
+/// Query strings that do not decode are a 400 naming the problem ([`StrictQuery`]).
+pub(crate) fn query_params(query: Result<StrictQuery, ApiError>) -> Result<Params, ApiError> {
+    query.map(|StrictQuery(pairs)| Params::new(pairs))
 }
 
 /// A body that is too large is 413; one that is not UTF-8 is 400.
@@ -140,7 +121,7 @@ pub(crate) fn run_timeline(
 
 pub async fn timeline(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<StrictQuery, ApiError>,
 ) -> Result<Response, ApiError> {
     let params = query_params(query)?;
     let query = params::timeline_query(&params)?;
@@ -150,7 +131,7 @@ pub async fn timeline(
 
 pub async fn dependence(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<StrictQuery, ApiError>,
 ) -> Result<Response, ApiError> {
     let params = query_params(query)?;
     params.only(&["actor", "partner", "year"])?;
@@ -292,7 +273,7 @@ pub(crate) async fn run_forecast(
 
 pub async fn forecast_table(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<StrictQuery, ApiError>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let text = body_text(body)?;

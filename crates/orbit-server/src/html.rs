@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
+use orbit_report::DataTable;
 use orbit_report::escape;
-use orbit_report::{Chart, DataTable};
 
 use crate::ApiError;
 
@@ -16,6 +16,7 @@ pub const NAV: &[(&str, &str)] = &[
     ("/transit", "Transit power"),
     ("/forecast", "Forecasts"),
     ("/simulation", "Simulation"),
+    ("/smp", "Spatial (KTAB)"),
 ];
 
 /// A whole page: `active` is the path of its navigation entry.
@@ -73,29 +74,6 @@ pub fn error_page(error: &ApiError) -> String {
     }
     body.push_str("</section>\n");
     page("Error", "", "", &body)
-}
-
-/// An SVG chart inline in a figure with its caption. The `xmlns` attribute is dropped as in
-/// the report: HTML parses inline SVG without it.
-pub fn chart(out: &mut String, chart: &Chart) {
-    let svg = chart
-        .svg
-        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
-        .replacen(
-            "<svg ",
-            &format!(
-                "<svg role=\"img\" class=\"chart\" aria-label=\"{}\" ",
-                escape(&chart.title)
-            ),
-            1,
-        );
-    let _ = writeln!(
-        out,
-        "<figure id=\"chart-{}\" data-chart=\"{}\">\n{svg}<figcaption>{}</figcaption>\n</figure>",
-        escape(&chart.name),
-        escape(&chart.name),
-        escape(&chart.title),
-    );
 }
 
 /// A data table with its title.

@@ -20,6 +20,7 @@ mod api;
 mod html;
 mod pages;
 mod params;
+mod query;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,7 +34,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use orbit_pipeline::{PipelineError, PlanError, RawRunOptions, RunResults};
-use orbit_report::charts::{self, ChartContext};
 use orbit_report::{RunReport, TransitShares};
 use orbit_scenario::{Hint, World};
 use orbit_store::{Store, StoreError};
@@ -106,7 +106,6 @@ pub struct AppState(Arc<Inner>);
 struct Inner {
     report: RunReport,
     world: World,
-    ctx: ChartContext,
     store: Mutex<Store>,
     limits: Limits,
     concurrent_runs: usize,
@@ -156,18 +155,16 @@ impl AppState {
             report.transit = transit;
         }
         let limits = options.limits;
-        let ctx = ChartContext::for_report(&report);
-        let charts = charts::all(&report);
         let tables = orbit_report::tables::all(&report);
         let cache = Cache {
-            overview: pages::overview(&report, &charts, &tables).into(),
-            dependence: pages::dependence(&report, &charts, &tables).into(),
-            transit: pages::transit(&report, &charts).into(),
+            overview: pages::overview(&report, &tables).into(),
+            dependence: pages::dependence(&report, &tables).into(),
+            transit: pages::transit(&report).into(),
             forecast_index: pages::forecast_index(&report, &tables, &limits, None).into(),
             issue_pages: report
                 .forecasts
                 .iter()
-                .map(|f| (f.issue.clone(), pages::issue(&report, f, &charts).into()))
+                .map(|f| (f.issue.clone(), pages::issue(&report, f).into()))
                 .collect(),
             api_scenario: json_bytes(&api::ScenarioDoc::of(&report)),
             api_report: json_bytes(&report),
@@ -177,7 +174,7 @@ impl AppState {
                 (None, Some(shares)) => Some(json_bytes(shares)),
                 (None, None) => None,
             },
-            simulation: pages::simulation(&report, &charts, &tables).into(),
+            simulation: pages::simulation(&report, &tables).into(),
             api_simulation: report.simulation.as_ref().map(|sim| {
                 json_bytes(&serde_json::json!({
                     "simulation": sim,
@@ -193,7 +190,6 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             report,
             world,
-            ctx,
             store: Mutex::new(store),
             limits,
             concurrent_runs: options.concurrent_runs,
@@ -269,6 +265,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/transit", get(api::transit))
         .route("/api/simulation", get(api::simulation))
         .route("/simulation", get(pages::simulation_handler))
+        .route(
+            "/smp",
+            get(pages::smp::smp_handler).post(pages::smp::smp_form_handler),
+        )
+        .route("/api/smp", axum::routing::post(pages::smp::api_smp))
         .route("/api/forecast", axum::routing::post(api::forecast_table))
         .route("/api/forecast/{issue}", get(api::forecast_issue))
         .fallback(not_found)

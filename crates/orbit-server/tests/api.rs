@@ -417,6 +417,45 @@ async fn timeline_page_filters() {
 }
 
 #[tokio::test]
+async fn timeline_keeps_key_event_numbers_and_says_when_nothing_matches() {
+    // A key event's number is its place among all key events, whatever the filter.
+    let all = get("/timeline?key=true").await;
+    let numbered = |body: &str| -> Vec<(String, String)> {
+        body.split("<li value=\"")
+            .skip(1)
+            .map(|s| {
+                let number = s.split('"').next().unwrap().to_string();
+                let id = s
+                    .split("data-key=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap();
+                (id.to_string(), number)
+            })
+            .collect()
+    };
+    let everything = numbered(&all.body);
+    assert!(everything.len() > 5, "{}", everything.len());
+    let later = numbered(&get("/timeline?key=true&from=2010-01-01").await.body);
+    assert!(!later.is_empty() && later.len() < everything.len());
+    for (id, number) in &later {
+        let full = everything
+            .iter()
+            .find(|(i, _)| i == id)
+            .expect("listed unfiltered");
+        assert_eq!(&full.1, number, "{id} renumbered by the filter");
+    }
+    assert_ne!(later[0].1, "1", "numbering restarted");
+    // An empty view shows a message, not an empty chart.
+    let none = get("/timeline?search=no-such-event-text-anywhere").await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body.contains("id=\"timeline-empty\""));
+    assert!(!none.body.contains("data-chart=\"event_timeline\""));
+}
+
+#[tokio::test]
 async fn timeline_page_bad_filter_is_400_with_the_form() {
     let r = get("/timeline?from=2020-13-01").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -444,8 +483,9 @@ async fn forecast_form_runs_the_models() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("id=\"result\""));
     assert!(r.body.contains("data-model=\"eum\""));
-    assert!(r.body.contains("data-chart=\"monte_carlo_result\""));
-    assert!(svg_elements(&r.body) > 20);
+    assert!(r.body.contains("data-chart=\"monte_carlo_result_eum\""));
+    assert!(r.body.contains("data-chart=\"eum_rounds_result\""));
+    assert!(r.body.matches("<figure class=\"vchart\"").count() >= 6);
     // The form keeps what was submitted.
     assert!(r.body.contains("Netherlands,0.08,4,0.8"));
 }
@@ -868,6 +908,17 @@ async fn defect_14_a_query_that_is_not_utf8_is_400() {
         .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
 }
 
+/// The `%FF` check refused any decoded U+FFFD, so a literal U+FFFD (`%EF%BF%BD`, valid
+/// UTF-8) in a search was refused too.
+#[tokio::test]
+async fn a_literal_replacement_character_in_a_query_is_text_not_an_error() {
+    let r = get("/api/timeline?search=%EF%BF%BD").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    get("/api/timeline?search=ok&%FF=1")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "not UTF-8");
+}
+
 #[tokio::test]
 async fn timeline_page_sorts_and_pages_in_the_url() {
     let rows = |body: &str| body.matches("</td></tr>").count();
@@ -918,4 +969,209 @@ async fn timeline_page_sorts_and_pages_in_the_url() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(r.body.contains("id=\"error\""), "{bad}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// KTAB SMP (issue 14): `/smp` and `POST /api/smp`
+
+/// KTAB's `examples/smp/doc/dummyData_3Dim.csv` (KAPSARC/KTAB, mirror lsyaseen/KTAB @3b5b063);
+/// KTAB's own run of it converges after 10 turns with SActor-06 ending at 31.65 on dimension 2
+/// and 74.11 on dimension 3 (`crates/orbit-models/tests/data/ktab-refruns/dummyData_3Dim_*`).
+const KTAB_3DIM: &str = "DummyData_3Dim,\"Dummy scenario to test reading format\",7,3
+Actor,Description,Power,Pstn1,Sal1,Pstn2,Sal2,Pstn3,Sal3
+SActor-00,Random Spatial Actor,102.543,75.79,49.53,6.37,5.91,70.45,28.15
+SActor-01,Random Spatial Actor,53.393,82.72,30.33,73.50,21.22,64.00,24.79
+SActor-02,Random Spatial Actor,129.643,82.45,48.47,90.89,13.55,0.07,34.62
+SActor-03,Random Spatial Actor,75.920,62.52,20.76,50.82,39.24,62.33,22.21
+SActor-04,Random Spatial Actor,63.224,82.34,40.96,45.77,25.43,73.31,22.59
+SActor-05,Random Spatial Actor,120.048,84.48,22.92,33.70,39.35,88.11,15.42
+SActor-06,Random Spatial Actor,54.178,70.96,31.75,33.46,27.93,90.36,26.03
+";
+
+fn multipart(fields: &[(&str, Option<&str>, &str)]) -> (String, String) {
+    let boundary = "----orbitTestBoundary7MA4YWxk";
+    let mut body = String::new();
+    for (name, filename, text) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\""
+        ));
+        if let Some(f) = filename {
+            body.push_str(&format!("; filename=\"{f}\"\r\nContent-Type: text/csv"));
+        }
+        body.push_str(&format!("\r\n\r\n{text}\r\n"));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn smp_page_shows_the_scenarios_spatial_issue_per_dimension() {
+    let r = get("/smp").await;
+    assert_eq!(r.status, StatusCode::OK);
+    for dim in ["scope", "permanence"] {
+        assert!(
+            r.body
+                .contains(&format!("data-chart=\"smp_russian_air_base_2d_{dim}\"")),
+            "{dim}"
+        );
+        let csv = get(&format!("/charts/smp_russian_air_base_2d_{dim}.csv")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.body.contains("RUS"), "{}", csv.body);
+    }
+    assert!(r.body.contains("id=\"smp-form\""));
+    assert!(r.body.contains("enctype=\"multipart/form-data\""));
+    assert!(r.body.contains("href=\"/smp\" aria-current=\"page\""));
+    let vcharts = r.body.matches("<figure class=\"vchart\"").count();
+    let scripts = r.body.matches("<script").count();
+    let own = r.body.matches("<script src=\"/assets/").count();
+    assert_eq!(scripts, own + vcharts, "a foreign or inline script");
+}
+
+#[tokio::test]
+async fn smp_form_runs_an_uploaded_ktab_file_as_ktab_does() {
+    let (ct, body) = multipart(&[
+        ("file", Some("dummyData_3Dim.csv"), KTAB_3DIM),
+        ("ktab", None, ""),
+        ("seed", None, ""),
+    ]);
+    let r = post("/smp", &ct, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"smp-result\""));
+    assert!(
+        r.body.contains("data-turns=\"10\""),
+        "KTAB converges after 10 turns"
+    );
+    // Three small multiples, each with CSV and spec downloads that carry the data.
+    let posted = r.body.matches("data-chart=\"smp_dummydata_3dim_").count();
+    assert_eq!(posted, 3);
+    assert!(r.body.contains("href=\"data:text/csv;charset=utf-8,"));
+    assert!(r.body.contains("id=\"smp-history\""));
+    assert!(
+        r.body
+            .contains("charset=utf-8,turn,actor,dimension,position%0A0,SActor-00,")
+    );
+}
+
+#[tokio::test]
+async fn smp_form_accepts_pasted_text_and_locates_problems() {
+    let ok = post(
+        "/smp",
+        "application/x-www-form-urlencoded",
+        format!("ktab={}&seed=", urlencode(KTAB_3DIM)),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok.body.contains("data-turns=\"10\""));
+    let bad = KTAB_3DIM.replace("54.178,70.96", "54.178,170.96");
+    let (ct, body) = multipart(&[("ktab", None, &bad)]);
+    let r = post("/smp", &ct, body).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("data-line=\"9\""), "{}", r.body);
+    // The pasted text comes back in the form, escaped.
+    assert!(r.body.contains("170.96"));
+    let empty = post("/smp", "application/x-www-form-urlencoded", "ktab=&seed=").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(empty.body.contains("no KTAB file was given"));
+    let seed0 = post("/smp", "application/x-www-form-urlencoded", "ktab=x&seed=0").await;
+    assert_eq!(seed0.status, StatusCode::BAD_REQUEST);
+    let broken = post(
+        "/smp",
+        "multipart/form-data; boundary=zz",
+        "--zz\r\nno headers",
+    )
+    .await;
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST);
+    assert!(
+        broken.body.contains("multipart form is malformed"),
+        "{}",
+        broken.body
+    );
+}
+
+#[tokio::test]
+async fn api_smp_answers_the_history_and_locates_problems() {
+    let r = post("/api/smp?name=d3.csv", "text/csv", KTAB_3DIM).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let json = r.json();
+    assert_eq!(json["result"]["turns"], 10);
+    let rows = json["history_rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 11 * 7 * 3);
+    let last = &rows[rows.len() - 2];
+    assert_eq!(
+        (last["turn"].as_u64(), last["actor"].as_str()),
+        (Some(10), Some("SActor-06"))
+    );
+    assert!(
+        (last["position"].as_f64().unwrap() - 31.65).abs() < 1e-9,
+        "{last}"
+    );
+    let bad = post(
+        "/api/smp",
+        "text/csv",
+        "x,y,2,1\nActor,Description,Power,P,S\n",
+    )
+    .await;
+    let json = bad.assert_error(StatusCode::BAD_REQUEST, "problem");
+    assert!(json["problems"][0]["line"].as_u64().is_some(), "{json}");
+    post("/api/smp?bogus=1", "text/csv", KTAB_3DIM)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "unknown parameter `bogus`");
+}
+
+#[tokio::test]
+async fn year_selectors_narrow_the_dependence_page_and_its_downloads() {
+    let r = get("/dependence?from=2010&to=2012").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("id=\"year-range\" data-from=\"2010\" data-to=\"2012\"")
+    );
+    assert!(r.body.contains("<option selected>2010</option>"));
+    let table = r
+        .body
+        .split("data-table=\"dependence_by_year\"")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap();
+    let years: Vec<i32> = table
+        .split("<tr><td")
+        .skip(1)
+        .map(|row| {
+            let cell = row.split('>').nth(1).unwrap();
+            cell.split('<').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    assert!(
+        !years.is_empty() && years.iter().all(|y| (2010..=2012).contains(y)),
+        "{years:?}"
+    );
+    // The download links carry the range, and the files hold those years only.
+    assert!(
+        r.body
+            .contains("href=\"/charts/trade_shares.csv?from=2010&amp;to=2012\"")
+    );
+    let csv = get("/charts/trade_shares.csv?from=2010&to=2012").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut lines = csv.body.lines();
+    let column = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|c| c == "year")
+        .unwrap();
+    let csv_years: Vec<i32> = lines
+        .filter_map(|l| l.split(',').nth(column).and_then(|y| y.parse().ok()))
+        .collect();
+    assert!(!csv_years.is_empty() && csv_years.iter().all(|y| (2010..=2012).contains(y)));
+    // Bad years are located errors, not an empty page.
+    let bad = get("/dependence?from=20x0").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("parameter `from`"), "{}", bad.body);
+    let reversed = get("/dependence?from=2015&to=2010").await;
+    assert_eq!(reversed.status, StatusCode::BAD_REQUEST);
+    let unknown = get("/dependence?year=2010").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.body.contains("unknown parameter `year`"));
 }

@@ -98,6 +98,8 @@ impl Store {
         if fs::symlink_metadata(path).is_err() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
+        // An existing file that is not yet a store (a zero-byte file, say) is refused and
+        // left as it is, not turned into a store.
         Store::open_with(path, OpenFlags::empty())
     }
 
@@ -108,7 +110,8 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
-        Store::setup(conn, Some(path.to_path_buf()))
+        let creating = create.contains(OpenFlags::SQLITE_OPEN_CREATE);
+        Store::setup(conn, Some(path.to_path_buf()), creating)
     }
 
     /// An empty store in memory, at [`SCHEMA_VERSION`].
@@ -117,14 +120,18 @@ impl Store {
             path: PathBuf::from(":memory:"),
             source,
         })?;
-        Store::setup(conn, None)
+        Store::setup(conn, None, true)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store, StoreError> {
+    fn setup(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        create: bool,
+    ) -> Result<Store, StoreError> {
         let shown = path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(StoreError::sql("configure the connection"))?;
-        schema::migrate(&mut conn, &shown)?;
+        schema::migrate(&mut conn, &shown, create)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(StoreError::sql("configure the connection"))?;
         Ok(Store { conn, path })

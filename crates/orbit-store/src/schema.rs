@@ -45,8 +45,9 @@ fn header(conn: &Connection) -> rusqlite::Result<Header> {
 /// brings its schema up to [`SCHEMA_VERSION`]. `path` is for messages.
 ///
 /// A database that is not orbit's, or is newer than this code, is refused before anything
-/// is written to it.
-pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+/// is written to it; so is an empty database (a new or zero-byte file) unless `create` says
+/// the caller means to make a store there.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path, create: bool) -> Result<(), StoreError> {
     let not_a_store = |e: rusqlite::Error| match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotAStore(path.to_path_buf()),
         _ => StoreError::Sql {
@@ -54,7 +55,11 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
             source: e,
         },
     };
-    check(&header(conn).map_err(not_a_store)?, path)?;
+    let first = header(conn).map_err(not_a_store)?;
+    check(&first, path)?;
+    if !create && first.application_id != APPLICATION_ID {
+        return Err(StoreError::NotAStore(path.to_path_buf()));
+    }
 
     for (index, sql) in MIGRATIONS.iter().enumerate() {
         let version = index as u32 + 1;

@@ -461,6 +461,27 @@ fn open_creates_a_missing_file_but_open_existing_does_not() {
     Store::open_existing(&path).unwrap();
 }
 
+/// Defect 14 of issue 15: `orbit timeline --db empty.sqlite` printed "0 events" and rewrote
+/// the user's zero-byte file into a store.
+#[test]
+fn defect_14_open_existing_refuses_an_empty_file_and_leaves_it_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.sqlite");
+    std::fs::write(&path, b"").unwrap();
+    match Store::open_existing(&path) {
+        Err(e @ StoreError::NotAStore(_)) => assert!(e.hint().is_some()),
+        other => panic!("expected NotAStore, got {other:?}"),
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"",
+        "the file was written to"
+    );
+    // `Store::open` still makes a store of a new (or empty) file: that is what it is for.
+    Store::open(&path).unwrap();
+    Store::open_existing(&path).unwrap();
+}
+
 #[test]
 fn a_saved_store_reopens_with_the_same_rows() {
     let dir = tempfile::tempdir().unwrap();

@@ -35,29 +35,14 @@ fn show(x: f64) -> String {
     format!("{x:.3}")
 }
 
-fn opt(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".to_string(), show)
-}
-
-/// The scores; for programs (`for_csv`) with snake_case headers, full precision and empty
-/// cells for missing numbers, for people rounded with `-` for missing.
+/// The scores ([`orbit_pipeline::export::backtest_table`]); for programs (`for_csv`) with
+/// snake_case headers, full precision and empty cells for missing numbers, for people
+/// rounded with `-` for missing.
 pub fn scores_table(results: &[Backtest], for_csv: bool) -> Table {
+    let export = orbit_pipeline::export::backtest_table(results);
+    let csv_headers: Vec<&str> = export.columns.iter().map(String::as_str).collect();
     let headers: &[&str] = if for_csv {
-        &[
-            "cutoff",
-            "question",
-            "date",
-            "observed",
-            "model",
-            "status_quo",
-            "compromise",
-            "model_error",
-            "status_quo_error",
-            "compromise_error",
-            "model_brier",
-            "status_quo_brier",
-            "compromise_brier",
-        ]
+        &csv_headers
     } else {
         &[
             "cutoff",
@@ -75,68 +60,26 @@ pub fn scores_table(results: &[Backtest], for_csv: bool) -> Table {
             "brier comp",
         ]
     };
-    let show = |x: f64| if for_csv { x.to_string() } else { show(x) };
-    let opt = |x: Option<f64>| match x {
-        Some(x) => show(x),
-        None if for_csv => String::new(),
-        None => "-".to_string(),
-    };
     let mut table = Table::new(headers).numeric(&[0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    for bt in results {
-        for s in &bt.scores {
-            table.push(vec![
-                s.cutoff.to_string(),
-                s.question.clone(),
-                s.date.clone(),
-                show(s.observed),
-                show(s.model),
-                show(s.status_quo),
-                opt(s.compromise),
-                show(s.model_error),
-                show(s.status_quo_error),
-                opt(s.compromise_error),
-                opt(s.model_brier),
-                opt(s.status_quo_brier),
-                opt(s.compromise_brier),
-            ]);
-        }
+    for row in &export.rows {
+        table.push(
+            row.iter()
+                .map(|c| if for_csv { c.raw() } else { c.text(show, "-") })
+                .collect(),
+        );
     }
     table
 }
 
-/// The gas-price backtest: per year, the recorded price, the bargaining model's and the
-/// baselines' prices, and their absolute errors.
+/// The gas-price backtest ([`orbit_pipeline::export::gas_price_table`]): per year, the
+/// recorded price, the bargaining model's and the baselines' prices, and their absolute
+/// errors; rounded to three decimals with `-` for missing, in every format.
 pub fn gas_price_table(bt: &GasPriceBacktest, focus: &str) -> Table {
-    let focus_share = format!("{focus} share");
-    let mut table = Table::new(&[
-        "year",
-        "recorded",
-        "model",
-        "persistence",
-        "ratio",
-        "err model",
-        "err persistence",
-        "err ratio",
-        focus_share.as_str(),
-        "p_low",
-        "p_ref",
-    ])
-    .numeric(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    for r in &bt.rows {
-        let p = r.prediction.as_ref();
-        table.push(vec![
-            r.year.to_string(),
-            show(r.recorded),
-            opt(r.model),
-            opt(r.persistence),
-            opt(r.ratio),
-            opt(r.model_error),
-            opt(r.persistence_error),
-            opt(r.ratio_error),
-            opt(p.map(|p| p.focus_share)),
-            opt(p.map(|p| p.floor)),
-            opt(p.map(|p| p.reference)),
-        ]);
+    let export = orbit_pipeline::export::gas_price_table(bt, focus);
+    let columns: Vec<&str> = export.columns.iter().map(String::as_str).collect();
+    let mut table = Table::new(&columns).numeric(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for row in &export.rows {
+        table.push(row.iter().map(|c| c.text(show, "-")).collect());
     }
     table
 }
@@ -211,19 +154,8 @@ pub fn run(scenario: Option<&Path>, args: &BacktestArgs) -> Result<()> {
     }
     let settings = args.run.settings()?;
     let years = world.meta.years;
-    let cutoffs: Vec<i32> = if args.rolling {
-        orbit_pipeline::default_cutoffs(years)
-    } else {
-        let cutoff = args
-            .cutoff
-            .unwrap_or(if years.contains(2019) && years.last > 2019 {
-                2019
-            } else {
-                years.last - 1
-            });
-        orbit_pipeline::check_cutoff(years, cutoff).map_err(super::invalid)?;
-        vec![cutoff]
-    };
+    let cutoffs = orbit_pipeline::export::backtest_cutoffs(years, args.cutoff, args.rolling)
+        .map_err(super::invalid)?;
     let results = cutoffs
         .iter()
         .map(|&c| {

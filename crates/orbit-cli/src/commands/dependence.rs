@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
-use orbit_models::dependence::{DependenceProfile, profile};
+use orbit_models::dependence::DependenceProfile;
 use orbit_scenario::{TradeFlow, World};
 
 use super::{UserError, load_world};
@@ -51,66 +51,30 @@ pub fn run(scenario: Option<&Path>, args: &DependenceArgs) -> Result<()> {
     }
 }
 
-/// Resolves the actor codes and computes the profile, optionally cut to one year.
+/// Resolves the actor codes and computes the profile, optionally cut to one year
+/// ([`orbit_pipeline::export::dependence`]).
 pub fn compute(
     world: &World,
     actor: Option<&str>,
     partner: Option<&str>,
     year: Option<i32>,
 ) -> Result<DependenceProfile> {
-    let resolve = |code: Option<&str>, default| match code {
-        None => Ok(default),
-        Some(code) => world.actor_id(code).ok_or_else(|| {
-            UserError::new(format!("unknown actor `{code}`")).hint(format!(
-                "the scenario's actors are {}",
-                world
-                    .actors
-                    .iter()
-                    .map(|a| a.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }),
-    };
-    let actor = resolve(actor, world.meta.focus)?;
-    let partner = resolve(partner, world.meta.patron)?;
-    if actor == partner {
-        return Err(UserError::new("`--actor` and `--partner` are the same actor").into());
-    }
-    let mut profile = profile(world, actor, partner);
-    if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
-        let reporters: Vec<&str> = world
-            .actors
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| world.trade.iter().any(|t| t.reporter.0 == *i))
-            .map(|(_, a)| a.code.as_str())
-            .collect();
-        return Err(UserError::new(format!(
-            "no dependence figures for {} on {}: the scenario records no trade or energy reported by {}",
-            profile.actor, profile.patron, profile.actor
-        ))
-        .hint(format!(
-            "the actors with reported trade are {}",
-            if reporters.is_empty() { "none".to_string() } else { reporters.join(", ") }
-        ))
-        .into());
-    }
-    if let Some(year) = year {
-        profile.years.retain(|y| y.year == year);
-        profile.subsidy_estimates.retain(|e| e.years.contains(year));
-        let prefix = format!("{year}:");
-        profile.notes.retain(|n| n.starts_with(&prefix));
-        if profile.years.is_empty() && profile.subsidy_estimates.is_empty() {
-            return Err(UserError::new(format!(
-                "no dependence figures for {} in {year}",
-                profile.actor
-            ))
-            .hint("run without `--year` to see the years with data")
-            .into());
-        }
-    }
-    Ok(profile)
+    use orbit_pipeline::export::DependenceError;
+    use orbit_scenario::Hint;
+    orbit_pipeline::export::dependence(world, actor, partner, year).map_err(|e| {
+        let error = match &e {
+            DependenceError::SameActor => {
+                UserError::new("`--actor` and `--partner` are the same actor")
+            }
+            DependenceError::NoFiguresInYear { .. } => UserError::new(e.to_string())
+                .hint("run without `--year` to see the years with data"),
+            _ => e
+                .hints()
+                .into_iter()
+                .fold(UserError::new(e.to_string()), UserError::hint),
+        };
+        error.into()
+    })
 }
 
 /// The per-year table: the patron's shares, concentration, the dyad and the subsidy.

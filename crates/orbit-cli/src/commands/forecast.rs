@@ -156,9 +156,7 @@ fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
         }
     }
     if let Some(path) = &args.actors {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
-        })?;
+        let text = super::read_input(path, orbit_pipeline::Limits::COMMAND_LINE.input_file_bytes)?;
         let rows = orbit_scenario::actor_table::parse_actor_table(
             &path.display().to_string(),
             &text,

@@ -1,7 +1,6 @@
 //! `orbit game`: Shapley, Banzhaf, core and nucleolus of any TU game or pipeline network given
 //! as a JSON file.
 
-use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +13,7 @@ use orbit_models::games::{
 };
 use serde_json::{Value, json};
 
-use super::InvalidInput;
+use super::UserError;
 use crate::output::{Format, Table, write_json};
 
 /// Most permutations `--permutations` accepts.
@@ -121,16 +120,16 @@ impl TuGame for Loaded {
 }
 
 fn invalid(path: &Path, message: impl std::fmt::Display, hint: &str) -> anyhow::Error {
-    let mut text = format!("error: `{}`: {message}", path.display());
-    if !hint.is_empty() {
-        let _ = write!(text, "\n  = hint: {hint}");
+    let error = UserError::new(format!("`{}`: {message}", path.display()));
+    if hint.is_empty() {
+        error.into()
+    } else {
+        error.hint(hint).into()
     }
-    InvalidInput(text).into()
 }
 
 fn read_file(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read `{}`", path.display())))
+    super::read_input(path, orbit_pipeline::Limits::COMMAND_LINE.game_file_bytes)
 }
 
 fn located(path: &Path) -> impl Fn(GameFileError) -> anyhow::Error + '_ {
@@ -145,8 +144,8 @@ fn load(input: &GameInput) -> Result<(Vec<String>, Loaded)> {
         (None, Some(path)) => parse_network_json(&read_file(path)?)
             .map(|(players, game)| (players, Loaded::Network(game)))
             .map_err(located(path)),
-        (None, None) => Err(InvalidInput(
-            "error: give a game with `--game FILE.json` or `--network FILE.json`".into(),
+        (None, None) => Err(UserError::new(
+            "give a game with `--game FILE.json` or `--network FILE.json`",
         )
         .into()),
     }
@@ -155,18 +154,22 @@ fn load(input: &GameInput) -> Result<(Vec<String>, Loaded)> {
 /// Engine errors on user input: exit 1 with a hint where one helps.
 fn engine_error(e: GameError) -> anyhow::Error {
     let hint = match &e {
-        GameError::TooManyPlayers { method, .. } if method.contains("core") => {
-            "\n  = hint: the core and nucleolus need 2^n - 2 LP rows; `orbit game shapley --method sampled` works for any size"
-        }
+        GameError::TooManyPlayers { method, .. } if method.contains("core") => Some(
+            "the core and nucleolus need 2^n - 2 LP rows; `orbit game shapley --method sampled` works for any size",
+        ),
         GameError::TooManyPlayers { .. } => {
-            "\n  = hint: use `--method sampled --permutations N` for large games"
+            Some("use `--method sampled --permutations N` for large games")
         }
         GameError::EmptyImputationSet { .. } => {
-            "\n  = hint: `orbit game core` still gives the least core"
+            Some("`orbit game core` still gives the least core")
         }
-        _ => "",
+        _ => None,
     };
-    InvalidInput(format!("error: {e}{hint}")).into()
+    let error = UserError::new(e.to_string());
+    match hint {
+        Some(hint) => error.hint(hint).into(),
+        None => error.into(),
+    }
 }
 
 fn grand(game: &Loaded) -> f64 {
@@ -232,8 +235,8 @@ pub fn run(command: &GameCommand) -> Result<()> {
             format,
         } => {
             if *permutations > MAX_PERMUTATIONS {
-                return Err(InvalidInput(format!(
-                    "error: `--permutations` is limited to {MAX_PERMUTATIONS}"
+                return Err(UserError::new(format!(
+                    "`--permutations` is limited to {MAX_PERMUTATIONS}"
                 ))
                 .into());
             }
@@ -329,8 +332,8 @@ pub fn run(command: &GameCommand) -> Result<()> {
             let (players, game) = load(input)?;
             let n = players.len();
             if n > MAX_FILE_PLAYERS {
-                return Err(InvalidInput(format!(
-                    "error: {n} players have too many coalitions to print (at most {MAX_FILE_PLAYERS} players)"
+                return Err(UserError::new(format!(
+                    "{n} players have too many coalitions to print (at most {MAX_FILE_PLAYERS} players)"
                 ))
                 .into());
             }

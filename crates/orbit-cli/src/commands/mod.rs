@@ -85,6 +85,15 @@ pub fn invalid_as(flag: &str, error: &orbit_pipeline::PlanError) -> anyhow::Erro
     })
 }
 
+/// Reads a text input (a scenario, `--overlay`, `--actors`, `--game`) of at most `limit`
+/// bytes: the read itself is bounded, so `/dev/zero` is refused at once.
+pub fn read_input(path: &Path, limit: u64) -> anyhow::Result<String> {
+    orbit_scenario::read::read_text_bounded(path, limit).map_err(|e| match e {
+        ScenarioError::Io { .. } => anyhow::Error::new(e),
+        other => invalid(other),
+    })
+}
+
 /// Loads `--scenario FILE`, or the built-in scenario.
 pub fn load_world(path: Option<&Path>) -> anyhow::Result<World> {
     let loaded = match path {

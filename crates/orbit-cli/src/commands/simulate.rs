@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use orbit_models::simulation::{SimulationResult, SimulationSettings, Simulator, monte_carlo};
+use orbit_pipeline::Limits;
 use orbit_scenario::World;
 use orbit_scenario::overlay::{OverlayError, load_with_overlays};
 
@@ -81,8 +82,7 @@ pub fn load(scenario: Option<&Path>, overlays: &[PathBuf], sets: &[String]) -> R
     let (name, text) = match scenario {
         Some(path) => (
             path.display().to_string(),
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read `{}`", path.display()))?,
+            super::read_input(path, Limits::COMMAND_LINE.input_file_bytes)?,
         ),
         None => (
             orbit_scenario::BUILTIN_NAME.to_string(),
@@ -92,9 +92,8 @@ pub fn load(scenario: Option<&Path>, overlays: &[PathBuf], sets: &[String]) -> R
     let overlays = overlays
         .iter()
         .map(|p| {
-            std::fs::read_to_string(p)
+            super::read_input(p, Limits::COMMAND_LINE.input_file_bytes)
                 .map(|t| (p.display().to_string(), t))
-                .with_context(|| format!("cannot read `{}`", p.display()))
         })
         .collect::<Result<Vec<_>>>()?;
     load_with_overlays(&name, &text, &overlays, sets).map_err(|e| match e {
@@ -139,43 +138,22 @@ pub fn simulate(
     Ok(result)
 }
 
-/// The long table: one row per series and year with the central run and the fan.
-/// Numbers at full precision (`for_csv`) or to three decimals.
+/// The long table: one row per series and year with the central run and the fan
+/// ([`orbit_pipeline::export::simulation_table`]). Numbers at full precision (`for_csv`) or
+/// to three decimals.
 pub fn long_table(result: &SimulationResult, for_csv: bool) -> Table {
-    let mut table =
-        Table::new(&["series", "year", "central", "p5", "p50", "p95"]).numeric(&[1, 2, 3, 4, 5]);
-    let n_ind = result.indicator_names.len();
-    let n_iss = result.issue_ids.len();
-    for (k, fan) in result.fans.iter().enumerate() {
-        for (y, year) in result.years.iter().enumerate() {
-            let central = if k < n_ind {
-                result.central.indicators[y][k]
-            } else if k < n_ind + n_iss {
-                result.central.eum[y][k - n_ind]
-            } else {
-                result.central.compromise[y][k - n_ind - n_iss]
-            };
-            let show = |x: f64| {
-                if for_csv {
-                    x.to_string()
-                } else {
-                    format!("{x:.3}")
-                }
-            };
-            let (p5, p50, p95) = if result.runs == 0 {
-                (String::new(), String::new(), String::new())
-            } else {
-                (show(fan.p5[y]), show(fan.p50[y]), show(fan.p95[y]))
-            };
-            table.push(vec![
-                fan.name.clone(),
-                year.to_string(),
-                show(central),
-                p5,
-                p50,
-                p95,
-            ]);
+    let export = orbit_pipeline::export::simulation_table(result);
+    let columns: Vec<&str> = export.columns.iter().map(String::as_str).collect();
+    let mut table = Table::new(&columns).numeric(&[1, 2, 3, 4, 5]);
+    let show = |x: f64| {
+        if for_csv {
+            x.to_string()
+        } else {
+            format!("{x:.3}")
         }
+    };
+    for row in &export.rows {
+        table.push(row.iter().map(|c| c.text(show, "")).collect());
     }
     table
 }

@@ -1,5 +1,5 @@
 //! `orbit sweep`: run the yearly simulation at every row of an experiment design over the
-//! scenario's uncertain inputs and stream the runs to SQLite, chunk by chunk.
+//! scenario's uncertain inputs and stream the runs to SQLite or Parquet, chunk by chunk.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use orbit_models::design::{
     DESIGN_RNG, Design, DesignSpec, IssueWidths, Outcomes, Plan, factors, sweep_rows,
 };
 use orbit_models::simulation::Simulator;
-use orbit_store::sweep::SweepStore;
+use orbit_store::sweep::SweepSink;
 use serde_json::json;
 
 use super::InvalidInput;
@@ -68,7 +68,8 @@ pub struct SweepArgs {
     /// Half-width of the salience factors, absolute
     #[arg(long, default_value_t = 0.1, value_name = "W")]
     salience_width: f64,
-    /// SQLite file the runs are streamed into
+    /// File the runs are streamed into, chunk by chunk: SQLite, or Parquet (one row group per
+    /// chunk) when it ends in `.parquet`
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// Replace `--out` if it exists
@@ -152,7 +153,7 @@ pub fn run(scenario: Option<&Path>, args: &SweepArgs) -> Result<()> {
         .iter()
         .map(|f| (f.name.clone(), f.low, f.high, f.source.clone()))
         .collect();
-    let mut store = SweepStore::create(&args.out, args.force, &meta, &factor_rows, &outcomes.names)
+    let mut store = SweepSink::create(&args.out, args.force, &meta, &factor_rows, &outcomes.names)
         .map_err(|e| {
             let mut m = format!("error: {e}");
             if let Some(h) = e.hint() {
@@ -182,6 +183,7 @@ pub fn run(scenario: Option<&Path>, args: &SweepArgs) -> Result<()> {
     }
     progress.finish();
     store.set_meta("failures", &failures.to_string())?;
+    store.finish()?;
     let seconds = started.elapsed().as_secs_f64();
     let summary = json!({
         "out": args.out.display().to_string(),

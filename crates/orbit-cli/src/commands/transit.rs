@@ -202,36 +202,17 @@ pub fn render_details(report: &TransitReport) -> String {
     out
 }
 
-/// Long format: one row per (epoch, player).
+/// Long format: one row per (epoch, player) ([`orbit_pipeline::export::transit_table`]).
 pub fn long_table(report: &TransitReport) -> Table {
-    let mut table = Table::new(&[
-        "year",
-        "player",
-        "shapley",
-        "shapley_share",
-        "banzhaf",
-        "banzhaf_index",
-        "nucleolus",
-        "grand_value",
-        "core_empty",
-        "least_core_epsilon",
-    ]);
-    let opt = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
-    for e in &report.epochs {
-        for r in &e.results {
-            table.push(vec![
-                e.year.to_string(),
-                r.player.clone(),
-                format!("{}", r.shapley),
-                format!("{}", r.shapley_share),
-                format!("{}", r.banzhaf),
-                opt(r.banzhaf_index),
-                opt(r.nucleolus),
-                format!("{}", e.grand_value),
-                e.core_empty.map_or(String::new(), |c| c.to_string()),
-                opt(e.least_core_epsilon),
-            ]);
-        }
+    from_export(&orbit_pipeline::export::transit_table(report))
+}
+
+/// An exported table as CSV text: full precision, empty cells for missing.
+pub fn from_export(table: &orbit_pipeline::export::ExportTable) -> Table {
+    let columns: Vec<&str> = table.columns.iter().map(String::as_str).collect();
+    let mut out = Table::new(&columns);
+    for row in &table.rows {
+        out.push(row.iter().map(|c| c.raw()).collect());
     }
-    table
+    out
 }

@@ -7,7 +7,9 @@ use anyhow::Result;
 use orbit_scenario::{ScenarioError, World};
 use serde::Serialize;
 
-use super::InvalidInput;
+use orbit_scenario::Hint;
+
+use super::{InvalidInput, UserError, invalid};
 use crate::output::{Format, Table, write_json};
 
 #[derive(Debug, Serialize)]
@@ -102,7 +104,7 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<()> {
             )?;
             Ok(())
         }
-        (Err(ScenarioError::Invalid(diagnostics)), Format::Json | Format::Csv) => {
+        (Err(ScenarioError::Invalid(diagnostics)), Format::Json) => {
             write_json(
                 &mut out,
                 &Verdict {
@@ -113,12 +115,20 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<()> {
                     error: None,
                 },
             )?;
-            Err(InvalidInput(format!("{} problem(s) in {shown}", diagnostics.len())).into())
+            Err(problems_found(diagnostics.len(), &shown))
+        }
+        (Err(ScenarioError::Invalid(diagnostics)), Format::Csv) => {
+            let mut table = problem_table();
+            for problem in &diagnostics.problems {
+                table.push(problem_row(&shown, problem));
+            }
+            table.write_csv(&mut out)?;
+            Err(problems_found(diagnostics.len(), &shown))
         }
         (Err(ScenarioError::Io { path, source }), _) => {
             Err(anyhow::Error::new(source).context(format!("cannot read `{path}`")))
         }
-        (Err(other), Format::Json | Format::Csv) => {
+        (Err(other), Format::Json) => {
             write_json(
                 &mut out,
                 &Verdict {
@@ -129,11 +139,47 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<()> {
                     error: Some(other.to_string()),
                 },
             )?;
-            Err(InvalidInput(other.to_string()).into())
+            Err(invalid(other))
+        }
+        (Err(other), Format::Csv) => {
+            let mut table = problem_table();
+            let problem = orbit_scenario::Diagnostic::new(other.to_string(), None);
+            let hints = other.hints();
+            let problem = match hints.first() {
+                Some(hint) => problem.with_hint(hint.clone()),
+                None => problem,
+            };
+            table.push(problem_row(&shown, &problem));
+            table.write_csv(&mut out)?;
+            Err(invalid(other))
         }
         (Err(ScenarioError::Invalid(diagnostics)), Format::Table) => {
             Err(InvalidInput(diagnostics.to_string()).into())
         }
-        (Err(other), Format::Table) => Err(InvalidInput(format!("error: {other}")).into()),
+        (Err(other), Format::Table) => Err(invalid(other)),
     }
+}
+
+/// The columns of `validate --format csv` when the scenario has problems: one row per problem,
+/// empty cells where a problem has no place, context or hint.
+fn problem_table() -> Table {
+    Table::new(&["file", "line", "column", "context", "message", "hint"])
+}
+
+fn problem_row(file: &str, problem: &orbit_scenario::Diagnostic) -> Vec<String> {
+    let location = problem.location;
+    vec![
+        file.to_string(),
+        location.map_or(String::new(), |l| l.line.to_string()),
+        location.map_or(String::new(), |l| l.column.to_string()),
+        problem.context.clone().unwrap_or_default(),
+        problem.message.clone(),
+        problem.hint.clone().unwrap_or_default(),
+    ]
+}
+
+/// The summary on stderr when the problems themselves went to stdout (JSON or CSV).
+fn problems_found(count: usize, file: &str) -> anyhow::Error {
+    let noun = if count == 1 { "problem" } else { "problems" };
+    UserError::new(format!("{count} {noun} in {file}")).into()
 }

@@ -3,7 +3,8 @@
 //! `/charts/<name>.vl.json`), and the list of JSON endpoints (`/api/`).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use orbit_report::vega;
@@ -34,7 +35,12 @@ pub fn chart_asset(name: &str) -> Option<Response> {
 }
 
 /// `/charts/<name>.csv` (the chart's rows) or `/charts/<name>.vl.json` (its spec).
-pub async fn chart_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+/// `?from=&to=` restricts the rows to those years, as on the page with the same query.
+pub async fn chart_file(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
     let (name, csv) = if let Some(n) = file.strip_suffix(".csv") {
         (n, true)
     } else if let Some(n) = file.strip_suffix(".vl.json") {
@@ -44,8 +50,41 @@ pub async fn chart_file(State(state): State<AppState>, Path(file): Path<String>)
             .hint("chart files end in .csv or .vl.json")
             .into_response();
     };
+    let pairs = match query {
+        Ok(Query(pairs)) => pairs,
+        Err(e) => return ApiError::bad_request(e.body_text()).into_response(),
+    };
     let charts = vega::all(state.report());
-    match charts.iter().find(|c| c.name == name) {
+    let found = charts.iter().find(|c| c.name == name);
+    let range = match found {
+        Some(c) => {
+            // The years of the chart's own rows bound the range.
+            let years = c
+                .rows()
+                .iter()
+                .filter_map(|r| r["year"].as_i64())
+                .map(|y| y as i32);
+            let available = years.fold(None, |acc: Option<(i32, i32)>, y| match acc {
+                None => Some((y, y)),
+                Some((a, b)) => Some((a.min(y), b.max(y))),
+            });
+            let params = crate::params::Params::new(pairs);
+            match available {
+                Some(a) => match super::years::YearRange::parse(&params, a) {
+                    Ok(r) => r,
+                    Err(e) => return e.into_response(),
+                },
+                None => match params.only(&[]) {
+                    Ok(()) => None,
+                    Err(e) => return e.into_response(),
+                },
+            }
+        }
+        None => None,
+    };
+    let restricted =
+        found.map(|c| range.map_or_else(|| c.clone(), |r| super::years::restrict_chart(c, r)));
+    match restricted.as_ref() {
         Some(c) if csv => (
             [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
             c.to_csv(),
@@ -91,6 +130,11 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ("GET", "/api/transit", "the gas transit game per epoch"),
     ("GET", "/api/simulation", "the yearly simulation's fans"),
     (
+        "POST",
+        "/api/smp",
+        "KTAB's SMP on a KTAB CSV or XML body: history per turn, actor and dimension",
+    ),
+    (
         "GET",
         "/api/forecast/{issue}",
         "every model's forecast of one issue",
@@ -100,7 +144,11 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
         "/api/forecast",
         "forecast a posted actor table (CSV)",
     ),
-    ("GET", "/charts/{name}.csv", "one chart's data"),
+    (
+        "GET",
+        "/charts/{name}.csv",
+        "one chart's data (`?from=YYYY&to=YYYY`: those years only)",
+    ),
     (
         "GET",
         "/charts/{name}.vl.json",

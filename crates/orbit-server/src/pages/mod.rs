@@ -3,36 +3,35 @@
 //! POST); the Vega-Lite charts are drawn by the vendored scripts the page loads last.
 
 pub mod downloads;
+pub mod smp;
 pub mod timeline_view;
+pub mod years;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use orbit_models::forecast::IssueForecast;
-use orbit_report::charts::{Chart, ChartContext, Palette, file_stem, issue as issue_charts};
+use orbit_report::charts::file_stem;
 use orbit_report::data::{EventCount, KeyEvent};
-use orbit_report::vega;
 use orbit_report::{DataTable, RunReport, escape};
+use orbit_report::{vega, vega_issue, vega_timeline};
 use orbit_scenario::{EventKind, PartialDate};
 use orbit_store::{TimelineQuery, TimelineRow};
 
-use crate::api::{self, query_params};
+use crate::api;
 use crate::html::{self, page};
 use crate::params::{self, Params};
 use crate::{ApiError, AppState};
 use timeline_view::TimelineView;
+use years::YearRange;
 
 fn find<'a>(tables: &'a [DataTable], name: &str) -> Option<&'a DataTable> {
     tables.iter().find(|t| t.name == name)
-}
-
-fn find_chart<'a>(charts: &'a [Chart], name: &str) -> Option<&'a Chart> {
-    charts.iter().find(|c| c.name == name)
 }
 
 fn subtitle(report: &RunReport) -> String {
@@ -55,7 +54,7 @@ fn cached(body: &axum::body::Bytes) -> Response {
 // ---------------------------------------------------------------------------------------
 // Overview
 
-pub fn overview(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> String {
+pub fn overview(report: &RunReport, tables: &[DataTable]) -> String {
     let s = &report.scenario;
     let mut b = String::new();
     b.push_str("<section id=\"headline\">\n<h2>At a glance</h2>\n");
@@ -101,8 +100,11 @@ pub fn overview(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> S
     b.push_str("</section>\n");
 
     b.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");
-    if let Some(c) = find_chart(charts, "event_timeline") {
-        html::chart(&mut b, c);
+    let keys = vega_timeline::key_numbers(&report.key_events, &report.key_events);
+    if let Some(c) = vega_timeline::event_timeline(&report.event_counts, &keys, &report.scenario.id)
+    {
+        html::vchart(&mut b, &c, "h3");
+        b.push_str(&vega_timeline::key_list_html(&keys));
     }
     if let Some(t) = find(tables, "key_events") {
         html::details_table(&mut b, t);
@@ -276,18 +278,17 @@ fn timeline_page(
             let (counts, key) = chart_data(&rows);
             let total = rows.len();
             let rows = shown;
-            html::chart(
-                &mut b,
-                &Chart {
-                    name: "event_timeline".into(),
-                    title: orbit_report::charts::timeline::TITLE.into(),
-                    svg: orbit_report::charts::timeline::event_timeline(
-                        &state.0.ctx,
-                        &counts,
-                        &key,
-                    ),
-                },
-            );
+            // Key events keep their numbers of the whole timeline in every filtered view.
+            let keys = vega_timeline::key_numbers(&report.key_events, &key);
+            match vega_timeline::event_timeline(&counts, &keys, &report.scenario.id) {
+                Some(c) => {
+                    html::vchart(&mut b, &c, "h2");
+                    b.push_str(&vega_timeline::key_list_html(&keys));
+                }
+                None => b.push_str(
+                    "<p class=\"empty\" id=\"timeline-empty\">No event matches this filter, so there is no chart; widen the filter or <a href=\"/timeline\">reset</a> it.</p>\n",
+                ),
+            }
             b.push_str("<div class=\"table-wrap\"><table data-table=\"timeline\"><thead><tr>");
             for (column, label) in timeline_view::COLUMNS {
                 // A header sorts by its column; a second click reverses the order.
@@ -373,17 +374,14 @@ fn pager(
 
 pub async fn timeline_handler(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
 ) -> Response {
     // Sorting and paging are the page's own parameters; the rest is the API's filter.
     let (view_pairs, filter): (Vec<_>, Vec<_>) = match query {
-        Ok(Query(pairs)) => pairs
+        Ok(crate::query::StrictQuery(pairs)) => pairs
             .into_iter()
             .partition(|(k, _)| timeline_view::VIEW_PARAMS.contains(&k.as_str())),
-        Err(e) => {
-            let error = query_params(Err(e))
-                .err()
-                .unwrap_or_else(|| ApiError::bad_request("cannot read the query string"));
+        Err(error) => {
             let view = (TimelineView::default(), Vec::new());
             return timeline_page(&state, &Params::default(), &view, Err(error));
         }
@@ -400,40 +398,105 @@ pub async fn timeline_handler(
 // ---------------------------------------------------------------------------------------
 // Dependence and transit
 
-pub fn dependence(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> String {
+pub fn dependence(report: &RunReport, tables: &[DataTable]) -> String {
+    dependence_in(report, tables, None)
+}
+
+/// The years of the dependence page: its yearly data and the estimates' spans.
+pub fn dependence_years(report: &RunReport) -> Option<(i32, i32)> {
+    let d = &report.dependence;
+    let years = d.years.iter().map(|y| y.year).chain(
+        d.subsidy_estimates
+            .iter()
+            .chain(&report.support_estimates)
+            .flat_map(|e| [e.years.first, e.years.last]),
+    );
+    years.fold(None, |acc, y| match acc {
+        None => Some((y, y)),
+        Some((a, b)) => Some((a.min(y), b.max(y))),
+    })
+}
+
+/// A chart of a page with a year selector: restricted to the range, its downloads too.
+fn ranged_chart(b: &mut String, chart: &vega::VegaChart, heading: &str, range: Option<YearRange>) {
+    match range {
+        None => html::vchart(b, chart, heading),
+        Some(r) => {
+            let shown = years::restrict_chart(chart, r);
+            let mut figure = String::new();
+            html::vchart(&mut figure, &shown, heading);
+            b.push_str(&years::with_range_links(&figure, &shown.name, r));
+        }
+    }
+}
+
+/// The dependence page, restricted to `range` when given.
+pub fn dependence_in(report: &RunReport, tables: &[DataTable], range: Option<YearRange>) -> String {
     let mut b = format!(
         "<p>Dependence of {} on {}: shares of goods trade by partner; the energy subsidy is the reference price minus the price paid, times the volume, over GDP.</p>\n",
         escape(report.actor_name(&report.dependence.actor)),
         escape(report.actor_name(&report.dependence.patron)),
     );
-    let _ = charts;
+    if let Some(available) = dependence_years(report) {
+        b.push_str(&years::form("/dependence", available, range));
+    }
     let scenario = &report.scenario.id;
-    html::vchart(
+    ranged_chart(
         &mut b,
         &vega::trade_shares(&report.dependence, &report.figure_checks, scenario, false),
         "h2",
+        range,
     );
-    html::vchart(
+    ranged_chart(
         &mut b,
-        &vega::energy_subsidy(&report.dependence, scenario, false),
+        &vega::energy_subsidy(&report.dependence, &report.figure_checks, scenario, false),
         "h2",
+        range,
     );
+    if let Some(c) = vega::total_support(&report.dependence, &report.support_estimates, scenario) {
+        ranged_chart(&mut b, &c, "h2", range);
+    }
+    let shown = |t: &DataTable| range.map_or_else(|| t.clone(), |r| years::restrict_table(t, r));
     for name in ["dependence_by_year", "subsidy_estimates"] {
         if let Some(t) = find(tables, name) {
-            html::table(&mut b, t);
+            html::table(&mut b, &shown(t));
         }
     }
     if let Some(t) = find(tables, "dependence") {
-        html::details_table(&mut b, t);
+        html::details_table(&mut b, &shown(t));
     }
     page("Dependence", &subtitle(report), "/dependence", &b)
 }
 
-pub async fn dependence_handler(State(state): State<AppState>) -> Response {
-    cached(&state.0.cache.dependence)
+/// The year range of a request, or the error that names the bad parameter.
+fn year_range(
+    query: Result<crate::query::StrictQuery, ApiError>,
+    available: Option<(i32, i32)>,
+) -> Result<Option<YearRange>, ApiError> {
+    let crate::query::StrictQuery(pairs) = query?;
+    let params = Params::new(pairs);
+    match available {
+        Some(available) => YearRange::parse(&params, available),
+        None => params.only(&[]).map(|()| None),
+    }
 }
 
-pub fn transit(report: &RunReport, charts: &[Chart]) -> String {
+pub async fn dependence_handler(
+    State(state): State<AppState>,
+    query: Result<crate::query::StrictQuery, ApiError>,
+) -> Response {
+    let report = &state.0.report;
+    match year_range(query, dependence_years(report)) {
+        Err(e) => e.into_page(),
+        Ok(None) => cached(&state.0.cache.dependence),
+        Ok(Some(range)) => {
+            let tables = orbit_report::tables::all(report);
+            Html(dependence_in(report, &tables, Some(range))).into_response()
+        }
+    }
+}
+
+pub fn transit(report: &RunReport) -> String {
     let mut b = String::new();
     match &report.transit {
         None => b.push_str(
@@ -441,7 +504,6 @@ pub fn transit(report: &RunReport, charts: &[Chart]) -> String {
         ),
         Some(t) => {
             b.push_str("<p>Each player's Shapley share of the value of the pipeline network game, per epoch of the network.</p>\n");
-            let _ = charts;
             if let Some(game) = &report.transit_game {
                 let scenario = &report.scenario.id;
                 html::vchart(&mut b, &vega::shapley_epochs(game, scenario, false), "h2");
@@ -474,7 +536,18 @@ pub fn transit(report: &RunReport, charts: &[Chart]) -> String {
 }
 
 /// The yearly simulation's fan charts and the rolling backtest table.
-pub fn simulation(report: &RunReport, charts: &[Chart], tables: &[DataTable]) -> String {
+pub fn simulation(report: &RunReport, tables: &[DataTable]) -> String {
+    simulation_in(report, tables, None)
+}
+
+/// The years the simulation covers.
+pub fn simulation_years(report: &RunReport) -> Option<(i32, i32)> {
+    let sim = report.simulation.as_ref()?;
+    Some((*sim.years.first()?, *sim.years.last()?))
+}
+
+/// The simulation page, its fans restricted to `range` when given.
+pub fn simulation_in(report: &RunReport, tables: &[DataTable], range: Option<YearRange>) -> String {
     let mut b = String::new();
     match &report.simulation {
         None => b.push_str(
@@ -489,10 +562,12 @@ pub fn simulation(report: &RunReport, charts: &[Chart], tables: &[DataTable]) ->
                 sim.runs,
                 sim.seed
             );
-            let _ = charts;
+            if let Some(available) = simulation_years(report) {
+                b.push_str(&years::form("/simulation", available, range));
+            }
             b.push_str("<div class=\"panels\">\n");
             for c in vega::simulation_panels(report) {
-                html::vchart(&mut b, &c, "h3");
+                ranged_chart(&mut b, &c, "h3", range);
             }
             b.push_str("</div>\n");
             b.push_str("<h2 id=\"backtest\">Backtest</h2>\n<p>From the data up to each cutoff, simulated forward and scored against what happened, beside the status quo and the compromise model on the cutoff positions.</p>\n");
@@ -513,8 +588,19 @@ pub fn simulation(report: &RunReport, charts: &[Chart], tables: &[DataTable]) ->
     page("Simulation", &subtitle(report), "/simulation", &b)
 }
 
-pub async fn simulation_handler(State(state): State<AppState>) -> Response {
-    cached(&state.0.cache.simulation)
+pub async fn simulation_handler(
+    State(state): State<AppState>,
+    query: Result<crate::query::StrictQuery, ApiError>,
+) -> Response {
+    let report = &state.0.report;
+    match year_range(query, simulation_years(report)) {
+        Err(e) => e.into_page(),
+        Ok(None) => cached(&state.0.cache.simulation),
+        Ok(Some(range)) => {
+            let tables = orbit_report::tables::all(report);
+            Html(simulation_in(report, &tables, Some(range))).into_response()
+        }
+    }
 }
 
 pub async fn transit_handler(State(state): State<AppState>) -> Response {
@@ -524,8 +610,7 @@ pub async fn transit_handler(State(state): State<AppState>) -> Response {
 // ---------------------------------------------------------------------------------------
 // Forecasts
 
-pub fn issue(report: &RunReport, f: &IssueForecast, charts: &[Chart]) -> String {
-    let stem = file_stem(&f.issue);
+pub fn issue(report: &RunReport, f: &IssueForecast) -> String {
     let mut b = String::new();
     // The issue switcher: one link per issue, the URL names the issue (bookmarkable).
     b.push_str("<nav class=\"switcher\" aria-label=\"issues\"><span>Issue:</span>");
@@ -558,7 +643,7 @@ pub fn issue(report: &RunReport, f: &IssueForecast, charts: &[Chart]) -> String 
             escape(&s.source),
         );
     }
-    forecast_summary(&mut b, f);
+    forecast_summary(&mut b, f, report.issue(&f.issue));
     html::vchart(
         &mut b,
         &vega::issue_detail(
@@ -569,11 +654,7 @@ pub fn issue(report: &RunReport, f: &IssueForecast, charts: &[Chart]) -> String 
         ),
         "h2",
     );
-    for kind in ["eum_rounds", "monte_carlo"] {
-        if let Some(c) = find_chart(charts, &format!("{kind}_{stem}")) {
-            html::chart(&mut b, c);
-        }
-    }
+    issue_charts(&mut b, &vega::issue_extras(report, f), &f.issue);
     rounds_table(&mut b, f);
     let _ = writeln!(
         b,
@@ -588,9 +669,23 @@ pub fn issue(report: &RunReport, f: &IssueForecast, charts: &[Chart]) -> String 
     )
 }
 
-/// Every model's forecast, with the Monte Carlo interval where there is one.
-fn forecast_summary(b: &mut String, f: &IssueForecast) {
-    b.push_str("<div class=\"table-wrap\"><table data-table=\"forecast-summary\" id=\"forecast-summary\"><thead><tr><th>model</th><th>forecast</th><th>mean</th><th>5%</th><th>95%</th></tr></thead><tbody>\n");
+/// The rounds chart and the Monte Carlo panels of an issue.
+fn issue_charts(b: &mut String, charts: &[vega::VegaChart], issue: &str) {
+    if let Some(c) = charts.iter().find(|c| c.name.starts_with("eum_rounds_")) {
+        html::vchart(b, c, "h2");
+    }
+    orbit_report::html::push_monte_carlo(b, charts, issue, "/charts/");
+}
+
+/// Every model's forecast, with the Monte Carlo median, interval and shape (its modes: a
+/// mean alone would misdescribe a bimodal distribution) where there is one.
+fn forecast_summary(
+    b: &mut String,
+    f: &IssueForecast,
+    issue: Option<&orbit_report::data::IssueSummary>,
+) {
+    let (lo, hi) = vega_issue::issue_scale(f, issue);
+    b.push_str("<div class=\"table-wrap\"><table data-table=\"forecast-summary\" id=\"forecast-summary\"><thead><tr><th>model</th><th>forecast</th><th>median of draws</th><th>5%</th><th>95%</th><th>shape of the draws</th></tr></thead><tbody>\n");
     for (model, value) in f.forecasts() {
         let mc = f
             .monte_carlo
@@ -599,13 +694,14 @@ fn forecast_summary(b: &mut String, f: &IssueForecast) {
         let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
         let _ = writeln!(
             b,
-            "<tr data-model=\"{}\"><td>{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<tr data-model=\"{}\"><td>{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"shape\">{}</td></tr>",
             model.as_str(),
-            issue_charts::model_label(model.as_str()),
+            vega_issue::model_label(model.as_str()),
             value,
-            cell(mc.map(|d| d.mean)),
+            cell(mc.map(|d| d.p50)),
             cell(mc.map(|d| d.p5)),
             cell(mc.map(|d| d.p95)),
+            escape(&mc.map_or("-".to_string(), |d| vega_issue::shape(d, lo, hi))),
         );
     }
     b.push_str("</tbody></table></div>\n");
@@ -853,39 +949,26 @@ pub async fn forecast_index_handler(State(state): State<AppState>) -> Response {
 
 /// The result of a posted table: summary, charts, rounds.
 fn posted_result(f: &IssueForecast) -> String {
-    let ctx = ChartContext {
-        scenario: "posted actor table".into(),
-        palette: Palette::new(f.actors.iter().map(|a| a.name.as_str())),
-        names: Vec::new(),
-    };
     let mut b = format!(
         "<section id=\"result\">\n<h2>Forecast of <code>{}</code> ({} actors)</h2>\n",
         escape(&f.issue),
         f.actors.len()
     );
-    forecast_summary(&mut b, f);
-    let mut charts = vec![Chart {
-        name: "forecasts_result".into(),
-        title: issue_charts::forecasts_title(f),
-        svg: issue_charts::forecasts(&ctx, f, None),
-    }];
-    if f.eum.is_some() {
-        charts.push(Chart {
-            name: "eum_rounds_result".into(),
-            title: issue_charts::eum_rounds_title(f),
-            svg: issue_charts::eum_rounds(&ctx, f, None),
-        });
+    forecast_summary(&mut b, f, None);
+    let scenario = "posted actor table";
+    let mut detail = vega::issue_detail(f, None, &[], scenario);
+    detail.name = "forecasts_result".into();
+    html::vchart(&mut b, &detail, "h3");
+    let mut extras: Vec<vega::VegaChart> = vega_issue::eum_rounds(f, None, scenario, &f.issue)
+        .into_iter()
+        .collect();
+    extras.extend(vega_issue::monte_carlo(f, None, scenario, &f.issue));
+    // Posted results are not among the server's /charts/ files: the page script points the
+    // download links at the inline data.
+    for c in &mut extras {
+        c.name = c.name.replacen(&file_stem(&f.issue), "result", 1);
     }
-    if f.monte_carlo.is_some() {
-        charts.push(Chart {
-            name: "monte_carlo_result".into(),
-            title: issue_charts::monte_carlo_title(f),
-            svg: issue_charts::monte_carlo(&ctx, f, None),
-        });
-    }
-    for c in &charts {
-        html::chart(&mut b, c);
-    }
+    issue_charts(&mut b, &extras, &f.issue);
     rounds_table(&mut b, f);
     b.push_str("</section>\n");
     b

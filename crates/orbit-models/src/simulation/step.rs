@@ -1,0 +1,211 @@
+//! Stepping a compiled [`Simulator`] through its years: shocks, links, then bargaining.
+
+use orbit_scenario::{LinkForm, LinkInput};
+use serde::Serialize;
+
+use super::compile::{CompiledLink, Place, SlotKind};
+use super::{SimulationError, Simulator};
+use crate::bargaining::{BargainingError, BargainingInput, compromise, run_eum};
+
+/// One run: per year, the tracked indicators and each issue's forecasts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trajectory {
+    pub years: Vec<i32>,
+    /// `[year][indicator]`, indicators as in [`Simulator::indicator_names`].
+    pub indicators: Vec<Vec<f64>>,
+    /// `[year][issue]`: the EUM forecast.
+    pub eum: Vec<Vec<f64>>,
+    /// `[year][issue]`: the compromise model's forecast.
+    pub compromise: Vec<Vec<f64>>,
+}
+
+impl Simulator {
+    /// Runs the central case: the links' stated parameters and the scenario's issue inputs.
+    pub fn run_central(&self) -> Result<Trajectory, SimulationError> {
+        self.run(&self.link_parameters, &self.issue_inputs)
+    }
+
+    /// Runs one trajectory with the given link parameters (one per link, declared order) and
+    /// issue inputs (one per issue, actors in the scenario's order: their capabilities are
+    /// used as given, their positions and saliences start the state).
+    pub fn run(
+        &self,
+        parameters: &[f64],
+        issues: &[BargainingInput],
+    ) -> Result<Trajectory, SimulationError> {
+        if parameters.len() != self.links.len() {
+            return Err(SimulationError::Parameters {
+                expected: self.links.len(),
+                got: parameters.len(),
+            });
+        }
+        if issues.len() != self.issue_slots.len()
+            || issues
+                .iter()
+                .zip(&self.issue_slots)
+                .any(|(i, s)| i.actors.len() != s.len())
+        {
+            return Err(SimulationError::Issues {
+                expected: self.issue_slots.len(),
+                got: issues.len(),
+            });
+        }
+        let mut state = self.initial.clone();
+        for (input, slots) in issues.iter().zip(&self.issue_slots) {
+            for (actor, &(ps, ss)) in input.actors.iter().zip(slots) {
+                state[ps] = actor.position;
+                state[ss] = actor.salience;
+            }
+        }
+        // The year before `from` sets the baseline that `change` links compare against.
+        for &(s, v) in &self.shocks[0] {
+            state[s] = v;
+        }
+        let mut previous = state.clone();
+        let mut out = Trajectory {
+            years: Vec::new(),
+            indicators: Vec::new(),
+            eum: Vec::new(),
+            compromise: Vec::new(),
+        };
+        let mut input_buf: Vec<BargainingInput> = issues.to_vec();
+        // An issue whose positions and saliences did not move since last year gets last
+        // year's forecasts again (the models are deterministic): most years, most issues.
+        let mut last: Vec<Option<(BargainingInput, (f64, f64))>> = vec![None; issues.len()];
+        for (k, year) in (self.from..=self.to).enumerate() {
+            for &(s, v) in &self.shocks[k + 1] {
+                state[s] = v;
+            }
+            for (link, &parameter) in self.links.iter().zip(parameters) {
+                self.apply(link, parameter, &mut state, &previous);
+            }
+            let mut eum = Vec::with_capacity(issues.len());
+            let mut comp = Vec::with_capacity(issues.len());
+            for (i, input) in input_buf.iter_mut().enumerate() {
+                for (actor, &(ps, ss)) in input.actors.iter_mut().zip(&self.issue_slots[i]) {
+                    actor.position = state[ps];
+                    actor.salience = state[ss];
+                }
+                let (e, c) = match &last[i] {
+                    Some((previous, result)) if previous == input => *result,
+                    _ => {
+                        let result =
+                            self.bargain(input)
+                                .map_err(|source| SimulationError::Bargaining {
+                                    issue: self.issue_ids[i].clone(),
+                                    year,
+                                    source,
+                                })?;
+                        last[i] = Some((input.clone(), result));
+                        result
+                    }
+                };
+                eum.push(e);
+                comp.push(c);
+            }
+            let mut indicators = state[..].to_vec();
+            indicators.extend((0..self.derived.len()).map(|d| self.dependence(&state, d)));
+            out.years.push(year);
+            out.indicators.push(indicators);
+            out.eum.push(eum);
+            out.compromise.push(comp);
+            previous.copy_from_slice(&state);
+        }
+        Ok(out)
+    }
+
+    fn bargain(&self, input: &BargainingInput) -> Result<(f64, f64), BargainingError> {
+        let first = input.actors.first().map_or(0.0, |a| a.position);
+        if input.actors.iter().all(|a| a.position == first) {
+            return Ok((first, first));
+        }
+        let e = run_eum(input, &self.eum)?.forecast;
+        let c = compromise(input)?;
+        Ok((e, c))
+    }
+
+    /// `dependence.A.P`: the mean of A's export and import shares with P (those on record).
+    fn dependence(&self, state: &[f64], d: usize) -> f64 {
+        let slots = &self.derived[d].2;
+        if slots.is_empty() {
+            return 0.0;
+        }
+        slots.iter().map(|&s| state[s]).sum::<f64>() / slots.len() as f64
+    }
+
+    fn read(&self, place: Place, state: &[f64]) -> f64 {
+        match place {
+            Place::Slot(s) => state[s],
+            Place::Dependence(d) => self.dependence(state, d),
+        }
+    }
+
+    fn apply(&self, link: &CompiledLink, parameter: f64, state: &mut [f64], previous: &[f64]) {
+        let level = self.read(link.from, state);
+        let x = match link.input {
+            LinkInput::Level => level,
+            LinkInput::Change => level - self.read(link.from, previous),
+        };
+        let effect = match link.form {
+            LinkForm::Linear => parameter * x,
+            LinkForm::Logistic => parameter / (1.0 + (-link.steepness * (x - link.midpoint)).exp()),
+            LinkForm::Threshold => {
+                if x >= link.threshold {
+                    parameter
+                } else {
+                    0.0
+                }
+            }
+        };
+        match link.toward {
+            Some((issue, mover, toward)) => {
+                let (ps, ss) = self.issue_slots[issue][mover];
+                let target = state[self.issue_slots[issue][toward].0];
+                let fraction = (effect * (1.0 - state[ss])).clamp(0.0, 1.0);
+                state[ps] += fraction * (target - state[ps]);
+            }
+            None => state[link.to] += effect,
+        }
+        self.fix(link.to, state);
+    }
+
+    /// Restores the invariants of the slot a link just moved.
+    fn fix(&self, slot: usize, state: &mut [f64]) {
+        match self.slot_kinds[slot] {
+            SlotKind::Share { group } => renormalise(&self.groups[group], state),
+            SlotKind::Price => state[slot] = state[slot].max(0.0),
+            SlotKind::Position { issue } => {
+                let (lo, hi) = self.scales[issue];
+                state[slot] = state[slot].clamp(lo, hi);
+            }
+            SlotKind::Salience => state[slot] = state[slot].clamp(0.0, 1.0),
+            SlotKind::Shock => {}
+        }
+    }
+}
+
+/// Clamps each share of a partner group to [0, 1] and, if they sum above 1, scales them all
+/// down in proportion, so the rest of the world's share `1 − Σ` stays non-negative.
+pub fn renormalise_shares(shares: &mut [f64]) {
+    for s in shares.iter_mut() {
+        *s = if s.is_finite() {
+            s.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+    }
+    let sum: f64 = shares.iter().sum();
+    if sum > 1.0 {
+        for s in shares.iter_mut() {
+            *s /= sum;
+        }
+    }
+}
+
+fn renormalise(group: &[usize], state: &mut [f64]) {
+    let mut shares: Vec<f64> = group.iter().map(|&s| state[s]).collect();
+    renormalise_shares(&mut shares);
+    for (&s, v) in group.iter().zip(shares) {
+        state[s] = v;
+    }
+}
