@@ -92,11 +92,15 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Result<RunResults, PipelineError> {
     let mut notes = plan.notes.clone();
+    // Forecasts and the simulation are of the present: the latest coding of each question
+    // (earlier dated snapshots serve the backtest, which picks the one known at each cutoff).
+    let (latest, superseded) = orbit_models::backtest::latest_codings(world);
+    notes.extend(superseded);
     let draws = plan.forecast.monte_carlo.map_or(0, |mc| mc.draws) as u64;
-    let mut forecasts = Vec::with_capacity(world.issues.len());
-    for issue in &world.issues {
+    let mut forecasts = Vec::with_capacity(latest.issues.len());
+    for issue in &latest.issues {
         progress.stage(&issue.id, draws);
-        let input = input_from_issue(world, issue);
+        let input = input_from_issue(&latest, issue);
         let forecast = forecast_issue(
             &issue.id,
             Some(&issue.name),
@@ -121,7 +125,7 @@ pub fn run(
             to: sim_plan.to,
             error,
         };
-        let sim = Simulator::new(world, sim_plan.from, sim_plan.to).map_err(error)?;
+        let sim = Simulator::new(&latest, sim_plan.from, sim_plan.to).map_err(error)?;
         progress.stage("simulating", sim_plan.settings.runs as u64);
         simulation =
             Some(monte_carlo(&sim, &sim_plan.settings, &|| progress.tick()).map_err(error)?);

@@ -261,9 +261,12 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
                 })
                 .collect(),
         },
+        // The issues the run forecast: the latest coding of each question (earlier dated
+        // snapshots appear in the backtest, and the run's notes name them).
         issues: world
             .issues
             .iter()
+            .filter(|i| forecasts.iter().any(|f| f.issue == i.id))
             .map(|i| IssueSummary {
                 id: i.id.clone(),
                 name: i.name.clone(),

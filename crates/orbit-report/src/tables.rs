@@ -36,19 +36,22 @@ impl Cell {
         s.map_or(Cell::Empty, Cell::text)
     }
 
-    /// The cell as CSV has it.
+    /// The cell as CSV has it. A non-finite number is no number: written empty, like a
+    /// missing value, never as `NaN` or `inf`.
     pub fn raw(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
+            Cell::Number(v, _) if !v.is_finite() => String::new(),
             Cell::Number(v, _) => format!("{v}"),
             Cell::Empty => String::new(),
         }
     }
 
-    /// The cell as people read it.
+    /// The cell as people read it (`-` for a missing or non-finite value).
     pub fn display(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
+            Cell::Number(v, _) if !v.is_finite() => "-".to_string(),
             Cell::Number(v, NumberStyle::Percent) => percent(*v),
             Cell::Number(v, NumberStyle::Scale) => scale_value(*v),
             Cell::Number(v, NumberStyle::Decimals(d)) => format!("{v:.d$}"),
@@ -140,7 +143,67 @@ pub fn all(report: &RunReport) -> Vec<DataTable> {
     if let Some(d) = &report.disputes {
         tables.extend(crate::vega_disputes::tables(d));
     }
+    tables.push(notes(report));
     tables
+}
+
+/// Everything the run, the dependence profile and the backtests left out or could not
+/// compute, one row per note: the reason behind every empty cell of the other tables.
+pub fn notes(report: &RunReport) -> DataTable {
+    let mut t = DataTable::new(
+        "notes",
+        "What was left out or could not be computed, and why",
+        &["part", "note"],
+    );
+    for n in &report.notes {
+        t.push(vec![Cell::text("run"), Cell::text(n)]);
+    }
+    for n in &report.dependence.notes {
+        t.push(vec![Cell::text("dependence"), Cell::text(n)]);
+    }
+    // The yearly subsidy total sums the commodities computed that year; where some of the
+    // commodities computed in other years are missing, say so (they are not counted as 0).
+    let mut every: Vec<String> = Vec::new();
+    for y in &report.dependence.years {
+        for s in &y.energy_subsidy {
+            let c = s.commodity.to_string();
+            if !every.contains(&c) {
+                every.push(c);
+            }
+        }
+    }
+    for y in &report.dependence.years {
+        let have: Vec<String> = y
+            .energy_subsidy
+            .iter()
+            .map(|s| s.commodity.to_string())
+            .collect();
+        let missing: Vec<&str> = every
+            .iter()
+            .filter(|c| !have.contains(c))
+            .map(String::as_str)
+            .collect();
+        if !have.is_empty() && !missing.is_empty() {
+            t.push(vec![
+                Cell::text("dependence"),
+                Cell::text(format!(
+                    "{}: `energy subsidy/GDP` in dependence_by_year sums {} only; the {} subsidy could not be computed that year and is not counted as 0",
+                    y.year,
+                    have.join(" and "),
+                    missing.join(" and ")
+                )),
+            ]);
+        }
+    }
+    for bt in &report.backtest {
+        for n in &bt.notes {
+            t.push(vec![
+                Cell::text(format!("backtest {}", bt.cutoff)),
+                Cell::text(n),
+            ]);
+        }
+    }
+    t
 }
 
 /// The simulation's yearly fans, long format: one row per series and year.
@@ -645,16 +708,25 @@ pub fn monte_carlo(report: &RunReport) -> DataTable {
         for d in &mc.models {
             let h = &d.histogram;
             for (b, &count) in h.counts.iter().enumerate() {
-                let lower = h.edges.get(b).copied().unwrap_or(f64::NAN);
-                let upper = h.edges.get(b + 1).copied().unwrap_or(f64::NAN);
+                let edge = |i: usize| {
+                    h.edges
+                        .get(i)
+                        .map_or(Cell::Empty, |&e| Cell::Number(e, NumberStyle::Scale))
+                };
+                // With no successful draw there is no distribution: the share is missing, not 0.
+                let share = if d.draws == 0 {
+                    Cell::Empty
+                } else {
+                    Cell::Number(count as f64 / d.draws as f64, NumberStyle::Percent)
+                };
                 t.push(vec![
                     Cell::text(&f.issue),
                     Cell::text(&d.model),
                     Cell::text(b.to_string()),
-                    Cell::Number(lower, NumberStyle::Scale),
-                    Cell::Number(upper, NumberStyle::Scale),
+                    edge(b),
+                    edge(b + 1),
                     Cell::Number(count as f64, NumberStyle::Decimals(0)),
-                    Cell::Number(count as f64 / d.draws.max(1) as f64, NumberStyle::Percent),
+                    share,
                 ]);
             }
         }

@@ -79,7 +79,7 @@ fn a_copy_with_one_leak_of_each_kind_fails_with_each_located() {
             "salience_source_date = ".len(),
         ),
         (
-            "capability_source_date = \"2017-02-27\"",
+            "capability_source_date = \"2020-04-02\"",
             "capability_source_date = \"2022-01-02\"",
             "the capability's source is dated 2022-01-02, after the issue's as_of 2021-08",
             "capability_source_date = ".len(),
@@ -91,10 +91,10 @@ fn a_copy_with_one_leak_of_each_kind_fails_with_each_located() {
             "status_quo_source_date = ".len(),
         ),
         (
-            "[[issues.outcomes]]\ndate = \"2021-11-09\"",
-            "[[issues.outcomes]]\ndate = \"2020-12-23\"",
+            "capability_source_date = \"2017-02-27\"\n\n[[issues.outcomes]]\ndate = \"2021-11-09\"",
+            "capability_source_date = \"2017-02-27\"\n\n[[issues.outcomes]]\ndate = \"2020-12-23\"",
             "the outcome is dated 2020-12-23, before the issue's as_of 2021-08",
-            "[[issues.outcomes]]\ndate = ".len(),
+            "capability_source_date = \"2017-02-27\"\n\n[[issues.outcomes]]\ndate = ".len(),
         ),
     ];
     let mut text = BUILTIN.to_string();

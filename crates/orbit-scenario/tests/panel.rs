@@ -205,6 +205,7 @@ fn the_snapshot_known_at_a_date_is_the_latest_coding_before_it() {
     };
     assert_eq!(at("2014-12"), None, "no coding existed yet");
     assert_eq!(at("2015-10"), Some("russian_air_base_2015"));
-    assert_eq!(at("2019"), Some("russian_air_base_2015"));
+    assert_eq!(at("2019-10"), Some("russian_air_base_2015"));
+    assert_eq!(at("2019"), Some("russian_air_base_2019"));
     assert_eq!(at("2021-08-31"), Some("russian_air_base"));
 }
