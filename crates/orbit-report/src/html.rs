@@ -147,6 +147,7 @@ pub(crate) fn render_page(
     }
     if !report.smp.is_empty() {
         sections.push((crate::smp_section::SECTION_ID, "Spatial issues"));
+    }
     if report.disputes.is_some() {
         sections.push(("disputes", "Gas disputes"));
     }

@@ -5,8 +5,7 @@
 
 use std::fmt::Write as _;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use orbit_pipeline::disputes::DisputeSection;
@@ -107,7 +106,7 @@ pub fn page_html(report: &RunReport, d: &DisputeSection, episode: &str) -> Strin
 /// `GET /disputes[?episode=...]`.
 pub async fn page_handler(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
 ) -> Response {
     let result = section(&state).and_then(|d| Ok((d, episode(d, &query_params(query)?)?)));
     match result {
@@ -119,7 +118,7 @@ pub async fn page_handler(
 /// `GET /api/disputes[?episode=...]`: the whole section, or one episode with its tree.
 pub async fn api_handler(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<crate::query::StrictQuery, ApiError>,
 ) -> Result<Response, ApiError> {
     let d = section(&state)?;
     let params = query_params(query)?;
