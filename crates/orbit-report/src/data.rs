@@ -313,7 +313,7 @@ fn chart_shares(report: &TransitReport) -> TransitShares {
                     e.results
                         .iter()
                         .find(|r| &r.player == p)
-                        .map_or(0.0, |r| r.shapley_share)
+                        .map(|r| r.shapley_share)
                 })
                 .collect(),
             links: e

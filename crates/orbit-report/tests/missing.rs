@@ -241,3 +241,28 @@ fn the_builtin_report_writes_every_gap_as_an_empty_cell_with_its_notes() {
         }
     }
 }
+
+/// The transit table's shares: a player that is not in an epoch's game has no share there
+/// (`None`, drawn as "–"), never a Shapley share of 0; the players of an epoch sum to 1.
+#[test]
+fn a_player_absent_from_an_epoch_has_no_share_not_zero() {
+    let world = orbit_scenario::builtin().unwrap();
+    let r = report(&world, false);
+    let transit = r
+        .transit
+        .as_ref()
+        .expect("the built-in scenario has a transit game");
+    let game = r.transit_game.as_ref().unwrap();
+    for (epoch, shown) in game.epochs.iter().zip(&transit.epochs) {
+        for (player, share) in transit.players.iter().zip(&shown.shares) {
+            let in_game = epoch.results.iter().find(|x| x.player == player.code);
+            match (in_game, share) {
+                (Some(x), Some(s)) => assert_eq!(x.shapley_share, *s),
+                (None, None) => {}
+                other => panic!("{} in {}: {other:?}", player.code, shown.label),
+            }
+        }
+        let total: f64 = shown.shares.iter().flatten().sum();
+        assert!((total - 1.0).abs() < 1e-9, "{}: {total}", shown.label);
+    }
+}

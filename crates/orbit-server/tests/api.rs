@@ -321,7 +321,7 @@ async fn transit_page_and_api_show_the_network_game() {
             .into(),
         epochs: vec![TransitEpoch {
             label: "1997-2005".into(),
-            shares: vec![0.6, 0.25, 0.15],
+            shares: vec![Some(0.6), Some(0.25), Some(0.15)],
             links: vec![[0, 1], [0, 2]],
         }],
         source: "test shares".into(),

@@ -28,8 +28,10 @@ pub struct TransitPlayer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransitEpoch {
     pub label: String,
-    /// Shapley share of each player, in [`TransitShares::players`] order (summing to 1).
-    pub shares: Vec<f64>,
+    /// Shapley share of each player, in [`TransitShares::players`] order (summing to 1 over
+    /// the epoch's players); `None` for a player that is not in this epoch's game (missing, not
+    /// a share of 0).
+    pub shares: Vec<Option<f64>>,
     /// Pipeline links `[from, to]` as indices into [`TransitShares::players`].
     pub links: Vec<[usize; 2]>,
 }

@@ -522,7 +522,14 @@ pub fn transit(report: &RunReport) -> String {
             for e in &t.epochs {
                 let _ = write!(b, "<tr><td>{}</td>", escape(&e.label));
                 for s in &e.shares {
-                    let _ = write!(b, "<td class=\"num\">{:.1}%</td>", 100.0 * s);
+                    match s {
+                        Some(s) => {
+                            let _ = write!(b, "<td class=\"num\">{:.1}%</td>", 100.0 * s);
+                        }
+                        None => b.push_str(
+                            "<td class=\"num\" title=\"not a player in this epoch\">–</td>",
+                        ),
+                    }
                 }
                 b.push_str("</tr>\n");
             }
