@@ -8,20 +8,7 @@ impl Checker {
         let id = self.text(&i.id, "id", &ctx);
         let name = self.text(&i.name, "name", &ctx);
         let description = self.text(&i.description, "description", &ctx);
-        let scale_min = self.finite(&i.scale_min, "scale_min", &ctx);
-        let scale_max = self.finite(&i.scale_max, "scale_max", &ctx);
-        let scale = match (scale_min, scale_max) {
-            (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
-            (Some(lo), Some(hi)) => {
-                self.error(
-                    format!("the scale [{lo}, {hi}] is empty: `scale_max` must exceed `scale_min`"),
-                    i.scale_max.span(),
-                    &ctx,
-                );
-                None
-            }
-            _ => None,
-        };
+        let scale = self.scale(&i.scale_min, &i.scale_max, &ctx);
         let min_label = self.text(&i.min_label, "min_label", &ctx);
         let max_label = self.text(&i.max_label, "max_label", &ctx);
         let status_quo = self.on_scale(&i.status_quo, "status_quo", scale, &ctx);
@@ -115,6 +102,24 @@ impl Checker {
             note: note?,
             source: source?,
         })
+    }
+
+    /// `[scale_min, scale_max]` of an issue or a dimension: both finite, and not empty.
+    pub(super) fn scale(&mut self, min: &SNum, max: &SNum, ctx: &str) -> Option<(f64, f64)> {
+        let lo = self.finite(min, "scale_min", ctx);
+        let hi = self.finite(max, "scale_max", ctx);
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+            (Some(lo), Some(hi)) => {
+                self.error(
+                    format!("the scale [{lo}, {hi}] is empty: `scale_max` must exceed `scale_min`"),
+                    max.span(),
+                    ctx,
+                );
+                None
+            }
+            _ => None,
+        }
     }
 
     pub(super) fn on_scale(

@@ -97,20 +97,7 @@ impl Checker {
         let id = self.text(&d.id, "id", &ctx);
         let name = self.text(&d.name, "name", &ctx);
         let unit = self.text(&d.unit, "unit", &ctx);
-        let lo = self.finite(&d.scale_min, "scale_min", &ctx);
-        let hi = self.finite(&d.scale_max, "scale_max", &ctx);
-        let scale = match (lo, hi) {
-            (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
-            (Some(lo), Some(hi)) => {
-                self.error(
-                    format!("the scale [{lo}, {hi}] is empty: `scale_max` must exceed `scale_min`"),
-                    d.scale_max.span(),
-                    &ctx,
-                );
-                None
-            }
-            _ => None,
-        };
+        let scale = self.scale(&d.scale_min, &d.scale_max, &ctx);
         let min_label = self.text(&d.min_label, "min_label", &ctx);
         let max_label = self.text(&d.max_label, "max_label", &ctx);
         let status_quo = self.on_dimension(&d.status_quo, "status_quo", scale, &ctx);
