@@ -35,33 +35,11 @@ fn monte_carlo_soe_pol_comp_1000(bencher: divan::Bencher) {
     });
 }
 
-/// The built-in scenario's two-dimensional air-base issue (`[[spatial_issues]]`), as
-/// `orbit_pipeline::smp::smp_input` builds it: positions mapped to [0, 1] per dimension.
+/// The built-in scenario's two-dimensional air-base issue (`[[spatial_issues]]`), as the
+/// pipeline runs it ([`SmpInput::from_spatial_issue`]).
 fn air_base() -> SmpInput {
     let world = orbit_scenario::builtin().expect("the built-in scenario");
-    let issue = &world.spatial_issues[0];
-    SmpInput {
-        actors: issue
-            .positions
-            .iter()
-            .map(|p| world.code(p.actor).to_string())
-            .collect(),
-        dimensions: issue.dimensions.iter().map(|d| d.id.clone()).collect(),
-        capability: issue.positions.iter().map(|p| p.capability).collect(),
-        position: issue
-            .positions
-            .iter()
-            .map(|p| {
-                p.position
-                    .iter()
-                    .zip(&issue.dimensions)
-                    .map(|(x, d)| d.to_unit(*x))
-                    .collect()
-            })
-            .collect(),
-        salience: issue.positions.iter().map(|p| p.salience.clone()).collect(),
-        accommodation: None,
-    }
+    SmpInput::from_spatial_issue(&world, &world.spatial_issues[0])
 }
 
 #[divan::bench(sample_count = 10)]

@@ -125,31 +125,9 @@ impl SmpIssueResult {
     }
 }
 
-/// The SMP's input for `issue`: capabilities as given, positions mapped to [0, 1] per
-/// dimension, saliences as given (already shares in [0, 1]).
+/// The SMP's input for `issue` ([`SmpInput::from_spatial_issue`]).
 pub fn smp_input(world: &World, issue: &SpatialIssue) -> SmpInput {
-    SmpInput {
-        actors: issue
-            .positions
-            .iter()
-            .map(|p| world.code(p.actor).to_string())
-            .collect(),
-        dimensions: issue.dimensions.iter().map(|d| d.id.clone()).collect(),
-        capability: issue.positions.iter().map(|p| p.capability).collect(),
-        position: issue
-            .positions
-            .iter()
-            .map(|p| {
-                p.position
-                    .iter()
-                    .zip(&issue.dimensions)
-                    .map(|(x, d)| d.to_unit(*x))
-                    .collect()
-            })
-            .collect(),
-        salience: issue.positions.iter().map(|p| p.salience.clone()).collect(),
-        accommodation: None,
-    }
+    SmpInput::from_spatial_issue(world, issue)
 }
 
 /// Runs every spatial issue of `world`; an issue KTAB's model refuses is left out with a note.

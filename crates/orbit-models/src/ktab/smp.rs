@@ -38,6 +38,36 @@ pub struct SmpInput {
 }
 
 impl SmpInput {
+    /// The input for a scenario's `[[spatial_issues]]` entry: capabilities as given, positions
+    /// mapped to [0, 1] per dimension, saliences as given (already shares in [0, 1]).
+    pub fn from_spatial_issue(
+        world: &orbit_scenario::World,
+        issue: &orbit_scenario::spatial::SpatialIssue,
+    ) -> Self {
+        Self {
+            actors: issue
+                .positions
+                .iter()
+                .map(|p| world.code(p.actor).to_string())
+                .collect(),
+            dimensions: issue.dimensions.iter().map(|d| d.id.clone()).collect(),
+            capability: issue.positions.iter().map(|p| p.capability).collect(),
+            position: issue
+                .positions
+                .iter()
+                .map(|p| {
+                    p.position
+                        .iter()
+                        .zip(&issue.dimensions)
+                        .map(|(x, d)| d.to_unit(*x))
+                        .collect()
+                })
+                .collect(),
+            salience: issue.positions.iter().map(|p| p.salience.clone()).collect(),
+            accommodation: None,
+        }
+    }
+
     /// The input KTAB builds from a file: positions and saliences divided by 100
     /// (`smp/smpread.cpp:249-250`, `:564-565`).
     pub fn from_scenario(scenario: &KtabScenario) -> Self {
