@@ -27,83 +27,23 @@ pub fn cutoff_world(world: &World, cutoff: i32) -> (World, Vec<String>) {
     world.as_of(cutoff)
 }
 
-/// The question an issue codes: the issue it is a dated snapshot of, or itself.
-fn question_of(issue: &orbit_scenario::Issue) -> &str {
-    issue.snapshot_of.as_deref().unwrap_or(&issue.id)
-}
-
-/// Keeps the issues whose `keep` flag is set, remapping the links' issue indices; returns
-/// a note for every link dropped with its issue.
-fn retain_issues(w: &mut World, keep: &[bool]) -> Vec<String> {
-    let mut notes = Vec::new();
-    let mut remap: Vec<Option<usize>> = Vec::with_capacity(keep.len());
-    let mut kept = 0;
-    for &k in keep {
-        remap.push(k.then_some(kept));
-        kept += usize::from(k);
-    }
-    let mut flags = keep.iter();
-    w.issues.retain(|_| *flags.next().unwrap_or(&false));
-    let map = |v: Variable| -> Option<Variable> {
-        match v {
-            Variable::Position { issue, actor } => {
-                remap[issue].map(|issue| Variable::Position { issue, actor })
-            }
-            Variable::Salience { issue, actor } => {
-                remap[issue].map(|issue| Variable::Salience { issue, actor })
-            }
-            other => Some(other),
-        }
-    };
-    let mut links = Vec::new();
-    for mut link in w.links.drain(..) {
-        match (map(link.from), map(link.to)) {
-            (Some(from), Some(to)) => {
-                link.from = from;
-                link.to = to;
-                links.push(link);
-            }
-            _ => notes.push(format!("link `{}` is skipped with its issue", link.id)),
-        }
-    }
-    w.links = links;
-    notes
-}
-
-/// The scenario with only the latest coding of each question: every issue for which a later
-/// dated snapshot of the same question exists (`snapshot_of`) is dropped, with its links.
-/// Forecasts and simulations of the present use this; earlier codings serve the backtest,
-/// which picks the one known at each cutoff ([`cutoff_world`]). Returns a note per drop.
+/// The scenario with only the latest coding of each question, for forecasts and simulations
+/// of the present: [`World::latest_codings`], the one rule every entry point shares. Earlier
+/// codings serve the backtest, which picks the one known at each cutoff ([`cutoff_world`]).
+/// Returns a note per superseded coding and per link dropped with it.
 pub fn latest_codings(world: &World) -> (World, Vec<String>) {
-    let mut w = world.clone();
-    let latest = |issue: &orbit_scenario::Issue| {
-        world
-            .issues
-            .iter()
-            .filter(|i| question_of(i) == question_of(issue))
-            .max_by_key(|i| i.as_of)
-            .map(|i| i.id.as_str())
-    };
-    let mut notes = Vec::new();
-    let keep: Vec<bool> = world
-        .issues
-        .iter()
-        .map(|issue| {
-            let newest = latest(issue);
-            let keep = newest == Some(issue.id.as_str());
-            if !keep {
-                notes.push(format!(
-                    "issue `{}` (as of {}) is not forecast: the later coding `{}` of the same question is",
-                    issue.id,
-                    issue.as_of,
-                    newest.unwrap_or_default()
-                ));
-            }
-            keep
-        })
-        .collect();
-    notes.extend(retain_issues(&mut w, &keep));
-    (w, notes)
+    world.latest_codings()
+}
+
+/// The simulation of the present from `from` to `to`: [`Simulator::new`] on the latest coding
+/// of each question ([`latest_codings`]), the superseded codings named in the simulator's
+/// `notes` (and so in every result's). `orbit simulate`, `orbit sweep` and Python's
+/// `World.simulate`, `World.factors` and `Sweep` build their simulator here.
+pub fn present_simulator(world: &World, from: i32, to: i32) -> Result<Simulator, SimulationError> {
+    let (latest, superseded) = latest_codings(world);
+    let mut sim = Simulator::new(&latest, from, to)?;
+    sim.notes.extend(superseded);
+    Ok(sim)
 }
 
 /// What a question asks about.

@@ -131,3 +131,32 @@ fn a_later_snapshot_cannot_leak_into_an_earlier_cutoff() {
         "the coding known at 2019 is scored, and only it"
     );
 }
+
+/// Every question has an Oct 2015 coding, so the 2015 cutoff scores each of them with it; the
+/// reference prices and the spatial issue it sees are those known by the end of 2015.
+#[test]
+fn the_2015_cutoff_scores_every_question_with_its_2015_coding() {
+    let world = builtin();
+    let mut questions: Vec<&str> = world.issues.iter().map(question_of).collect();
+    questions.sort();
+    questions.dedup();
+    let (past, _) = cutoff_world(&world, 2015);
+    let mut known: Vec<&str> = past.issues.iter().map(|i| i.id.as_str()).collect();
+    known.sort();
+    let expected: Vec<String> = questions.iter().map(|q| format!("{q}_2015")).collect();
+    assert_eq!(known, expected);
+    assert!(past.benchmarks.iter().all(|b| b.year <= 2015));
+    assert!(
+        past.spatial_issues.is_empty(),
+        "the 2-D air base is coded as of 2021-08"
+    );
+    let bt = backtest(&world, 2015, &settings()).unwrap();
+    for q in &questions {
+        assert!(
+            bt.scores
+                .iter()
+                .any(|s| s.kind == QuestionKind::Issue && s.question == format!("{q}_2015")),
+            "`{q}` is scored at the 2015 cutoff"
+        );
+    }
+}

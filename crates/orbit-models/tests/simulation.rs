@@ -302,6 +302,34 @@ mod backtests {
                 }),
             ),
             (
+                "benchmarks",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for b in w.benchmarks.iter_mut().filter(|b| after(b.year, later)) {
+                        b.value *= 3.0;
+                        hit = true;
+                    }
+                    hit
+                }),
+            ),
+            (
+                "spatial issues",
+                Box::new(move |w, later| {
+                    let mut hit = false;
+                    for i in w
+                        .spatial_issues
+                        .iter_mut()
+                        .filter(|i| after(i.as_of.year, later))
+                    {
+                        for p in &mut i.positions {
+                            p.capability *= 2.0;
+                        }
+                        hit = true;
+                    }
+                    hit
+                }),
+            ),
+            (
                 "outcomes",
                 Box::new(move |w, later| {
                     let mut hit = false;
@@ -340,7 +368,7 @@ mod backtests {
         let world = builtin();
         let (past, notes) = cutoff_world(&world, 2019);
         // In 2019 each question is known by its latest coding by then: the Nov 2019 snapshots,
-        // and the Oct 2015 one where no later coding exists (political prisoners).
+        // one for every question.
         let mut kept: Vec<&str> = past.issues.iter().map(|i| i.id.as_str()).collect();
         kept.sort();
         assert_eq!(
@@ -350,7 +378,7 @@ mod backtests {
                 "deeper_integration_2019",
                 "gas_price_2019",
                 "neutrality_2019",
-                "political_prisoners_2015",
+                "political_prisoners_2019",
                 "russian_air_base_2019"
             ]
         );

@@ -13,7 +13,7 @@ mod sweep;
 
 use std::path::PathBuf;
 
-use orbit_models::simulation::{SimulationSettings, Simulator, monte_carlo};
+use orbit_models::simulation::{SimulationSettings, monte_carlo};
 use orbit_scenario::ScenarioError as LoadError;
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
@@ -171,7 +171,14 @@ impl World {
             seed,
             [perturb_capability, perturb_position, perturb_salience],
         )?;
-        let world = &self.world;
+        // Without `issue`, the present: the latest coding of each question (the CLI's rule).
+        let latest;
+        let world = if issue.is_some() {
+            &self.world
+        } else {
+            latest = self.world.latest_codings().0;
+            &latest
+        };
         let issues: Vec<_> = match issue {
             Some(id) => vec![world.issue(id).ok_or_else(|| {
                 orbit_error(format!(
@@ -246,7 +253,7 @@ impl World {
         let settings = run_settings(runs, seed, fixed_links)?;
         let result = py
             .detach(|| {
-                let sim = Simulator::new(&self.world, start, end)?;
+                let sim = orbit_models::backtest::present_simulator(&self.world, start, end)?;
                 monte_carlo(&sim, &settings, &|| {})
             })
             .map_err(|e| orbit_error(format!("error: {e}")))?;
@@ -370,7 +377,7 @@ impl World {
     /// The uncertain inputs a sweep varies, as JSON (name, low, high, target, source).
     #[pyo3(signature = (start=2015, end=2030, widths=None))]
     fn factors(&self, start: i32, end: i32, widths: Option<(f64, f64, f64)>) -> PyResult<String> {
-        let sim = Simulator::new(&self.world, start, end)
+        let sim = orbit_models::backtest::present_simulator(&self.world, start, end)
             .map_err(|e| orbit_error(format!("error: {e}")))?;
         to_json(&orbit_models::design::factors(
             &sim,

@@ -144,7 +144,7 @@ impl Sweep {
         let spec = spec(design, samples, seed, levels, scramble)?;
         let widths = self::widths(widths)?;
         let sim = py
-            .detach(|| Simulator::new(&world.world, start, end))
+            .detach(|| orbit_models::backtest::present_simulator(&world.world, start, end))
             .map_err(|e| orbit_error(format!("error: {e}")))?;
         let factors = factors(&sim, &widths);
         let plan =

@@ -20,7 +20,8 @@ fn question_of(issue: &crate::Issue) -> &str {
 impl World {
     /// The scenario as it was known at the end of `cutoff`: every record dated after it dropped,
     /// every end or opening dated after it unknown, issues whose positions are dated after it
-    /// skipped (with their links). Returns the world and notes on what was dropped.
+    /// skipped (with their links), benchmark years and spatial issues dated after it dropped.
+    /// Returns the world and notes on what was dropped.
     pub fn as_of(&self, cutoff: i32) -> (World, Vec<String>) {
         let world = self;
         let mut notes = Vec::new();
@@ -95,67 +96,151 @@ impl World {
             .filter_map(|i| w.issue_snapshot_at(question_of(i), at_cutoff))
             .map(|i| i.id.clone())
             .collect();
-        let mut remap: Vec<Option<usize>> = Vec::new();
-        let mut issues = Vec::new();
-        for issue in w.issues.drain(..) {
-            if known_by(issue.as_of, cutoff) && !known_codings.contains(&issue.id) {
+        let mut keep = Vec::with_capacity(w.issues.len());
+        for issue in &w.issues {
+            let known = known_by(issue.as_of, cutoff);
+            let kept = known && known_codings.contains(&issue.id);
+            if known && !kept {
                 notes.push(format!(
                     "issue `{}` (as of {}) is skipped: a later coding of `{}` was known at the cutoff",
                     issue.id,
                     issue.as_of,
-                    question_of(&issue)
+                    question_of(issue)
                 ));
-                remap.push(None);
-            } else if known_by(issue.as_of, cutoff) {
+            } else if kept {
                 let codings = world
                     .issues
                     .iter()
-                    .filter(|i| question_of(i) == question_of(&issue))
+                    .filter(|i| question_of(i) == question_of(issue))
                     .count();
                 if codings > 1 {
                     notes.push(format!(
                         "issue `{}` is scored with the coding `{}` as of {}, the latest known at the cutoff",
-                        question_of(&issue),
+                        question_of(issue),
                         issue.id,
                         issue.as_of
                     ));
                 }
-                remap.push(Some(issues.len()));
-                let mut issue = issue;
-                issue.outcomes.retain(|o| known_by(o.date, cutoff));
-                issues.push(issue);
             } else {
                 notes.push(format!(
                     "issue `{}` is skipped: its positions are as of {}, after the cutoff",
                     issue.id, issue.as_of
                 ));
-                remap.push(None);
             }
+            keep.push(kept);
         }
-        w.issues = issues;
-        let map = |v: Variable| -> Option<Variable> {
-            match v {
-                Variable::Position { issue, actor } => {
-                    remap[issue].map(|issue| Variable::Position { issue, actor })
-                }
-                Variable::Salience { issue, actor } => {
-                    remap[issue].map(|issue| Variable::Salience { issue, actor })
-                }
-                other => Some(other),
-            }
-        };
-        let mut links = Vec::new();
-        for mut link in w.links.drain(..) {
-            match (map(link.from), map(link.to)) {
-                (Some(from), Some(to)) => {
-                    link.from = from;
-                    link.to = to;
-                    links.push(link);
-                }
-                _ => notes.push(format!("link `{}` is skipped with its issue", link.id)),
-            }
+        notes.extend(retain_issues(&mut w, &keep));
+        for issue in &mut w.issues {
+            issue.outcomes.retain(|o| known_by(o.date, cutoff));
         }
-        w.links = links;
+        // The reference prices (`[[benchmarks]]`) are yearly: a later year was not yet published.
+        let benchmarks = w.benchmarks.len();
+        w.benchmarks.retain(|b| b.year <= cutoff);
+        if w.benchmarks.len() < benchmarks {
+            notes.push(format!(
+                "{} benchmark value(s) dated after {cutoff} are dropped",
+                benchmarks - w.benchmarks.len()
+            ));
+        }
+        // A spatial issue is one coding: coded as of a later date, or resting on an actor's
+        // coding dated later, it was not known. Dropping only that actor could leave fewer
+        // actors than the SMP needs, so the issue goes whole.
+        w.spatial_issues.retain(|issue| {
+            if !known_by(issue.as_of, cutoff) {
+                notes.push(format!(
+                    "spatial issue `{}` is skipped: it is coded as of {}, after the cutoff",
+                    issue.id, issue.as_of
+                ));
+                return false;
+            }
+            if let Some(late) = issue
+                .positions
+                .iter()
+                .find(|p| p.source_date.is_some_and(|d| !known_by(d, cutoff)))
+            {
+                notes.push(format!(
+                    "spatial issue `{}` is skipped: the coding of actor {} rests on a source dated {}, after the cutoff",
+                    issue.id,
+                    w.actors.get(late.actor.0).map_or("?", |a| a.code.as_str()),
+                    late.source_date.map(|d| d.to_string()).unwrap_or_default()
+                ));
+                return false;
+            }
+            true
+        });
         (w, notes)
     }
+}
+
+impl World {
+    /// The scenario a forecast or simulation of the present uses: of each question (an issue
+    /// and its dated snapshots, `snapshot_of`), only the latest coding
+    /// ([`World::issue_snapshot_at`] with no date bound), with its links. This is the one rule
+    /// every entry point shares (`orbit run`, `simulate`, `sweep`, `forecast` without
+    /// `--issue`, `serve`, Python's `World.simulate`, `factors` and `Sweep`); the backtest's
+    /// counterpart is [`World::as_of`], which keeps the coding known at a cutoff. Returns the
+    /// world and a note naming every superseded coding and the one used instead.
+    pub fn latest_codings(&self) -> (World, Vec<String>) {
+        let mut w = self.clone();
+        let mut notes = Vec::new();
+        let keep: Vec<bool> = self
+            .issues
+            .iter()
+            .map(|issue| {
+                let latest = self
+                    .issues
+                    .iter()
+                    .filter(|i| question_of(i) == question_of(issue))
+                    .max_by_key(|i| i.as_of);
+                let keep = latest.is_none_or(|l| l.id == issue.id);
+                if let Some(latest) = latest.filter(|_| !keep) {
+                    notes.push(format!(
+                        "issue `{}` (as of {}) is superseded: forecasts and simulations use the later coding `{}` (as of {}) of the same question; the backtest uses `{}` at cutoffs where it was the latest known",
+                        issue.id, issue.as_of, latest.id, latest.as_of, issue.id
+                    ));
+                }
+                keep
+            })
+            .collect();
+        notes.extend(retain_issues(&mut w, &keep));
+        (w, notes)
+    }
+}
+
+/// Keeps the issues whose `keep` flag is set, remapping the links' issue indices; returns a
+/// note for every link dropped with its issue.
+fn retain_issues(w: &mut World, keep: &[bool]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut remap: Vec<Option<usize>> = Vec::with_capacity(keep.len());
+    let mut kept = 0;
+    for &k in keep {
+        remap.push(k.then_some(kept));
+        kept += usize::from(k);
+    }
+    let mut flags = keep.iter();
+    w.issues.retain(|_| *flags.next().unwrap_or(&false));
+    let map = |v: Variable| -> Option<Variable> {
+        match v {
+            Variable::Position { issue, actor } => {
+                remap[issue].map(|issue| Variable::Position { issue, actor })
+            }
+            Variable::Salience { issue, actor } => {
+                remap[issue].map(|issue| Variable::Salience { issue, actor })
+            }
+            other => Some(other),
+        }
+    };
+    let mut links = Vec::new();
+    for mut link in w.links.drain(..) {
+        match (map(link.from), map(link.to)) {
+            (Some(from), Some(to)) => {
+                link.from = from;
+                link.to = to;
+                links.push(link);
+            }
+            _ => notes.push(format!("link `{}` is skipped with its issue", link.id)),
+        }
+    }
+    w.links = links;
+    notes
 }

@@ -181,7 +181,16 @@ fn jobs(scenario: Option<&Path>, args: &ForecastArgs) -> Result<Vec<Job>> {
             .map_or("actors".into(), |s| s.to_string_lossy().into_owned());
         return Ok(vec![(id, None, input)]);
     }
-    let world = load_world(scenario)?;
+    let mut world = load_world(scenario)?;
+    // Without `--issue`, the present: the latest coding of each question (the rule `orbit run`
+    // and `orbit simulate` share); the superseded codings are named on stderr.
+    if args.issue.is_none() {
+        let (latest, superseded) = world.latest_codings();
+        for note in superseded {
+            eprintln!("note: {note}");
+        }
+        world = latest;
+    }
     let issues: Vec<_> = match &args.issue {
         Some(id) => vec![world.issue(id).ok_or_else(|| {
             UserError::new(format!("unknown issue `{id}`")).hint(format!(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
-use orbit_models::simulation::{SimulationResult, SimulationSettings, Simulator, monte_carlo};
+use orbit_models::simulation::{SimulationResult, SimulationSettings, monte_carlo};
 use orbit_pipeline::Limits;
 use orbit_scenario::World;
 use orbit_scenario::overlay::{OverlayError, load_with_overlays};
@@ -129,7 +129,8 @@ pub fn simulate(
         };
         super::invalid_as(flag, &e)
     })?;
-    let sim = Simulator::new(world, from, to).map_err(|e| UserError::new(e.to_string()))?;
+    let sim = orbit_models::backtest::present_simulator(world, from, to)
+        .map_err(|e| UserError::new(e.to_string()))?;
     let progress = Progress::new(settings.runs as u64, run.quiet);
     progress.set_message("simulating".to_string());
     let result = monte_carlo(&sim, &settings, &|| progress.tick())

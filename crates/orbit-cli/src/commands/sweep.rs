@@ -10,7 +10,6 @@ use clap::{Args, ValueEnum};
 use orbit_models::design::{
     DESIGN_RNG, Design, DesignSpec, IssueWidths, Outcomes, Plan, factors, sweep_rows,
 };
-use orbit_models::simulation::Simulator;
 use orbit_store::sweep::SweepSink;
 use serde_json::json;
 
@@ -125,8 +124,8 @@ pub fn run(scenario: Option<&Path>, args: &SweepArgs) -> Result<()> {
         samples: args.samples,
         seed: args.seed,
     };
-    let sim =
-        Simulator::new(&world, args.from, args.to).map_err(|e| invalid(format!("error: {e}")))?;
+    let sim = orbit_models::backtest::present_simulator(&world, args.from, args.to)
+        .map_err(|e| invalid(format!("error: {e}")))?;
     let factors = factors(&sim, &widths);
     let plan = Plan::new(&spec, factors.len()).map_err(|e| invalid(format!("error: {e}")))?;
     if plan.rows() > MAX_SWEEP_RUNS {
@@ -195,6 +194,7 @@ pub fn run(scenario: Option<&Path>, args: &SweepArgs) -> Result<()> {
         "outcomes": outcomes.names.len(),
         "failures": failures,
         "seconds": seconds,
+        "notes": sim.notes,
     });
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -219,6 +219,9 @@ pub fn run(scenario: Option<&Path>, args: &SweepArgs) -> Result<()> {
                     String::new()
                 }
             )?;
+            for note in &sim.notes {
+                writeln!(out, "note: {note}")?;
+            }
             Ok(())
         }
     }
