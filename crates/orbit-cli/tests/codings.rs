@@ -86,7 +86,7 @@ fn simulate_uses_the_latest_coding_of_each_question() {
     let (o, _d) = orbit(&["simulate", "--runs", "0", "--to", "2022", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("note: issue `russian_air_base_2015` (as of 2015-10) is superseded")
+        stdout(&o).contains("note: issue `russian_air_base_2015` (as of 2015-10) is not forecast or simulated: it is superseded by the later coding `russian_air_base`")
     );
 }
 

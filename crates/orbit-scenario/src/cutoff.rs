@@ -195,7 +195,7 @@ impl World {
                 let keep = latest.is_none_or(|l| l.id == issue.id);
                 if let Some(latest) = latest.filter(|_| !keep) {
                     notes.push(format!(
-                        "issue `{}` (as of {}) is superseded: forecasts and simulations use the later coding `{}` (as of {}) of the same question; the backtest uses `{}` at cutoffs where it was the latest known",
+                        "issue `{}` (as of {}) is not forecast or simulated: it is superseded by the later coding `{}` (as of {}) of the same question; the backtest uses `{}` at cutoffs where it was the latest known",
                         issue.id, issue.as_of, latest.id, latest.as_of, issue.id
                     ));
                 }
