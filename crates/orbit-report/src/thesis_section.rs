@@ -182,7 +182,9 @@ pub fn section_html(report: &RunReport, vcharts: &[VegaChart]) -> String {
         "<section id=\"{SECTION_ID}\">\n<h2 class=\"thesis-verdict\">{}</h2>",
         escape(&verdict(section))
     );
-    out.push_str(&body_html(section, vcharts, None, "charts/", &|f| f.to_string()));
+    out.push_str(&body_html(section, vcharts, None, "charts/", &|f| {
+        f.to_string()
+    }));
     out.push_str("</section>\n");
     out
 }

@@ -1278,7 +1278,10 @@ async fn thesis_page_names_the_cutoff_in_the_url() {
     let latest = *cutoffs.iter().max().unwrap();
     let r = get("/thesis").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("<a href=\"/thesis\" aria-current=\"page\">"));
+    assert!(
+        r.body
+            .contains("<a href=\"/thesis\" aria-current=\"page\">")
+    );
     // The latest cutoff's fan by default, every calibrated cutoff a link.
     assert!(
         r.body.contains(&format!(
@@ -1287,13 +1290,17 @@ async fn thesis_page_names_the_cutoff_in_the_url() {
         "{}",
         r.body
     );
-    assert!(r.body.contains(&format!("id=\"chart-thesis_fan_{latest}\"")));
+    assert!(
+        r.body
+            .contains(&format!("id=\"chart-thesis_fan_{latest}\""))
+    );
     for c in &cutoffs {
         assert!(r.body.contains(&format!("href=\"/thesis?cutoff={c}\"")));
     }
     for target in ["gas_price", "patron_exports_share", "issue_outcomes"] {
         assert!(
-            r.body.contains(&format!("id=\"chart-thesis_skill_{target}\"")),
+            r.body
+                .contains(&format!("id=\"chart-thesis_skill_{target}\"")),
             "{target}"
         );
     }
@@ -1305,22 +1312,36 @@ async fn thesis_page_names_the_cutoff_in_the_url() {
     let r = get(&format!("/thesis?cutoff={first}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(&format!("id=\"chart-thesis_fan_{first}\"")));
-    assert!(!r.body.contains(&format!("id=\"chart-thesis_fan_{latest}\"")));
+    assert!(
+        !r.body
+            .contains(&format!("id=\"chart-thesis_fan_{latest}\""))
+    );
 
-    for bad in ["/thesis?cutoff=1999", "/thesis?cutoff=soon", "/thesis?year=2015"] {
+    for bad in [
+        "/thesis?cutoff=1999",
+        "/thesis?cutoff=soon",
+        "/thesis?year=2015",
+    ] {
         let r = get(bad).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(r.content_type().starts_with("text/html"), "{bad}");
     }
     let r = get("/thesis?cutoff=1999").await;
-    assert!(r.body.contains("1999 is not a calibrated cutoff"), "{}", r.body);
+    assert!(
+        r.body.contains("1999 is not a calibrated cutoff"),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test]
 async fn thesis_api_returns_the_section_one_cutoff_or_csv() {
     let all = get("/api/thesis").await.json();
     let report = get("/api/report").await.json();
-    assert_eq!(all, report["thesis"], "the API and the report are one section");
+    assert_eq!(
+        all, report["thesis"],
+        "the API and the report are one section"
+    );
     let scores = all["backtest"]["scores"].as_array().unwrap();
     // Four targets of the bargain at five horizons, and the issue outcomes at five.
     assert_eq!(scores.len(), 20);
@@ -1342,7 +1363,12 @@ async fn thesis_api_returns_the_section_one_cutoff_or_csv() {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.content_type().starts_with("text/csv"));
     let mut lines = csv.body.lines();
-    assert!(lines.next().unwrap().starts_with("target,horizon,n,mae_model,mae_persistence"));
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("target,horizon,n,mae_model,mae_persistence")
+    );
     assert_eq!(lines.count(), 25);
     let first = csv.body.lines().nth(1).unwrap();
     assert!(first.starts_with("gas_price,1,"), "{first}");
@@ -1363,7 +1389,10 @@ async fn thesis_api_returns_the_section_one_cutoff_or_csv() {
         ("/api/thesis?table=scores", "only with `format=csv`"),
         ("/api/thesis?cutoff=2015&cutoff=2016", "cutoff"),
         ("/api/thesis?horizon=1", "unknown parameter `horizon`"),
-        ("/api/thesis?format=csv&table=scores&cutoff=2015", "every cutoff"),
+        (
+            "/api/thesis?format=csv&table=scores&cutoff=2015",
+            "every cutoff",
+        ),
     ] {
         let r = get(bad).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);

@@ -177,8 +177,11 @@ pub async fn api_handler(
             )
                 .into_response())
         }
-        ("csv", None) => Err(ApiError::bad_request("parameter `format=csv` needs `table`")
-            .hint("`table=scores` (per target and horizon) or `table=forecasts` (every forecast)")),
+        ("csv", None) => Err(
+            ApiError::bad_request("parameter `format=csv` needs `table`").hint(
+                "`table=scores` (per target and horizon) or `table=forecasts` (every forecast)",
+            ),
+        ),
         ("json", Some(_)) => Err(ApiError::bad_request(
             "parameter `table`: only with `format=csv`",
         )
