@@ -54,7 +54,9 @@ trap 'rm -f "$block"' EXIT
             continue
         fi
         series=$(tail -n +2 "$csv" | cut -d, -f1 | sort -u | wc -l)
-        echo "$series series differ ($rows series-years; every year in \`$csv\`)."
+        verb=differ
+        [[ "$series" -eq 1 ]] && verb=differs
+        echo "$series series $verb ($rows series-years; every year in \`$csv\`)."
         echo
         echo "| series | year | base p50 | overlay p50 | p50 change | base central | overlay central | central change |"
         echo "|---|---:|---:|---:|---:|---:|---:|---:|"
