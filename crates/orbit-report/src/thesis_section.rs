@@ -151,7 +151,14 @@ pub fn body_html(
             out.push_str(&figure_html(c, href_prefix, "h3"));
         }
     }
-    let t = scores(section);
+    // The page's table leaves out the list of cutoffs per row (long; it is in the CSV).
+    let mut t = scores(section);
+    if let Some(i) = t.headers.iter().position(|h| h == "cutoffs") {
+        t.headers.remove(i);
+        for row in &mut t.rows {
+            row.remove(i);
+        }
+    }
     let _ = writeln!(out, "<h3 id=\"table-{}\">{}</h3>", t.name, escape(&t.title));
     push_table_body(&mut out, &t);
     let _ = writeln!(
@@ -185,6 +192,29 @@ pub fn section_html(report: &RunReport, vcharts: &[VegaChart]) -> String {
     out.push_str(&body_html(section, vcharts, None, "charts/", &|f| {
         f.to_string()
     }));
+    // The page draws the latest fan; every other cutoff's is a download (the dashboard's
+    // `/thesis?cutoff=YEAR` draws any of them).
+    let latest = section.latest_fan().map(|f| f.cutoff);
+    let others: Vec<String> = section
+        .backtest
+        .fans
+        .iter()
+        .filter(|f| Some(f.cutoff) != latest)
+        .map(|f| {
+            let name = crate::vega_thesis::fan_chart_name(f.cutoff);
+            format!(
+                "{} (<a href=\"charts/{name}.csv\">CSV</a>, <a href=\"charts/{name}.vl.json\">spec</a>)",
+                f.cutoff
+            )
+        })
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"csv\">The fans from the other calibrated cutoffs: {}</p>",
+            others.join(", ")
+        );
+    }
     out.push_str("</section>\n");
     out
 }
