@@ -104,7 +104,7 @@ fn skill_chart(
     // points, and ends right of 5 for the direct labels.
     let x = json!({"field": "horizon", "type": "quantitative", "title": "horizon (years after the cutoff)",
         "scale": {"domain": [-0.2, 6.1], "nice": false}, "axis": {"values": [1, 2, 3, 4, 5], "format": "d"}});
-    let y = json!({"field": "skill", "type": "quantitative", "title": "skill vs persistence (1 − MAE/MAE persistence)",
+    let y = json!({"field": "skill", "type": "quantitative", "title": "skill vs persistence",
         "axis": {"tickCount": 5}});
     let colour = json!({"field": "series", "type": "nominal", "legend": null,
         "scale": {"domain": colours.iter().map(|c| c.0).collect::<Vec<_>>(),
