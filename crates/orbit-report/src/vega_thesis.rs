@@ -103,7 +103,7 @@ fn skill_chart(
     // The domain starts left of horizon 1 so the zero line's label has room before the first
     // points, and ends right of 5 for the direct labels.
     let x = json!({"field": "horizon", "type": "quantitative", "title": "horizon (years after the cutoff)",
-        "scale": {"domain": [-0.2, 6.1], "nice": false}, "axis": {"values": [1, 2, 3, 4, 5], "format": "d"}});
+        "scale": {"domain": [-0.2, 6.8], "nice": false}, "axis": {"values": [1, 2, 3, 4, 5], "format": "d"}});
     let y = json!({"field": "skill", "type": "quantitative", "title": "skill vs persistence",
         "axis": {"tickCount": 5}});
     let colour = json!({"field": "series", "type": "nominal", "legend": null,
