@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { smpChecks } from './smp.mjs';
 import { disputeChecks } from './disputes.mjs';
+import { thesisChecks } from './thesis.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR
@@ -791,6 +792,8 @@ async function main() {
   });
   // The gas-dispute page: its checks live in disputes.mjs.
   await disputeChecks({ check, assert, open, assertReadable, assertTooltips, assertDownloads, shoot, context, page, base });
+  // The thesis-backtest page: its checks live in thesis.mjs.
+  await thesisChecks({ check, assert, open, assertReadable, assertTooltips, assertDownloads, shoot, context, page, base });
 
   await check('the pages load nothing from elsewhere and log no errors', async () => {
     const foreign = requests.filter((u) =>

@@ -205,3 +205,36 @@ fn yamal_never_stopped_overlay_keeps_belarus_in_the_transit_game() {
         |t| orbit_models::alliance_bargain::target_price(&params, &inputs(t), 300.0).unwrap();
     assert!(price(tau) < price(0.0));
 }
+
+/// Done means "determinism across thread counts": the whole backtest (calibrations, fans,
+/// scores) is the same bit for bit run inside a one-thread and a two-thread rayon pool, and
+/// run twice.
+#[test]
+fn the_backtest_is_the_same_on_one_and_two_threads() {
+    let world = orbit_scenario::builtin().unwrap();
+    let reference = parse_reference_csv(REFERENCE_CSV, DEFAULT_REFERENCE_SERIES).unwrap();
+    let cutoffs: Vec<i32> = (2009..=2013).collect();
+    let fan = FanSettings {
+        draws: 100,
+        seed: 3,
+    };
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                thesis_backtest(
+                    &world,
+                    &reference,
+                    &cutoffs,
+                    &CalibrationSpec::default(),
+                    &fan,
+                )
+            })
+    };
+    let one = on(1);
+    assert!(!one.fans.is_empty() && !one.rows.is_empty());
+    assert_eq!(one, on(2));
+    assert_eq!(one, on(1));
+}

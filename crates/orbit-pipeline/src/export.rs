@@ -156,7 +156,7 @@ pub struct ExportTable {
 }
 
 impl ExportTable {
-    fn new(columns: &[&str]) -> Self {
+    pub(crate) fn new(columns: &[&str]) -> Self {
         ExportTable {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),

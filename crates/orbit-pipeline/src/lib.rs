@@ -14,6 +14,7 @@ mod limits;
 mod plan;
 mod run;
 pub mod smp;
+pub mod thesis;
 
 pub use limits::Limits;
 pub use plan::{

@@ -323,6 +323,8 @@ pub struct RawRunOptions {
     pub simulation_to: Option<i32>,
     pub transit_epochs: Option<Vec<i32>>,
     pub backtest_cutoffs: Option<Vec<i32>>,
+    /// Leave out the thesis backtest (`crate::thesis`).
+    pub no_thesis: bool,
 }
 
 /// The yearly simulation of a run.
@@ -346,6 +348,9 @@ pub struct RunPlan {
     /// Cutoffs of the rolling backtest, each simulated with the simulation's settings
     /// (empty without a simulation).
     pub backtest_cutoffs: Vec<i32>,
+    /// The thesis backtest (`crate::thesis`): `None` when asked off or when the scenario
+    /// lacks what it needs (a note says which).
+    pub thesis: Option<crate::thesis::ThesisPlan>,
     /// What the plan left out and why.
     pub notes: Vec<String>,
 }
@@ -527,11 +532,18 @@ pub fn resolve(world: &World, raw: &RawRunOptions, limits: &Limits) -> Result<Ru
         }
         None => default_epochs(years),
     };
+    let thesis = crate::thesis::plan(
+        world,
+        raw.no_thesis,
+        raw.forecast.seed.unwrap_or(DEFAULT_SEED),
+        &mut notes,
+    );
     Ok(RunPlan {
         forecast,
         simulation,
         transit_epochs,
         backtest_cutoffs,
+        thesis,
         notes,
     })
 }

@@ -48,6 +48,8 @@ pub struct RunResults {
     pub smp: Vec<crate::smp::SmpIssueResult>,
     /// The gas disputes as escalation games (`crate::disputes`), when the scenario has them.
     pub disputes: Option<DisputeSection>,
+    /// The thesis backtest with the issue outcomes per horizon (`crate::thesis`), when planned.
+    pub thesis: Option<crate::thesis::ThesisSection>,
     /// What was left out and why (the plan's notes first).
     pub notes: Vec<String>,
 }
@@ -137,6 +139,10 @@ pub fn run(
             );
         }
     }
+    let thesis = plan.thesis.as_ref().and_then(|t| {
+        progress.stage("thesis backtest", 0);
+        crate::thesis::section(world, t, &backtests, &mut notes)
+    });
     progress.stage("spatial issues (SMP)", 0);
     let smp = crate::smp::run_spatial_issues(world, plan, &mut notes);
     let disputes = crate::disputes::section(world, &crate::disputes::settings(plan), &mut notes);
@@ -151,6 +157,7 @@ pub fn run(
         backtest: backtests,
         smp,
         disputes,
+        thesis,
         notes,
     })
 }

@@ -105,6 +105,7 @@ impl RunPlan {
                 simulation_to: sim_to,
                 transit_epochs: epochs,
                 backtest_cutoffs: cutoffs,
+                no_thesis: false,
             },
         })
     }

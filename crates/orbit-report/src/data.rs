@@ -55,6 +55,9 @@ pub struct RunReport {
     /// The gas disputes as escalation games, when the scenario has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disputes: Option<orbit_pipeline::disputes::DisputeSection>,
+    /// The thesis backtest (`orbit_pipeline::thesis`), when computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thesis: Option<orbit_pipeline::thesis::ThesisSection>,
     /// The same game's Shapley shares, shaped for the network chart (not serialized: the
     /// numbers are in `transit_game`).
     #[serde(skip)]
@@ -159,6 +162,7 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
         backtest,
         smp,
         disputes,
+        thesis,
         notes,
     } = results;
     let codes =
@@ -284,6 +288,7 @@ pub fn build(world: &World, results: RunResults) -> RunReport {
         smp,
         plan,
         disputes,
+        thesis,
         notes,
         transit: transit_game.as_ref().map(chart_shares),
         transit_game,

@@ -151,6 +151,9 @@ pub(crate) fn render_page(
     if report.disputes.is_some() {
         sections.push(("disputes", "Gas disputes"));
     }
+    if report.thesis.is_some() {
+        sections.push((crate::thesis_section::SECTION_ID, "Thesis backtest"));
+    }
     sections.extend([
         ("key-dates", "Key dates"),
         ("figures", "Figures vs data"),
@@ -271,6 +274,7 @@ pub(crate) fn render_page(
             d, vcharts, tables, "charts/",
         ));
     }
+    out.push_str(&crate::thesis_section::section_html(report, vcharts));
     // Key dates and the timeline.
     out.push_str("<section id=\"key-dates\">\n<h2>Key dates</h2>\n");
     if let Some(c) = vchart("event_timeline") {

@@ -11,10 +11,12 @@ pub mod data;
 pub mod html;
 pub mod smp_section;
 pub mod tables;
+pub mod thesis_section;
 pub mod vega;
 pub mod vega_disputes;
 pub mod vega_issue;
 pub mod vega_smp;
+pub mod vega_thesis;
 pub mod vega_timeline;
 
 pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
@@ -50,6 +52,7 @@ pub fn files(report: &RunReport) -> Vec<ReportFile> {
         contents: t.to_csv(),
     }));
     out.extend(smp_section::files(report));
+    out.extend(thesis_section::files(report));
     if let Some(d) = &report.disputes {
         out.extend(vega_disputes::files(d));
     }

@@ -143,6 +143,7 @@ pub fn all(report: &RunReport) -> Vec<DataTable> {
     if let Some(d) = &report.disputes {
         tables.extend(crate::vega_disputes::tables(d));
     }
+    tables.extend(crate::thesis_section::tables(report));
     tables.push(notes(report));
     tables
 }

@@ -1358,6 +1358,7 @@ pub fn all(report: &RunReport) -> Vec<VegaChart> {
         out.push(backtest_skill(&report.backtest, scenario, false));
     }
     out.extend(crate::smp_section::charts(report));
+    out.extend(crate::thesis_section::charts(report));
     out.extend(headline(report).into_iter().map(|h| h.chart));
     let keys = crate::vega_timeline::key_numbers(&report.key_events, &report.key_events);
     out.extend(crate::vega_timeline::event_timeline(

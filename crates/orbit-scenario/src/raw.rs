@@ -168,6 +168,10 @@ pub struct RawBenchmark {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnergy {
+    /// Optional stable id, unique among the `[[energy]]` records, so that an overlay can edit
+    /// or drop the record (`docs/scenario.md`, "Overlays").
+    #[serde(default)]
+    pub id: Option<SStr>,
     pub importer: SStr,
     pub exporter: SStr,
     /// `gas` (prices in USD per 1000 m3, volumes in bcm) or `oil` (USD per tonne, million tonnes).

@@ -457,6 +457,8 @@ pub struct Benchmark {
 /// What an importer paid an exporter for energy in one year (units per [`Commodity`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct EnergyRecord {
+    /// The record's stable id, if the scenario gives one (overlays edit records by it).
+    pub id: Option<String>,
     pub importer: ActorId,
     pub exporter: ActorId,
     pub commodity: Commodity,

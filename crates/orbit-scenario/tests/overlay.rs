@@ -26,3 +26,152 @@ drop = "true"
         other => panic!("expected a shape error, got {other}"),
     }
 }
+
+// ---- Energy records with ids, and the four counterfactual overlays ------------------------
+
+mod counterfactuals {
+    use orbit_scenario::overlay::{OverlayError, load_with_overlays};
+    use orbit_scenario::{BUILTIN_NAME, BUILTIN_TOML, Commodity, World};
+
+    const EUROPEAN_PRICES: &str =
+        include_str!("../../../scenarios/overlays/european-gas-prices-from-2011.toml");
+    const NO_SANCTIONS: &str =
+        include_str!("../../../scenarios/overlays/no-eu-sanctions-after-2020.toml");
+    const NS2: &str = include_str!("../../../scenarios/overlays/nord-stream-2-from-2021.toml");
+    const YAMAL: &str = include_str!("../../../scenarios/overlays/yamal-europe-never-stopped.toml");
+
+    fn load(name: &str, text: &str) -> Result<World, OverlayError> {
+        load_with_overlays(
+            BUILTIN_NAME,
+            BUILTIN_TOML,
+            &[(name.to_string(), text.to_string())],
+            &[],
+        )
+    }
+
+    fn blr_gas(world: &World) -> Vec<&orbit_scenario::EnergyRecord> {
+        let blr = world.actor_id("BLR").unwrap();
+        world
+            .energy
+            .iter()
+            .filter(|e| e.importer == blr && e.commodity == Commodity::Gas)
+            .collect()
+    }
+
+    #[test]
+    fn every_overlay_loads_and_validates() {
+        for (name, text) in [
+            ("european-gas-prices-from-2011.toml", EUROPEAN_PRICES),
+            ("no-eu-sanctions-after-2020.toml", NO_SANCTIONS),
+            ("nord-stream-2-from-2021.toml", NS2),
+            ("yamal-europe-never-stopped.toml", YAMAL),
+        ] {
+            load(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+
+    #[test]
+    fn european_prices_overlay_sets_every_price_from_2011_to_the_reference() {
+        let base = orbit_scenario::builtin().unwrap();
+        let world = load("eu.toml", EUROPEAN_PRICES).unwrap();
+        assert_eq!(
+            world.energy.len(),
+            base.energy.len(),
+            "edits, never appends"
+        );
+        let reference = |year: i32| {
+            world
+                .benchmark_series("ei_german_import_cif")
+                .find(|b| b.year == year)
+                .map(|b| b.value * 34.12)
+                .unwrap()
+        };
+        let (before, after) = (blr_gas(&base), blr_gas(&world));
+        let mut changed = 0;
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!((b.year, &b.period, b.volume), (a.year, &a.period, a.volume));
+            match (b.year >= 2011, b.price) {
+                (true, Some(_)) => {
+                    let p = a.price.unwrap();
+                    assert!((p - reference(a.year)).abs() < 0.006, "{}: {p}", a.year);
+                    assert!(a.id.is_some(), "{}", a.year);
+                    changed += 1;
+                }
+                // Before 2011, and records without a price, stay as recorded.
+                _ => assert_eq!(a.price, b.price, "{} {:?}", b.year, b.period),
+            }
+        }
+        assert_eq!(changed, 13);
+    }
+
+    #[test]
+    fn an_energy_id_edits_one_record_and_a_wrong_one_is_an_error() {
+        let world = load(
+            "one.toml",
+            "[[energy]]\nid = \"gas-blr-2012\"\nprice = 300.0\n",
+        )
+        .unwrap();
+        let base = orbit_scenario::builtin().unwrap();
+        let differ: Vec<i32> = blr_gas(&world)
+            .iter()
+            .zip(blr_gas(&base))
+            .filter(|(a, b)| a.price != b.price)
+            .map(|(a, _)| a.year)
+            .collect();
+        assert_eq!(differ, vec![2012]);
+        let err = load(
+            "drop.toml",
+            "[[energy]]\nid = \"gas-blr-1990\"\ndrop = true\n",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, OverlayError::UnknownId { section, id, .. } if section == "energy" && id == "gas-blr-1990"),
+            "{err}"
+        );
+        // A dropped record is gone.
+        let dropped = load(
+            "drop.toml",
+            "[[energy]]\nid = \"gas-blr-2012\"\ndrop = true\n",
+        )
+        .unwrap();
+        assert_eq!(dropped.energy.len(), base.energy.len() - 1);
+    }
+
+    #[test]
+    fn duplicate_energy_ids_are_located() {
+        let text = BUILTIN_TOML.replacen("id = \"gas-blr-2013\"", "id = \"gas-blr-2012\"", 1);
+        let err = orbit_scenario::load_str("dup.toml", &text).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("duplicate energy id `gas-blr-2012`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_other_overlays_change_what_they_say() {
+        let base = orbit_scenario::builtin().unwrap();
+        let world = load("no.toml", NO_SANCTIONS).unwrap();
+        assert!(world.sanctions.len() < base.sanctions.len());
+        let ns2 = load("ns2.toml", NS2).unwrap();
+        let pipe = ns2
+            .pipelines
+            .iter()
+            .find(|p| p.id == "nord-stream-2")
+            .unwrap();
+        assert!(pipe.in_service(2021) && pipe.in_service(2030));
+        let yamal = load("yamal.toml", YAMAL).unwrap();
+        let pipe = yamal
+            .pipelines
+            .iter()
+            .find(|p| p.id == "yamal-europe")
+            .unwrap();
+        assert!(pipe.in_service(2025));
+        let stopped = base
+            .pipelines
+            .iter()
+            .find(|p| p.id == "yamal-europe")
+            .unwrap();
+        assert!(!stopped.in_service(2025));
+    }
+}

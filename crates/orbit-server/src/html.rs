@@ -18,6 +18,7 @@ pub const NAV: &[(&str, &str)] = &[
     ("/simulation", "Simulation"),
     ("/smp", "Spatial (KTAB)"),
     ("/disputes", "Gas disputes"),
+    ("/thesis", "Thesis backtest"),
 ];
 
 /// A whole page: `active` is the path of its navigation entry.

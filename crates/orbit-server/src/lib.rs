@@ -272,6 +272,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/smp", axum::routing::post(pages::smp::api_smp))
         .route(pages::disputes::PATH, get(pages::disputes::page_handler))
         .route("/api/disputes", get(pages::disputes::api_handler))
+        .route(pages::thesis::PATH, get(pages::thesis::page_handler))
+        .route("/api/thesis", get(pages::thesis::api_handler))
         .route("/api/forecast", axum::routing::post(api::forecast_table))
         .route("/api/forecast/{issue}", get(api::forecast_issue))
         .fallback(not_found)
@@ -382,7 +384,7 @@ impl ApiError {
 
     fn not_found(path: &str) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, format!("no such page: `{path}`"))
-            .hint("the pages are /, /timeline, /dependence, /transit, /forecast, /simulation, /disputes; the API is under /api/ (see `docs/api.md`)")
+            .hint("the pages are /, /timeline, /dependence, /transit, /forecast, /simulation, /disputes, /thesis; the API is under /api/ (see `docs/api.md`)")
     }
 
     fn internal() -> Self {

@@ -163,6 +163,7 @@ async fn every_page_renders_its_charts() {
         "/simulation".into(),
         "/forecast".into(),
         "/disputes".into(),
+        "/thesis".into(),
     ];
     pages.extend(issues().iter().map(|i| format!("/forecast/{i}")));
     assert!(pages.len() > 5, "the built-in scenario has issues");
@@ -1259,4 +1260,142 @@ async fn disputes_api_returns_every_episode_or_one_with_its_tree() {
     let spec = get("/charts/dispute_shares_2010.vl.json").await;
     assert_eq!(spec.status, StatusCode::OK);
     assert!(spec.json()["layer"].is_array());
+}
+
+// ---------------------------------------------------------------------------------------
+// Thesis backtest (`/thesis`, `/api/thesis`)
+
+#[tokio::test]
+async fn thesis_page_names_the_cutoff_in_the_url() {
+    let all = get("/api/thesis").await.json();
+    let cutoffs: Vec<i64> = all["backtest"]["fans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["cutoff"].as_i64().unwrap())
+        .collect();
+    assert!(cutoffs.len() >= 10, "{cutoffs:?}");
+    let latest = *cutoffs.iter().max().unwrap();
+    let r = get("/thesis").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<a href=\"/thesis\" aria-current=\"page\">")
+    );
+    // The latest cutoff's fan by default, every calibrated cutoff a link.
+    assert!(
+        r.body.contains(&format!(
+            "<a href=\"/thesis?cutoff={latest}\" aria-current=\"page\">{latest}</a>"
+        )),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains(&format!("id=\"chart-thesis_fan_{latest}\""))
+    );
+    for c in &cutoffs {
+        assert!(r.body.contains(&format!("href=\"/thesis?cutoff={c}\"")));
+    }
+    for target in ["gas_price", "patron_exports_share", "issue_outcomes"] {
+        assert!(
+            r.body
+                .contains(&format!("id=\"chart-thesis_skill_{target}\"")),
+            "{target}"
+        );
+    }
+    assert!(r.body.contains("data-table=\"thesis_scores\""));
+    // The heading is the verdict generated from the scores.
+    assert!(r.body.contains("class=\"thesis-verdict\""));
+
+    let first = cutoffs[0];
+    let r = get(&format!("/thesis?cutoff={first}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&format!("id=\"chart-thesis_fan_{first}\"")));
+    assert!(
+        !r.body
+            .contains(&format!("id=\"chart-thesis_fan_{latest}\""))
+    );
+
+    for bad in [
+        "/thesis?cutoff=1999",
+        "/thesis?cutoff=soon",
+        "/thesis?year=2015",
+    ] {
+        let r = get(bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(r.content_type().starts_with("text/html"), "{bad}");
+    }
+    let r = get("/thesis?cutoff=1999").await;
+    assert!(
+        r.body.contains("1999 is not a calibrated cutoff"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn thesis_api_returns_the_section_one_cutoff_or_csv() {
+    let all = get("/api/thesis").await.json();
+    let report = get("/api/report").await.json();
+    assert_eq!(
+        all, report["thesis"],
+        "the API and the report are one section"
+    );
+    let scores = all["backtest"]["scores"].as_array().unwrap();
+    // Four targets of the bargain at five horizons, and the issue outcomes at five.
+    assert_eq!(scores.len(), 20);
+    assert_eq!(all["issues"].as_array().unwrap().len(), 5);
+    let cutoffs = all["plan"]["cutoffs"].as_array().unwrap();
+    assert_eq!(cutoffs.first().unwrap(), 2000);
+    assert_eq!(cutoffs.last().unwrap(), 2021);
+
+    let one = get("/api/thesis?cutoff=2015").await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    let one = one.json();
+    assert_eq!(one["cutoff"], 2015);
+    assert_eq!(one["fan"]["cutoff"], 2015);
+    let rows = one["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["cutoff"] == 2015));
+
+    let csv = get("/api/thesis?format=csv&table=scores").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.content_type().starts_with("text/csv"));
+    let mut lines = csv.body.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("target,horizon,n,mae_model,mae_persistence")
+    );
+    assert_eq!(lines.count(), 25);
+    let first = csv.body.lines().nth(1).unwrap();
+    assert!(first.starts_with("gas_price,1,"), "{first}");
+    // Missing is empty, never 0 or NaN.
+    assert!(!csv.body.contains("NaN") && !csv.body.contains("inf"));
+    let forecasts = get("/api/thesis?format=csv&table=forecasts").await;
+    assert_eq!(forecasts.status, StatusCode::OK);
+    assert_eq!(
+        forecasts.body.lines().count() - 1,
+        all["backtest"]["rows"].as_array().unwrap().len()
+    );
+
+    for (bad, says) in [
+        ("/api/thesis?cutoff=1990", "not a calibrated cutoff"),
+        ("/api/thesis?format=xml", "unknown format `xml`"),
+        ("/api/thesis?format=csv", "needs `table`"),
+        ("/api/thesis?format=csv&table=fans", "unknown table `fans`"),
+        ("/api/thesis?table=scores", "only with `format=csv`"),
+        ("/api/thesis?cutoff=2015&cutoff=2016", "cutoff"),
+        ("/api/thesis?horizon=1", "unknown parameter `horizon`"),
+        (
+            "/api/thesis?format=csv&table=scores&cutoff=2015",
+            "every cutoff",
+        ),
+    ] {
+        let r = get(bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
+        assert!(r.body.contains(says), "{bad}: {}", r.body);
+    }
 }

@@ -14,6 +14,7 @@ pub mod simulate;
 pub mod smp;
 pub mod store;
 pub mod sweep;
+pub mod thesis;
 pub mod timeline;
 pub mod transit;
 pub mod validate;

@@ -41,6 +41,9 @@ pub struct RunArgs {
     /// Leave out the simulation and the backtest
     #[arg(long)]
     no_simulation: bool,
+    /// Leave out the thesis backtest (the bargain calibrated at every cutoff 2000-2021)
+    #[arg(long)]
+    no_thesis: bool,
     /// No progress bar
     #[arg(long)]
     quiet: bool,
@@ -73,6 +76,7 @@ impl RunArgs {
             simulation_to: self.sim_to,
             transit_epochs: None,
             backtest_cutoffs: None,
+            no_thesis: self.no_thesis,
         }
     }
 }
@@ -345,6 +349,9 @@ fn render(report: &RunReport, world: &World) -> String {
             "\nBacktest: forecasts from the data up to each cutoff against what happened (details: `orbit backtest --rolling`, docs/backtest.md)\n"
         );
         out.push_str(&super::backtest::summary_table(&report.backtest).render(40));
+    }
+    if let Some(thesis) = &report.thesis {
+        out.push_str(&super::thesis::render(thesis));
     }
     out
 }

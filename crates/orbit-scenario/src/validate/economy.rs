@@ -282,7 +282,9 @@ impl Checker {
         let volume = self.opt(&e.volume, |c, v| c.non_negative(v, "volume", &ctx));
         let note = self.opt_text(&e.note, "note", &ctx);
         let source = self.source(&e.source, &ctx);
+        let id = self.opt_text(&e.id, "id", &ctx);
         Some(EnergyRecord {
+            id: id?,
             importer: importer?,
             exporter: exporter?,
             commodity: commodity?,

@@ -96,6 +96,10 @@ impl Checker {
         let meta = self.meta(meta.into_inner(), years);
         let indicators = self.collect(raw.indicators, Self::indicator);
         let trade = self.collect(raw.trade, Self::trade);
+        self.unique_ids(
+            "energy",
+            raw.energy.iter().filter_map(|e| e.get_ref().id.as_ref()),
+        );
         let energy = self.collect(raw.energy, Self::energy);
         self.benchmark_consistency(&raw.benchmarks);
         let mut benchmarks = self.collect(raw.benchmarks, Self::benchmark);

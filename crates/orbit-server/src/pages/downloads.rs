@@ -141,6 +141,11 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/api/thesis",
+        "the thesis backtest: every cutoff, or one with `?cutoff=2015` (fit, fan, forecasts); `?format=csv&table=scores|forecasts` as CSV",
+    ),
+    (
+        "GET",
         "/api/forecast/{issue}",
         "every model's forecast of one issue",
     ),

@@ -5,6 +5,7 @@
 pub mod disputes;
 pub mod downloads;
 pub mod smp;
+pub mod thesis;
 pub mod timeline_view;
 pub mod years;
 
