@@ -26,6 +26,10 @@ pub struct Diagnostic {
     pub context: Option<String>,
     /// What the user can do about it.
     pub hint: Option<String>,
+    /// The file (or `--set` argument) the problem is in, when it is not [`Diagnostics::file`]
+    /// (a scenario merged from overlays points each problem at its own file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
@@ -36,6 +40,7 @@ impl Diagnostic {
             location: None,
             context: None,
             hint: None,
+            file: None,
         }
     }
 
@@ -131,6 +136,30 @@ impl Diagnostics {
         }
     }
 
+    /// Points problem `k` at `file` instead: at `span` of that file's `text` when given,
+    /// else at the file (or argument) as a whole.
+    pub(crate) fn relocate(&mut self, k: usize, file: &str, at: Option<(&str, Range<usize>)>) {
+        let problem = &mut self.problems[k];
+        problem.file = Some(file.to_string());
+        problem.span = None;
+        problem.location = None;
+        self.snippets[k] = None;
+        if let Some((text, span)) = at {
+            let index = LineIndex::new(text);
+            let start = index.location(span.start);
+            let line = index.line_text(start.line);
+            let end = index.location(span.end.max(span.start + 1));
+            let width = if end.line == start.line {
+                (end.column - start.column).max(1)
+            } else {
+                line.chars().count().saturating_sub(start.column - 1).max(1)
+            };
+            problem.location = Some(start);
+            problem.span = Some(span);
+            self.snippets[k] = Some(render_snippet(start, line, width));
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.problems.len()
     }
@@ -155,9 +184,10 @@ impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (problem, snippet) in self.problems.iter().zip(&self.snippets) {
             writeln!(f, "error: {}", problem.message)?;
+            let file = problem.file.as_deref().unwrap_or(&self.file);
             match problem.location {
-                Some(at) => writeln!(f, "  --> {}:{}:{}", self.file, at.line, at.column)?,
-                None => writeln!(f, "  --> {}", self.file)?,
+                Some(at) => writeln!(f, "  --> {file}:{}:{}", at.line, at.column)?,
+                None => writeln!(f, "  --> {file}")?,
             }
             if let Some(snippet) = snippet {
                 for line in snippet.lines() {
