@@ -808,6 +808,24 @@ pub fn outcomes(backtests: &[Backtest]) -> BTreeMap<String, (String, f64)> {
     out
 }
 
+/// `model`'s finite forecast of `f`, with its finite 90% Monte Carlo interval when drawn.
+fn forecast_and_interval(f: &IssueForecast, model: Model) -> Option<(f64, Option<(f64, f64)>)> {
+    let value = f
+        .forecasts()
+        .into_iter()
+        .find(|(m, _)| *m == model)
+        .map(|(_, v)| v)
+        .filter(|v| v.is_finite())?;
+    let interval = f.monte_carlo.as_ref().and_then(|mc| {
+        mc.models
+            .iter()
+            .find(|m| m.model == model)
+            .map(|m| (m.p5, m.p95))
+            .filter(|(a, b)| a.is_finite() && b.is_finite())
+    });
+    Some((value, interval))
+}
+
 /// Each model with its colour (labels from [`Model::label`]).
 pub(crate) const MODELS: [(Model, &str); 4] = [
     (Model::Eum, BLUE),
@@ -848,22 +866,9 @@ pub fn issue_dots(
         }
         for (model, _) in MODELS {
             let label = model.label();
-            let value = match model {
-                Model::Eum => f.eum.as_ref().map(|e| e.forecast),
-                Model::Compromise => f.compromise,
-                Model::Median => f.median,
-                Model::Nbs => f.nbs,
-            };
-            let Some(value) = value.filter(|v| v.is_finite()) else {
+            let Some((value, interval)) = forecast_and_interval(f, model) else {
                 continue;
             };
-            let interval = f.monte_carlo.as_ref().and_then(|mc| {
-                mc.models
-                    .iter()
-                    .find(|m| m.model == model)
-                    .map(|m| (m.p5, m.p95))
-                    .filter(|(a, b)| a.is_finite() && b.is_finite())
-            });
             rows.push(json!({"layer": "forecast", "issue": name, "what": label, "x": rel(value), "value": value, "unit": unit,
                 "lo": interval.map(|i| rel(i.0)), "hi": interval.map(|i| rel(i.1)),
                 "p5": interval.map(|i| i.0), "p95": interval.map(|i| i.1),
@@ -934,22 +939,9 @@ pub fn issue_detail(
     }
     for (model, _) in MODELS {
         let label = model.label();
-        let value = match model {
-            Model::Eum => f.eum.as_ref().map(|e| e.forecast),
-            Model::Compromise => f.compromise,
-            Model::Median => f.median,
-            Model::Nbs => f.nbs,
-        };
-        let Some(value) = value.filter(|v| v.is_finite()) else {
+        let Some((value, interval)) = forecast_and_interval(f, model) else {
             continue;
         };
-        let interval = f.monte_carlo.as_ref().and_then(|mc| {
-            mc.models
-                .iter()
-                .find(|m| m.model == model)
-                .map(|m| (m.p5, m.p95))
-                .filter(|(a, b)| a.is_finite() && b.is_finite())
-        });
         rows.push(json!({"layer": "model", "row": format!("model: {label}"), "model": label, "value": value,
             "p5": interval.map(|i| i.0), "p95": interval.map(|i| i.1)}));
     }
