@@ -84,6 +84,19 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// Where `span` starts, and its line with the span underlined.
+    fn snippet(&self, span: Range<usize>) -> (Location, String) {
+        let start = self.location(span.start);
+        let line = self.line_text(start.line);
+        let end = self.location(span.end.max(span.start + 1));
+        let width = if end.line == start.line {
+            (end.column - start.column).max(1)
+        } else {
+            line.chars().count().saturating_sub(start.column - 1).max(1)
+        };
+        (start, render_snippet(start, line, width))
+    }
+
     fn line_text(&self, line: usize) -> &'a str {
         let start = self.line_starts[line - 1];
         let end = self
@@ -116,17 +129,9 @@ impl Diagnostics {
         let snippets = problems
             .iter_mut()
             .map(|problem| {
-                let span = problem.span.clone()?;
-                let start = index.location(span.start);
+                let (start, snippet) = index.snippet(problem.span.clone()?);
                 problem.location = Some(start);
-                let line = index.line_text(start.line);
-                let end = index.location(span.end.max(span.start + 1));
-                let width = if end.line == start.line {
-                    (end.column - start.column).max(1)
-                } else {
-                    line.chars().count().saturating_sub(start.column - 1).max(1)
-                };
-                Some(render_snippet(start, line, width))
+                Some(snippet)
             })
             .collect();
         Diagnostics {
@@ -145,18 +150,10 @@ impl Diagnostics {
         problem.location = None;
         self.snippets[k] = None;
         if let Some((text, span)) = at {
-            let index = LineIndex::new(text);
-            let start = index.location(span.start);
-            let line = index.line_text(start.line);
-            let end = index.location(span.end.max(span.start + 1));
-            let width = if end.line == start.line {
-                (end.column - start.column).max(1)
-            } else {
-                line.chars().count().saturating_sub(start.column - 1).max(1)
-            };
+            let (start, snippet) = LineIndex::new(text).snippet(span.clone());
             problem.location = Some(start);
             problem.span = Some(span);
-            self.snippets[k] = Some(render_snippet(start, line, width));
+            self.snippets[k] = Some(snippet);
         }
     }
 
