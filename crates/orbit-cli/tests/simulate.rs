@@ -101,3 +101,32 @@ fn backtest_gas_price_table() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("err persistence"), "{}", stdout(&o));
 }
+
+/// Issue 15 (typed series ids): a series name that is not simulated is refused with the part
+/// that does not match and a hint naming what does, rendered once (no hand-written hint).
+#[test]
+fn sweep_refuses_an_unknown_series_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep.sqlite");
+    let (o, _d) = orbit(&[
+        "sweep",
+        "--samples",
+        "2",
+        "--to",
+        "2016",
+        "--series",
+        "eum.no_such_issue",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(
+            "error: unknown series `eum.no_such_issue`: the scenario has no issue `no_such_issue`\n  = hint: issues: `russian_air_base`"
+        ),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}

@@ -161,8 +161,10 @@ pub fn backtest(
         }
     }
     // Indicators the state tracks: later trade shares and energy prices.
+    // By name: `variable` is in `world`'s ids, the simulator's in the cutoff world's.
     let column = |name: &str| sim.indicator_names.iter().position(|n| n == name);
-    let mut indicator_question = |name: String, year: i32, observed: f64| {
+    let mut indicator_question = |variable: Variable, year: i32, observed: f64| {
+        let name = variable.name(world);
         let Some(c) = column(&name) else {
             notes.push(format!(
                 "`{name}` in {year} is not scored: nothing was known of it at the cutoff"
@@ -180,7 +182,7 @@ pub fn backtest(
                 }
                 .name(&past)
                     == name
-        }) || name.starts_with("price.");
+        }) || matches!(variable, Variable::Price { .. });
         if !known_at_cutoff {
             notes.push(format!(
                 "`{name}` in {year} is not scored: no share was on record at the cutoff"
@@ -210,31 +212,29 @@ pub fn backtest(
             continue;
         }
         if let Some(share) = t.share {
-            let name = Variable::TradeShare {
+            let variable = Variable::TradeShare {
                 flow: t.flow,
                 reporter: t.reporter,
                 partner: t.partner,
-            }
-            .name(world);
-            indicator_question(name, t.year, share);
+            };
+            indicator_question(variable, t.year, share);
         }
     }
-    let mut prices: Vec<(String, i32, f64)> = Vec::new();
+    let mut prices: Vec<(Variable, i32, f64)> = Vec::new();
     for e in world.energy.iter().filter(|e| e.year > cutoff) {
-        let name = Variable::Price {
+        let variable = Variable::Price {
             commodity: e.commodity,
             importer: e.importer,
-        }
-        .name(world);
-        if prices.iter().any(|p| p.0 == name && p.1 == e.year) {
+        };
+        if prices.iter().any(|p| p.0 == variable && p.1 == e.year) {
             continue;
         }
         if let Some(p) = crate::simulation::observed_price(world, e.commodity, e.importer, e.year) {
-            prices.push((name, e.year, p));
+            prices.push((variable, e.year, p));
         }
     }
-    for (name, year, p) in prices {
-        indicator_question(name, year, p);
+    for (variable, year, p) in prices {
+        indicator_question(variable, year, p);
     }
     notes.sort();
     notes.dedup();

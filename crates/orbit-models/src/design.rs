@@ -32,7 +32,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::bargaining::BargainingInput;
+use crate::series::{self, Column, SeriesId, SeriesIdError, SimulatedSeries};
 use crate::simulation::{SimulationError, Simulator, Trajectory};
+use orbit_scenario::Variable;
 
 /// The RNG behind every design, recorded in sweep outputs.
 pub const DESIGN_RNG: &str = "ChaCha8Rng (rand_chacha 0.10), seed_from_u64(seed), stream = row (LHS permutations: 2^63 + factor)";
@@ -443,24 +445,31 @@ pub fn inputs_at(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcomes {
     pub names: Vec<String>,
-    /// Per outcome: which part of the trajectory, series index, year index.
-    picks: Vec<(Part, usize, usize)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-enum Part {
-    Indicator,
-    Eum,
-    Compromise,
+    /// Per outcome: where the series is in a trajectory, and the year index.
+    #[serde(skip)]
+    picks: Vec<(Column, usize)>,
 }
 
 /// A series or year a sweep cannot record.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum OutcomeError {
-    #[error("unknown series `{0}`")]
-    UnknownSeries(String),
+    #[error(transparent)]
+    Series(#[from] SeriesIdError),
     #[error("year {year} is outside the simulated years {from}-{to}")]
     Year { year: i32, from: i32, to: i32 },
+}
+
+impl orbit_scenario::Hint for OutcomeError {
+    fn hints(&self) -> Vec<String> {
+        match self {
+            OutcomeError::Series(e) => e.hints(),
+            OutcomeError::Year { from, to, .. } => {
+                vec![format!(
+                    "give a year from {from} to {to} (`--from`, `--to` set the range)"
+                )]
+            }
+        }
+    }
 }
 
 impl Outcomes {
@@ -468,28 +477,20 @@ impl Outcomes {
     /// `compromise.<issue>`); empty means every EUM and compromise forecast and every
     /// indicator that is not an issue position or salience.
     pub fn new(sim: &Simulator, series: &[String], years: &[i32]) -> Result<Self, OutcomeError> {
-        let mut all: Vec<(String, Part, usize)> = Vec::new();
-        for (k, name) in sim.indicator_names.iter().enumerate() {
-            all.push((name.clone(), Part::Indicator, k));
-        }
-        for (k, id) in sim.issue_ids.iter().enumerate() {
-            all.push((format!("eum.{id}"), Part::Eum, k));
-        }
-        for (k, id) in sim.issue_ids.iter().enumerate() {
-            all.push((format!("compromise.{id}"), Part::Compromise, k));
-        }
-        let chosen: Vec<&(String, Part, usize)> = if series.is_empty() {
-            all.iter()
-                .filter(|(n, _, _)| !n.starts_with("position.") && !n.starts_with("salience."))
+        let chosen: Vec<SimulatedSeries> = if series.is_empty() {
+            series::simulated(sim)
+                .into_iter()
+                .filter(|s| {
+                    !matches!(
+                        s.id,
+                        SeriesId::Indicator(Variable::Position { .. } | Variable::Salience { .. })
+                    )
+                })
                 .collect()
         } else {
             series
                 .iter()
-                .map(|s| {
-                    all.iter()
-                        .find(|(n, _, _)| n == s)
-                        .ok_or_else(|| OutcomeError::UnknownSeries(s.clone()))
-                })
+                .map(|s| series::parse(s, sim))
                 .collect::<Result<_, _>>()?
         };
         let years = if years.is_empty() {
@@ -507,9 +508,9 @@ impl Outcomes {
                     to: sim.to,
                 });
             }
-            for (name, part, k) in &chosen {
-                names.push(format!("{name}@{year}"));
-                picks.push((*part, *k, (year - sim.from) as usize));
+            for s in &chosen {
+                names.push(format!("{}@{year}", s.name));
+                picks.push((s.column, (year - sim.from) as usize));
             }
         }
         Ok(Outcomes { names, picks })
@@ -517,12 +518,8 @@ impl Outcomes {
 
     /// The outcomes of one trajectory, written into `out` (length `names.len()`).
     pub fn read(&self, t: &Trajectory, out: &mut [f64]) {
-        for (o, &(part, k, y)) in out.iter_mut().zip(&self.picks) {
-            *o = match part {
-                Part::Indicator => t.indicators[y][k],
-                Part::Eum => t.eum[y][k],
-                Part::Compromise => t.compromise[y][k],
-            };
+        for (o, &(column, y)) in out.iter_mut().zip(&self.picks) {
+            *o = column.value(t, y);
         }
     }
 }

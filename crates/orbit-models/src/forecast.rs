@@ -11,7 +11,7 @@ use crate::bargaining::{
 use crate::sensitivity::{MonteCarloResult, MonteCarloSettings, monte_carlo};
 
 /// A bargaining model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Model {
     /// Bueno de Mesquita's expected utility model (Scholz et al. 2011).
@@ -33,6 +33,17 @@ impl Model {
             Model::Compromise => "compromise",
             Model::Median => "median",
             Model::Nbs => "nbs",
+        }
+    }
+
+    /// The model's name for people (tables, chart legends, page headings): the one place
+    /// it is written.
+    pub fn label(self) -> &'static str {
+        match self {
+            Model::Eum => "expected utility",
+            Model::Compromise => "compromise",
+            Model::Median => "weighted median",
+            Model::Nbs => "Nash bargaining",
         }
     }
 }
@@ -119,7 +130,6 @@ pub fn forecast_issue(
                 record_offers: false,
                 ..options.eum
             };
-            let names: Vec<&str> = selected.iter().map(|m| m.as_str()).collect();
             let evaluate = |drawn: &BargainingInput| -> Result<Vec<f64>, BargainingError> {
                 selected
                     .iter()
@@ -131,7 +141,7 @@ pub fn forecast_issue(
                     })
                     .collect()
             };
-            Some(monte_carlo(input, &names, settings, evaluate, on_draw)?)
+            Some(monte_carlo(input, &selected, settings, evaluate, on_draw)?)
         }
         None => None,
     };

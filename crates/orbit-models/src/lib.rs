@@ -17,6 +17,7 @@ pub mod gas_price;
 pub mod ktab;
 pub mod panel;
 pub mod sensitivity;
+pub mod series;
 pub mod simulation;
 pub mod thesis_backtest;
 pub mod transit;

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::bargaining::{BargainingError, BargainingInput, validate};
+use crate::forecast::Model;
 
 /// The RNG algorithm, recorded in every result so a run can be reproduced elsewhere.
 pub const RNG_NAME: &str =
@@ -162,7 +163,7 @@ pub struct Influence {
 /// One model's forecast distribution over the draws.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelDistribution {
-    pub model: String,
+    pub model: Model,
     /// Draws in which the model gave a forecast (a perturbed input can become degenerate,
     /// e.g. all positions equal; such draws are counted in `failed`).
     pub draws: usize,
@@ -188,11 +189,11 @@ pub struct MonteCarloResult {
 }
 
 /// Runs `settings.draws` perturbed copies of `input` through `evaluate`, which returns one
-/// forecast per name in `model_names` (or an error for a degenerate draw), in parallel.
+/// forecast per model in `models` (or an error for a degenerate draw), in parallel.
 /// `on_draw` is called once per finished draw (for a progress bar).
 pub fn monte_carlo<F>(
     input: &BargainingInput,
-    model_names: &[&str],
+    model_list: &[Model],
     settings: &MonteCarloSettings,
     evaluate: F,
     on_draw: &(dyn Fn() + Sync),
@@ -214,15 +215,15 @@ where
                 .collect();
             let forecasts = evaluate(&drawn)
                 .ok()
-                .filter(|f| f.len() == model_names.len());
+                .filter(|f| f.len() == model_list.len());
             on_draw();
             (inputs, forecasts)
         })
         .collect();
-    let models = model_names
+    let models = model_list
         .iter()
         .enumerate()
-        .map(|(m, name)| summarise(name, m, input, &draws, settings.histogram_bins))
+        .map(|(m, &model)| summarise(model, m, input, &draws, settings.histogram_bins))
         .collect();
     Ok(MonteCarloResult {
         draws: settings.draws,
@@ -234,7 +235,7 @@ where
 }
 
 fn summarise(
-    name: &str,
+    name: Model,
     model: usize,
     input: &BargainingInput,
     draws: &[(Vec<f64>, Option<Vec<f64>>)],
@@ -280,7 +281,7 @@ fn summarise(
         key(b).total_cmp(&key(a))
     });
     ModelDistribution {
-        model: name.to_string(),
+        model: name,
         draws: values.len(),
         failed: draws.len() - values.len(),
         mean,

@@ -2,6 +2,7 @@
 
 use approx::assert_relative_eq;
 use orbit_models::bargaining::{Actor, BargainingInput, baselines};
+use orbit_models::forecast::Model;
 use orbit_models::sensitivity::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -97,7 +98,7 @@ fn run_on(threads: usize, seed: u64) -> MonteCarloResult {
     pool.install(|| {
         monte_carlo(
             &ec_like(),
-            &["compromise", "median"],
+            &[Model::Compromise, Model::Median],
             &settings,
             models,
             &|| (),

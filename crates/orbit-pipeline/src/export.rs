@@ -68,7 +68,7 @@ pub fn forecast_rows(results: &[IssueForecast]) -> Vec<ForecastRow<'_>> {
                     ("mc_draws", d.draws as f64),
                     ("mc_failed", d.failed as f64),
                 ] {
-                    rows.push(row(&d.model, quantity, None, None, value));
+                    rows.push(row(d.model.as_str(), quantity, None, None, value));
                 }
             }
         }
@@ -93,7 +93,7 @@ pub fn forecast_json(results: &[IssueForecast]) -> Result<Value, serde_json::Err
                     map.insert("issue_name".into(), json!(name));
                 }
                 if let Some(mc) = &r.monte_carlo
-                    && let Some(dist) = mc.models.iter().find(|d| d.model == model.as_str())
+                    && let Some(dist) = mc.models.iter().find(|d| d.model == model)
                 {
                     let mut summary = serde_json::to_value(dist)?;
                     if let Some(s) = summary.as_object_mut() {

@@ -653,7 +653,7 @@ pub fn forecasts(report: &RunReport) -> DataTable {
             let d = f
                 .monte_carlo
                 .as_ref()
-                .and_then(|mc| mc.models.iter().find(|d| d.model == model.as_str()))
+                .and_then(|mc| mc.models.iter().find(|d| d.model == model))
                 .filter(|d| d.draws > 0);
             let mut row = vec![Cell::text(&f.issue), Cell::text(model.as_str()), num(value)];
             match d {
@@ -722,7 +722,7 @@ pub fn monte_carlo(report: &RunReport) -> DataTable {
                 };
                 t.push(vec![
                     Cell::text(&f.issue),
-                    Cell::text(&d.model),
+                    Cell::text(d.model.as_str()),
                     Cell::text(b.to_string()),
                     edge(b),
                     edge(b + 1),

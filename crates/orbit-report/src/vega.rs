@@ -20,9 +20,11 @@ use orbit_models::backtest::{Backtest, QuestionKind};
 use orbit_models::dependence::{
     DependenceProfile, Estimate, FigureCheck, PartnerShare, Provenance,
 };
-use orbit_models::forecast::IssueForecast;
+use orbit_models::forecast::{IssueForecast, Model};
+use orbit_models::series::SeriesId;
 use orbit_models::simulation::SimulationResult;
 use orbit_models::transit::TransitReport;
+use orbit_scenario::{ActorId, Commodity, TradeFlow, Variable};
 use serde_json::{Map, Value, json};
 
 use crate::data::{IssueSummary, RunReport};
@@ -806,11 +808,30 @@ pub fn outcomes(backtests: &[Backtest]) -> BTreeMap<String, (String, f64)> {
     out
 }
 
-pub(crate) const MODELS: [(&str, &str, &str); 4] = [
-    ("eum", "expected utility", BLUE),
-    ("compromise", "compromise", ORANGE),
-    ("median", "weighted median", GREEN),
-    ("nbs", "Nash bargaining", PURPLE),
+/// `model`'s finite forecast of `f`, with its finite 90% Monte Carlo interval when drawn.
+fn forecast_and_interval(f: &IssueForecast, model: Model) -> Option<(f64, Option<(f64, f64)>)> {
+    let value = f
+        .forecasts()
+        .into_iter()
+        .find(|(m, _)| *m == model)
+        .map(|(_, v)| v)
+        .filter(|v| v.is_finite())?;
+    let interval = f.monte_carlo.as_ref().and_then(|mc| {
+        mc.models
+            .iter()
+            .find(|m| m.model == model)
+            .map(|m| (m.p5, m.p95))
+            .filter(|(a, b)| a.is_finite() && b.is_finite())
+    });
+    Some((value, interval))
+}
+
+/// Each model with its colour (labels from [`Model::label`]).
+pub(crate) const MODELS: [(Model, &str); 4] = [
+    (Model::Eum, BLUE),
+    (Model::Compromise, ORANGE),
+    (Model::Median, GREEN),
+    (Model::Nbs, PURPLE),
 ];
 
 /// One dot plot of every issue: the status quo, each model's forecast with its 90% Monte
@@ -843,23 +864,11 @@ pub fn issue_dots(
         if let Some(sq) = f.status_quo {
             rows.push(json!({"layer": "status quo", "issue": name, "what": "status quo", "x": rel(sq), "value": sq, "unit": unit}));
         }
-        for (model, label, _) in MODELS {
-            let value = match model {
-                "eum" => f.eum.as_ref().map(|e| e.forecast),
-                "compromise" => f.compromise,
-                "median" => f.median,
-                _ => f.nbs,
-            };
-            let Some(value) = value.filter(|v| v.is_finite()) else {
+        for (model, _) in MODELS {
+            let label = model.label();
+            let Some((value, interval)) = forecast_and_interval(f, model) else {
                 continue;
             };
-            let interval = f.monte_carlo.as_ref().and_then(|mc| {
-                mc.models
-                    .iter()
-                    .find(|m| m.model.as_str() == model)
-                    .map(|m| (m.p5, m.p95))
-                    .filter(|(a, b)| a.is_finite() && b.is_finite())
-            });
             rows.push(json!({"layer": "forecast", "issue": name, "what": label, "x": rel(value), "value": value, "unit": unit,
                 "lo": interval.map(|i| rel(i.0)), "hi": interval.map(|i| rel(i.1)),
                 "p5": interval.map(|i| i.0), "p95": interval.map(|i| i.1),
@@ -878,9 +887,9 @@ pub fn issue_dots(
     let x = json!({"field": "x", "type": "quantitative", "title": "position, share of each issue's scale (0% = first end, 100% = second)",
                    "axis": {"format": ".0%"}, "scale": {"domain": [0, 1], "padding": 12}});
     let colour = json!({"field": "what", "type": "nominal", "title": "forecast by",
-        "scale": {"domain": MODELS.iter().map(|m| m.1).collect::<Vec<_>>(), "range": MODELS.iter().map(|m| m.2).collect::<Vec<_>>()},
+        "scale": {"domain": MODELS.iter().map(|m| m.0.label()).collect::<Vec<_>>(), "range": MODELS.iter().map(|m| m.1).collect::<Vec<_>>()},
         "legend": if compact { Value::Null } else { json!({"columns": 4}) }});
-    let offset = json!({"field": "what", "type": "nominal", "scale": {"domain": MODELS.iter().map(|m| m.1).collect::<Vec<_>>()}});
+    let offset = json!({"field": "what", "type": "nominal", "scale": {"domain": MODELS.iter().map(|m| m.0.label()).collect::<Vec<_>>()}});
     let tooltip = json!([{"field": "issue"}, {"field": "what"}, {"field": "value", "format": ".1f"}, {"field": "unit"},
                          {"field": "p5", "title": "5th percentile", "format": ".1f"}, {"field": "p95", "title": "95th percentile", "format": ".1f"}]);
     let layers = json!([
@@ -928,23 +937,11 @@ pub fn issue_detail(
         rows.push(json!({"layer": "actor", "row": a.name, "group": "actors (as coded)", "value": a.position,
             "capability": a.capability, "salience": a.salience}));
     }
-    for (model, label, _) in MODELS {
-        let value = match model {
-            "eum" => f.eum.as_ref().map(|e| e.forecast),
-            "compromise" => f.compromise,
-            "median" => f.median,
-            _ => f.nbs,
-        };
-        let Some(value) = value.filter(|v| v.is_finite()) else {
+    for (model, _) in MODELS {
+        let label = model.label();
+        let Some((value, interval)) = forecast_and_interval(f, model) else {
             continue;
         };
-        let interval = f.monte_carlo.as_ref().and_then(|mc| {
-            mc.models
-                .iter()
-                .find(|m| m.model.as_str() == model)
-                .map(|m| (m.p5, m.p95))
-                .filter(|(a, b)| a.is_finite() && b.is_finite())
-        });
         rows.push(json!({"layer": "model", "row": format!("model: {label}"), "model": label, "value": value,
             "p5": interval.map(|i| i.0), "p95": interval.map(|i| i.1)}));
     }
@@ -962,7 +959,7 @@ pub fn issue_detail(
         .actors
         .iter()
         .map(|a| a.name.clone())
-        .chain(MODELS.iter().map(|m| format!("model: {}", m.1)))
+        .chain(MODELS.iter().map(|m| format!("model: {}", m.0.label())))
         .collect();
     let y = json!({"field": "row", "type": "nominal", "title": null, "sort": order, "axis": {"labelLimit": 200}});
     // Ticks on the scale only (the padding keeps dots at an end off the axis).
@@ -972,7 +969,7 @@ pub fn issue_detail(
     let x = json!({"field": "value", "type": "quantitative", "title": unit,
                    "scale": {"domain": [lo, hi], "padding": 12, "nice": false}, "axis": {"values": ticks}});
     let colour = json!({"field": "model", "type": "nominal", "title": "forecast by",
-        "scale": {"domain": MODELS.iter().map(|m| m.1).collect::<Vec<_>>(), "range": MODELS.iter().map(|m| m.2).collect::<Vec<_>>()},
+        "scale": {"domain": MODELS.iter().map(|m| m.0.label()).collect::<Vec<_>>(), "range": MODELS.iter().map(|m| m.1).collect::<Vec<_>>()},
         "legend": {"columns": 4}});
     let model_tooltip = json!([{"field": "model"}, {"field": "value", "format": ".1f", "title": "forecast"},
         {"field": "p5", "format": ".1f", "title": "5th percentile"}, {"field": "p95", "format": ".1f", "title": "95th percentile"}]);
@@ -1009,69 +1006,95 @@ pub fn issue_detail(
 // Simulation.
 
 /// A readable title and the y-axis unit of a simulated series, and whether it is a share.
+/// `actor` names an actor by code; `issue` finds an issue of `sim` by index.
 pub fn series_label(
-    name: &str,
+    id: &SeriesId,
+    sim: &SimulationResult,
     issues: &[IssueSummary],
+    actor_code: &dyn Fn(ActorId) -> String,
     actor: &dyn Fn(&str) -> String,
 ) -> (String, String, bool) {
-    let parts: Vec<&str> = name.split('.').collect();
-    match parts.as_slice() {
-        ["trade_share", flow, from, to] => (
+    let name = |a: ActorId| actor(&actor_code(a));
+    let issue = |k: usize| {
+        let id = sim.issue_ids.get(k).map_or("", String::as_str);
+        (id, issues.iter().find(|i| i.id == id))
+    };
+    let unit = id.unit();
+    match *id {
+        SeriesId::Indicator(Variable::TradeShare {
+            flow,
+            reporter,
+            partner,
+        }) => (
             format!(
                 "{}'s {flow} {} {}",
-                actor(from),
-                if *flow == "exports" { "to" } else { "from" },
-                actor(to)
+                name(reporter),
+                if flow == TradeFlow::Exports {
+                    "to"
+                } else {
+                    "from"
+                },
+                name(partner)
             ),
-            format!("share of {}'s {flow} (%)", actor(from)),
+            format!("share of {}'s {flow} (%)", name(reporter)),
             true,
         ),
-        ["dependence", from, to] => (
-            format!("Dependence of {} on {}", actor(from), actor(to)),
+        SeriesId::Indicator(Variable::Dependence { actor, patron }) => (
+            format!("Dependence of {} on {}", name(actor), name(patron)),
             "dependence (share of trade, %)".into(),
             true,
         ),
-        ["transit_share", who] => (
-            format!("{}'s share of the gas transit game", actor(who)),
+        SeriesId::Indicator(Variable::TransitShare { actor }) => (
+            format!("{}'s share of the gas transit game", name(actor)),
             "Shapley share (%)".into(),
             true,
         ),
-        ["price", commodity, who] => (
-            format!("Price of {commodity} paid by {}", actor(who)),
-            if *commodity == "gas" {
-                "USD per 1000 m³".into()
-            } else {
-                "USD".into()
+        SeriesId::Indicator(Variable::Price {
+            commodity,
+            importer,
+        }) => (
+            format!("Price of {commodity} paid by {}", name(importer)),
+            match commodity {
+                Commodity::Gas => "USD per 1000 m³".into(),
+                Commodity::Oil => "USD per tonne".into(),
             },
             false,
         ),
-        ["eum", issue] => {
-            let summary = issues.iter().find(|i| i.id == *issue);
-            (
-                format!(
-                    "Forecast: {}",
-                    summary.map_or(issue.to_string(), |s| s.name.clone())
-                ),
-                issue_unit(summary),
-                false,
-            )
+        SeriesId::IssueForecast { issue: k, model } => {
+            let (issue_id, summary) = issue(k);
+            let title = summary.map_or(issue_id.to_string(), |s| s.name.clone());
+            let title = match model {
+                Model::Eum => format!("Forecast: {title}"),
+                other => format!("Forecast ({}): {title}", other.label()),
+            };
+            (title, issue_unit(summary), false)
         }
-        _ => (name.to_string(), "value".into(), false),
+        SeriesId::Indicator(_) => (
+            sim.fans
+                .iter()
+                .find(|f| f.id == *id)
+                .map_or_else(String::new, |f| f.name.clone()),
+            "value".into(),
+            unit.is_share(),
+        ),
     }
 }
 
 /// Whether a simulated series gets a panel: the outcome indicators and the expected utility
 /// forecast of each issue (positions, saliences and shock counts are in the CSV).
-pub fn is_panel(name: &str) -> bool {
-    [
-        "trade_share.",
-        "dependence.",
-        "transit_share.",
-        "price.",
-        "eum.",
-    ]
-    .iter()
-    .any(|p| name.starts_with(p))
+pub fn is_panel(id: &SeriesId) -> bool {
+    matches!(
+        id,
+        SeriesId::Indicator(
+            Variable::TradeShare { .. }
+                | Variable::Dependence { .. }
+                | Variable::TransitShare { .. }
+                | Variable::Price { .. }
+        ) | SeriesId::IssueForecast {
+            model: Model::Eum,
+            ..
+        }
+    )
 }
 
 /// Observations of each simulated series: `(year, value, source)`, from the dependence
@@ -1138,18 +1161,9 @@ pub fn simulation_panel(
     scenario: &str,
 ) -> VegaChart {
     let fan = &sim.fans[fan_index];
-    let central_index = sim.indicator_names.iter().position(|n| n == &fan.name);
-    let central_eum = fan
-        .name
-        .strip_prefix("eum.")
-        .and_then(|id| sim.issue_ids.iter().position(|i| i == id));
     let mut rows = Vec::new();
     for (i, year) in sim.years.iter().enumerate() {
-        let central = central_index
-            .and_then(|c| sim.central.indicators.get(i).and_then(|row| row.get(c)))
-            .or_else(|| central_eum.and_then(|c| sim.central.eum.get(i).and_then(|row| row.get(c))))
-            .copied()
-            .filter(|v| v.is_finite());
+        let central = sim.central_value(fan_index, i).filter(|v| v.is_finite());
         let (p5, p50, p95) = (fan.p5.get(i), fan.p50.get(i), fan.p95.get(i));
         rows.push(json!({"layer": "fan", "year": year,
             "p5": p5.filter(|v| v.is_finite()), "p50": p50.filter(|v| v.is_finite()), "p95": p95.filter(|v| v.is_finite()),
@@ -1402,12 +1416,20 @@ pub fn simulation_panels(report: &RunReport) -> Vec<VegaChart> {
             other => report.actor_name(other).to_string(),
         }
     };
+    let actor_code = |a: ActorId| {
+        report
+            .scenario
+            .actors
+            .get(a.0)
+            .map_or_else(String::new, |a| a.code.clone())
+    };
     sim.fans
         .iter()
         .enumerate()
-        .filter(|(_, f)| is_panel(&f.name))
+        .filter(|(_, f)| is_panel(&f.id))
         .map(|(i, f)| {
-            let (title, unit, share) = series_label(&f.name, &report.issues, &actor);
+            let (title, unit, share) =
+                series_label(&f.id, sim, &report.issues, &actor_code, &actor);
             simulation_panel(
                 sim,
                 i,

@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use orbit_models::forecast::IssueForecast;
+use orbit_models::forecast::{IssueForecast, Model};
 use orbit_models::sensitivity::ModelDistribution;
 use serde_json::{Value, json};
 
@@ -353,11 +353,7 @@ pub fn monte_carlo(
     let (lo, hi) = issue_scale(f, issue);
     let width = (hi - lo) / BINS as f64;
     let unit = vega::issue_unit(issue);
-    let point: Vec<(&str, f64)> = f
-        .forecasts()
-        .into_iter()
-        .map(|(m, v)| (m.as_str(), v))
-        .collect();
+    let point: Vec<(Model, f64)> = f.forecasts();
     // One y range for every panel, so bar heights compare across models.
     let tallest = mc
         .models
@@ -372,7 +368,7 @@ pub fn monte_carlo(
     let top = ((tallest * 10.0).ceil() / 10.0).clamp(0.1, 1.0);
     let mut out = Vec::new();
     for d in &mc.models {
-        let label = model_label(&d.model);
+        let label = model_label(d.model);
         let counts = common_bins(d, lo, hi);
         let found = modes(&counts);
         let mut rows = Vec::new();
@@ -404,7 +400,7 @@ pub fn monte_carlo(
             {"transform": vega::only("band"), "mark": {"type": "rect", "color": vega::GREY, "opacity": 0.2},
              "encoding": {"x": {"field": "p5", "type": "quantitative"}, "x2": {"field": "p95"},
                           "tooltip": [{"field": "what"}, {"field": "range"}]}},
-            {"transform": vega::only("bin"), "mark": {"type": "rect", "color": model_colour(&d.model), "opacity": 0.85, "stroke": "#fff", "strokeWidth": 0.5},
+            {"transform": vega::only("bin"), "mark": {"type": "rect", "color": model_colour(d.model), "opacity": 0.85, "stroke": "#fff", "strokeWidth": 0.5},
              "encoding": {"x": x, "x2": {"field": "to"}, "y": y,
                           "tooltip": [{"field": "model"}, {"field": "bin", "title": "forecast between"}, {"field": "draws"}, {"field": "share", "format": ".1%"}]}},
             {"transform": vega::only("median"), "mark": {"type": "rule", "color": "#000", "strokeWidth": 2},
@@ -435,7 +431,7 @@ pub fn monte_carlo(
             scale_value(width),
         );
         let mut chart = VegaChart::new(
-            format!("monte_carlo_{}_{}", file_stem(&f.issue), d.model),
+            format!("monte_carlo_{}_{}", file_stem(&f.issue), d.model.as_str()),
             summary,
             source,
             vega::spec(90, rows, json!({ "layer": layers })),
@@ -451,21 +447,15 @@ pub fn monte_carlo(
     out
 }
 
-/// A model's name for people.
-pub fn model_label(model: &str) -> &str {
-    match model {
-        "eum" => "expected utility",
-        "compromise" => "compromise",
-        "median" => "weighted median",
-        "nbs" => "Nash bargaining",
-        other => other,
-    }
+/// A model's name for people ([`Model::label`]).
+pub fn model_label(model: Model) -> &'static str {
+    model.label()
 }
 
 /// The colour of a model, the same as in the dot plots ([`vega::MODELS`]).
-pub fn model_colour(model: &str) -> &'static str {
+pub fn model_colour(model: Model) -> &'static str {
     vega::MODELS
         .iter()
         .find(|m| m.0 == model)
-        .map_or(vega::GREY, |m| m.2)
+        .map_or(vega::GREY, |m| m.1)
 }

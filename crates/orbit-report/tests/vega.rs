@@ -383,7 +383,7 @@ fn monte_carlo_panels_share_bins_and_name_modes_instead_of_a_mean() {
                 .unwrap()
                 .models
                 .iter()
-                .find(|m| m.model == model)
+                .find(|m| m.model.as_str() == model)
                 .unwrap();
             assert_eq!(draws, d.draws, "{}: every draw in a bin", c.name);
             assert!(

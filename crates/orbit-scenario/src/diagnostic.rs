@@ -26,6 +26,10 @@ pub struct Diagnostic {
     pub context: Option<String>,
     /// What the user can do about it.
     pub hint: Option<String>,
+    /// The file (or `--set` argument) the problem is in, when it is not [`Diagnostics::file`]
+    /// (a scenario merged from overlays points each problem at its own file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
@@ -36,6 +40,7 @@ impl Diagnostic {
             location: None,
             context: None,
             hint: None,
+            file: None,
         }
     }
 
@@ -79,6 +84,19 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// Where `span` starts, and its line with the span underlined.
+    fn snippet(&self, span: Range<usize>) -> (Location, String) {
+        let start = self.location(span.start);
+        let line = self.line_text(start.line);
+        let end = self.location(span.end.max(span.start + 1));
+        let width = if end.line == start.line {
+            (end.column - start.column).max(1)
+        } else {
+            line.chars().count().saturating_sub(start.column - 1).max(1)
+        };
+        (start, render_snippet(start, line, width))
+    }
+
     fn line_text(&self, line: usize) -> &'a str {
         let start = self.line_starts[line - 1];
         let end = self
@@ -111,23 +129,31 @@ impl Diagnostics {
         let snippets = problems
             .iter_mut()
             .map(|problem| {
-                let span = problem.span.clone()?;
-                let start = index.location(span.start);
+                let (start, snippet) = index.snippet(problem.span.clone()?);
                 problem.location = Some(start);
-                let line = index.line_text(start.line);
-                let end = index.location(span.end.max(span.start + 1));
-                let width = if end.line == start.line {
-                    (end.column - start.column).max(1)
-                } else {
-                    line.chars().count().saturating_sub(start.column - 1).max(1)
-                };
-                Some(render_snippet(start, line, width))
+                Some(snippet)
             })
             .collect();
         Diagnostics {
             file: file.to_string(),
             problems,
             snippets,
+        }
+    }
+
+    /// Points problem `k` at `file` instead: at `span` of that file's `text` when given,
+    /// else at the file (or argument) as a whole.
+    pub(crate) fn relocate(&mut self, k: usize, file: &str, at: Option<(&str, Range<usize>)>) {
+        let problem = &mut self.problems[k];
+        problem.file = Some(file.to_string());
+        problem.span = None;
+        problem.location = None;
+        self.snippets[k] = None;
+        if let Some((text, span)) = at {
+            let (start, snippet) = LineIndex::new(text).snippet(span.clone());
+            problem.location = Some(start);
+            problem.span = Some(span);
+            self.snippets[k] = Some(snippet);
         }
     }
 
@@ -155,9 +181,10 @@ impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (problem, snippet) in self.problems.iter().zip(&self.snippets) {
             writeln!(f, "error: {}", problem.message)?;
+            let file = problem.file.as_deref().unwrap_or(&self.file);
             match problem.location {
-                Some(at) => writeln!(f, "  --> {}:{}:{}", self.file, at.line, at.column)?,
-                None => writeln!(f, "  --> {}", self.file)?,
+                Some(at) => writeln!(f, "  --> {file}:{}:{}", at.line, at.column)?,
+                None => writeln!(f, "  --> {file}")?,
             }
             if let Some(snippet) = snippet {
                 for line in snippet.lines() {

@@ -7,6 +7,8 @@
 //! without ids (`indicators`, `trade`, `energy`) can only be appended to. The merged text is
 //! then validated like any scenario, so every rule still holds.
 
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 use toml::{Table, Value};
 
 use crate::{ScenarioError, World, load_str};
@@ -175,7 +177,9 @@ pub fn apply_set(base: &mut Table, assignment: &str) -> Result<(), OverlayError>
 }
 
 /// The scenario `base_text` with `overlays` (name, text) merged over it in order, then `sets`
-/// applied, validated. Diagnostics point into the merged text, named `base + overlays`.
+/// applied, validated. The merged text is never shown: each diagnostic points at the place
+/// its value came from (see [`relocate`]): the base file's or the overlay file's own line and
+/// column, or the `--set` argument itself.
 pub fn load_with_overlays(
     base_name: &str,
     base_text: &str,
@@ -199,5 +203,239 @@ pub fn load_with_overlays(
         name: name.clone(),
         message: e.to_string(),
     })?;
-    Ok(load_str(&name, &merged)?)
+    match load_str(&name, &merged) {
+        Ok(world) => Ok(world),
+        Err(ScenarioError::Invalid(mut diagnostics)) => {
+            let mut documents = vec![(base_name, base_text)];
+            documents.extend(overlays.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+            relocate(&mut diagnostics, &merged, &documents, sets);
+            Err(ScenarioError::Invalid(diagnostics).into())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// One step of a path into a TOML document.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The path of the innermost value at byte `offset` of `root`, and whether the offset is on
+/// the last key's name rather than its value.
+fn path_at(root: &DeTable<'_>, offset: usize) -> Option<(Vec<Step>, bool)> {
+    fn in_table(table: &DeTable<'_>, offset: usize, path: &mut Vec<Step>) -> Option<bool> {
+        for (key, value) in table {
+            let key_span = key.span();
+            if key_span.contains(&offset) {
+                path.push(Step::Key(key.get_ref().to_string()));
+                return Some(true);
+            }
+            path.push(Step::Key(key.get_ref().to_string()));
+            if let Some(on_key) = in_value(value, offset, path) {
+                return Some(on_key);
+            }
+            path.pop();
+        }
+        None
+    }
+    fn in_value(value: &Spanned<DeValue<'_>>, offset: usize, path: &mut Vec<Step>) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Table(t) => {
+                if let Some(on_key) = in_table(t, offset, path) {
+                    return Some(on_key);
+                }
+            }
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    if let Some(on_key) = in_value(item, offset, path) {
+                        return Some(on_key);
+                    }
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+        value.span().contains(&offset).then_some(false)
+    }
+    let mut path = Vec::new();
+    let on_key = in_table(root, offset, &mut path)?;
+    Some((path, on_key))
+}
+
+/// The span of `path` in `root` (the key's name when `on_key`), as deep as the path goes.
+fn span_of(root: &DeTable<'_>, path: &[Step], on_key: bool) -> Option<std::ops::Range<usize>> {
+    let mut span = None;
+    let mut table = Some(root);
+    let mut array: Option<&toml::de::DeArray<'_>> = None;
+    for (k, step) in path.iter().enumerate() {
+        let value = match step {
+            Step::Key(key) => {
+                let (name, value) = table?.get_key_value(key.as_str())?;
+                if on_key && k + 1 == path.len() {
+                    return Some(name.span());
+                }
+                value
+            }
+            Step::Index(i) => array?.get(*i)?,
+        };
+        span = Some(value.span());
+        table = None;
+        array = None;
+        match value.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(items) => array = Some(items),
+            _ => {}
+        }
+    }
+    span
+}
+
+/// The entries of the array section `section` of `root`.
+fn entries<'a, 'i>(root: &'a DeTable<'i>, section: &str) -> &'a [Spanned<DeValue<'i>>] {
+    match root.get(section).map(|v| v.get_ref()) {
+        Some(DeValue::Array(items)) => items,
+        _ => &[],
+    }
+}
+
+fn entry_id<'a>(entry: &'a Spanned<DeValue<'_>>) -> Option<&'a str> {
+    match entry.get_ref() {
+        DeValue::Table(t) => match t.get("id").map(|v| v.get_ref()) {
+            Some(DeValue::String(id)) => Some(id.as_ref()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn has_key(entry: &Spanned<DeValue<'_>>, key: &str) -> bool {
+    matches!(entry.get_ref(), DeValue::Table(t) if t.get(key).is_some())
+}
+
+/// Where the value at `path` of the merged document came from.
+#[derive(Debug, PartialEq)]
+enum Origin {
+    /// `documents[k]` (0 is the base) at this path.
+    Document(usize, Vec<Step>),
+    /// `sets[k]`.
+    Set(usize),
+}
+
+/// Follows the merge rules backwards: the last `--set`, then the last overlay, that wrote
+/// the value wins; an entry without an id was appended (base entries first, then each
+/// overlay's in order).
+fn origin(
+    merged: &DeTable<'_>,
+    documents: &[DeTable<'_>],
+    sets: &[String],
+    path: &[Step],
+) -> Origin {
+    let base = || Origin::Document(0, path.to_vec());
+    let Some(Step::Key(section)) = path.first() else {
+        return base();
+    };
+    match path.get(1) {
+        Some(Step::Index(i)) => {
+            let merged_entries = entries(merged, section);
+            let Some(entry) = merged_entries.get(*i) else {
+                return base();
+            };
+            let key = match path.get(2) {
+                Some(Step::Key(key)) => Some(key.as_str()),
+                _ => None,
+            };
+            let with_index = |k: usize| {
+                let mut p = path.to_vec();
+                p[1] = Step::Index(k);
+                p
+            };
+            match entry_id(entry) {
+                Some(id) => {
+                    if let Some(key) = key
+                        && let Some(j) = sets.iter().rposition(|set| {
+                            set.split_once('=').is_some_and(|(target, _)| {
+                                target.trim() == format!("{section}.{id}.{key}")
+                            })
+                        })
+                    {
+                        return Origin::Set(j);
+                    }
+                    for (d, document) in documents.iter().enumerate().rev() {
+                        let found = entries(document, section).iter().position(|e| {
+                            entry_id(e) == Some(id) && key.is_none_or(|k| has_key(e, k))
+                        });
+                        if let Some(k) = found {
+                            return Origin::Document(d, with_index(k));
+                        }
+                    }
+                    base()
+                }
+                None => {
+                    let mut k = *i;
+                    for (d, document) in documents.iter().enumerate() {
+                        let n = entries(document, section).len();
+                        if k < n {
+                            return Origin::Document(d, with_index(k));
+                        }
+                        k -= n;
+                    }
+                    base()
+                }
+            }
+        }
+        Some(Step::Key(key)) => {
+            let found = documents.iter().rposition(|document| {
+                matches!(document.get(section.as_str()).map(|v| v.get_ref()),
+                    Some(DeValue::Table(t)) if t.get(key.as_str()).is_some())
+            });
+            Origin::Document(found.unwrap_or(0), path.to_vec())
+        }
+        _ => base(),
+    }
+}
+
+/// Points every problem of `diagnostics` (located in the `merged` text) at its origin: a line
+/// and column of the base or of an overlay file (`documents`: name and text, the base first),
+/// or the `--set` argument that wrote the value.
+fn relocate(
+    diagnostics: &mut crate::Diagnostics,
+    merged: &str,
+    documents: &[(&str, &str)],
+    sets: &[String],
+) {
+    let Ok(merged_root) = DeTable::parse(merged) else {
+        return;
+    };
+    let parsed: Vec<Option<Spanned<DeTable<'_>>>> = documents
+        .iter()
+        .map(|(_, text)| DeTable::parse(text).ok())
+        .collect();
+    if parsed.iter().any(Option::is_none) {
+        return;
+    }
+    let roots: Vec<DeTable<'_>> = parsed
+        .into_iter()
+        .flatten()
+        .map(|t| t.into_inner())
+        .collect();
+    for k in 0..diagnostics.problems.len() {
+        let Some(span) = diagnostics.problems[k].span.clone() else {
+            // A problem with no place is the merged scenario's as a whole.
+            continue;
+        };
+        let Some((path, on_key)) = path_at(merged_root.get_ref(), span.start) else {
+            continue;
+        };
+        match origin(merged_root.get_ref(), &roots, sets, &path) {
+            Origin::Set(j) => diagnostics.relocate(k, &format!("--set {}", sets[j]), None),
+            Origin::Document(d, origin_path) => {
+                let (name, text) = documents[d];
+                let at = span_of(&roots[d], &origin_path, on_key);
+                diagnostics.relocate(k, name, at.map(|span| (text, span)));
+            }
+        }
+    }
 }

@@ -540,11 +540,13 @@ fn link_empty_range() {
 
 #[test]
 fn link_parameter_outside_range() {
+    // Located at the parameter, the value the message is about (issue 15, defect 11: a
+    // `--set` of the parameter is then where the error points).
     check(
         "range = [-0.02, 0.0]",
         "range = [-0.005, 0.0]",
         "outside its range",
-        "[-0.005, 0.0]",
+        "-0.01\nrange = [-0.005",
     );
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::simulate::{RunArgs, is_key_series, load, simulate};
+use super::simulate::{RunArgs, key_series_names, load, simulate};
 use crate::output::{Format, Table, write_json};
 
 #[derive(Debug, Args)]
@@ -123,7 +123,8 @@ pub fn run(scenario: Option<&std::path::Path>, args: &CompareArgs) -> Result<()>
         Format::Csv => table.write_csv(&mut out),
         Format::Table => {
             use std::io::Write;
-            table.rows.retain(|r| is_key_series(&r[0]));
+            let key = key_series_names(&base);
+            table.rows.retain(|r| key.contains(r[0].as_str()));
             writeln!(
                 out,
                 "{} vs {} + {}: series that differ ({} runs, seed {})",

@@ -399,7 +399,7 @@ pub fn render(r: &IssueForecast) -> String {
         };
         let mut row = vec![label, number(forecast)];
         if let Some(mc) = mc {
-            match mc.models.iter().find(|d| d.model == model.as_str()) {
+            match mc.models.iter().find(|d| d.model == model) {
                 Some(d) => row.extend([d.mean, d.sd, d.p5, d.p50, d.p95].map(number)),
                 None => row.extend(std::iter::repeat_n("-".to_string(), 5)),
             }
@@ -438,13 +438,18 @@ pub fn render(r: &IssueForecast) -> String {
         for d in &mc.models {
             for i in d.influence.iter().take(3) {
                 influence.push(vec![
-                    d.model.clone(),
+                    d.model.as_str().to_string(),
                     format!("{} {}", i.actor, i.input),
                     i.spearman.map_or("-".into(), |r| format!("{r:+.2}")),
                 ]);
             }
             if d.failed > 0 {
-                let _ = writeln!(out, "  {}: {} draws gave no forecast", d.model, d.failed);
+                let _ = writeln!(
+                    out,
+                    "  {}: {} draws gave no forecast",
+                    d.model.as_str(),
+                    d.failed
+                );
             }
         }
         out.push_str(&influence.render(40));

@@ -381,11 +381,11 @@ fn render_simulation(sim: &SimulationResult) -> String {
     for fan in sim
         .fans
         .iter()
-        .filter(|f| super::simulate::is_key_series(&f.name))
+        .filter(|f| super::simulate::is_key_series(&f.id))
     {
-        let share = !fan.name.starts_with("eum.") && !fan.name.starts_with("price.");
+        let share = fan.id.unit().is_share();
         let show = |v: f64| {
-            if share && !fan.name.starts_with("sanctions.") && !fan.name.starts_with("events.") {
+            if share {
                 format!("{:.1}%", 100.0 * v)
             } else {
                 format!("{v:.1}")
@@ -437,7 +437,7 @@ fn render_forecasts(forecasts: &[IssueForecast]) -> String {
         let interval = f
             .monte_carlo
             .as_ref()
-            .and_then(|mc| mc.models.iter().find(|d| d.model == "eum"))
+            .and_then(|mc| mc.models.iter().find(|d| d.model == Model::Eum))
             .map_or("-".to_string(), |d| format!("{:.1}-{:.1}", d.p5, d.p95));
         table.push(vec![
             f.name.clone().unwrap_or_else(|| f.issue.clone()),

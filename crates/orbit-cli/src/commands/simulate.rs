@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
+use orbit_models::forecast::Model;
+use orbit_models::series::SeriesId;
 use orbit_models::simulation::{SimulationResult, SimulationSettings, monte_carlo};
 use orbit_pipeline::Limits;
-use orbit_scenario::World;
 use orbit_scenario::overlay::{OverlayError, load_with_overlays};
+use orbit_scenario::{Variable, World};
 
 use super::forecast::Progress;
 use super::{InvalidInput, UserError};
@@ -159,11 +161,27 @@ pub fn long_table(result: &SimulationResult, for_csv: bool) -> Table {
     table
 }
 
-/// Whether a series is shown in the people's table (positions and saliences are in JSON/CSV).
-pub fn is_key_series(name: &str) -> bool {
-    !name.starts_with("position.")
-        && !name.starts_with("salience.")
-        && !name.starts_with("compromise.")
+/// Whether a series is shown in the people's table (positions, saliences and compromise
+/// forecasts are in JSON/CSV).
+pub fn is_key_series(id: &SeriesId) -> bool {
+    !matches!(
+        id,
+        SeriesId::Indicator(Variable::Position { .. } | Variable::Salience { .. })
+            | SeriesId::IssueForecast {
+                model: Model::Compromise,
+                ..
+            }
+    )
+}
+
+/// The names of `result`'s key series ([`is_key_series`]), to select rows of its tables.
+pub fn key_series_names(result: &SimulationResult) -> std::collections::HashSet<&str> {
+    result
+        .fans
+        .iter()
+        .filter(|f| is_key_series(&f.id))
+        .map(|f| f.name.as_str())
+        .collect()
 }
 
 pub fn run(scenario: Option<&Path>, args: &SimulateArgs) -> Result<()> {
@@ -176,7 +194,8 @@ pub fn run(scenario: Option<&Path>, args: &SimulateArgs) -> Result<()> {
         Format::Table => {
             use std::io::Write;
             let mut table = long_table(&result, false);
-            table.rows.retain(|r| is_key_series(&r[0]));
+            let key = key_series_names(&result);
+            table.rows.retain(|r| key.contains(r[0].as_str()));
             writeln!(
                 out,
                 "{} {}-{}: {} runs, seed {} ({}); central run and 5/50/95% fans",

@@ -5,12 +5,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use orbit_models::ktab::monte_carlo::{SmpMonteCarlo, SmpPerturbation, smp_monte_carlo};
 use orbit_models::ktab::{SmpInput, SmpRun, run_smp, win_probabilities};
 use orbit_models::sensitivity::Perturbation;
-use orbit_scenario::ktab::{KTAB_DEFAULT_SEED, KtabScenario, SmpParameters, read_ktab};
+use orbit_scenario::ktab::{KtabScenario, SmpParameters};
+use orbit_smp::SmpSetupError;
 use orbit_store::ktab::{KtabDbRun, write_ktab_db};
 use serde::Serialize;
 
@@ -77,25 +78,8 @@ struct SmpReport<'a> {
 
 pub fn run(args: &SmpArgs) -> Result<()> {
     let scenario = load(&args.input)?;
-    let mut params = scenario.parameters.unwrap_or_default();
-    for p in &args.params {
-        let Some((name, value)) = p.split_once('=') else {
-            return Err(InvalidInput(format!(
-                "error: `--param {p}` needs NAME=VALUE, e.g. `--param BigRAdjust=Half`"
-            ))
-            .into());
-        };
-        params
-            .set(name.trim(), value.trim())
-            .map_err(|m| InvalidInput(format!("error: --param {p}: {m}")))?;
-    }
-    let seed = args.seed.or(scenario.seed).unwrap_or(KTAB_DEFAULT_SEED);
-    if seed == 0 {
-        return Err(InvalidInput(
-            "error: seed 0 means a truly random seed in KTAB, which no one could reproduce\n  = hint: pass any other seed".into(),
-        )
-        .into());
-    }
+    let params = orbit_smp::parameters(&scenario, &args.params).map_err(setup_error)?;
+    let seed = orbit_smp::seed(&scenario, args.seed).map_err(setup_error)?;
     let input = SmpInput::from_scenario(&scenario);
     for note in &scenario.notes {
         eprintln!("note: {note}");
@@ -157,57 +141,20 @@ pub fn run(args: &SmpArgs) -> Result<()> {
 }
 
 fn load(path: &Path) -> Result<KtabScenario> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("cannot read `{}`", path.display()))?
-        .len();
-    if size > orbit_scenario::MAX_FILE_BYTES {
-        return Err(InvalidInput(format!(
-            "error: `{}` is {size} bytes; KTAB inputs are limited to {} bytes",
-            path.display(),
-            orbit_scenario::MAX_FILE_BYTES
-        ))
-        .into());
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        InvalidInput(format!(
-            "error: `{}` is not UTF-8 text (first invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    read_ktab(&path.display().to_string(), &text).map_err(|e| InvalidInput(e.to_string()).into())
+    orbit_smp::load(path).map_err(setup_error)
 }
 
-/// The history as `turn,actor,dimension,position` (0-based indices, 0–100, shortest round-trip
-/// decimals), the layout of KTAB's reference runs.
-pub fn history_csv(run: &SmpRun) -> String {
-    let mut s = String::from("turn,actor,dimension,position\n");
-    for (t, state) in run.positions.iter().enumerate() {
-        for (i, x) in state.iter().enumerate() {
-            for (d, v) in x.iter().enumerate() {
-                s.push_str(&format!("{t},{i},{d},{}\n", python_repr(v * 100.0)));
-            }
-        }
+/// A set-up error as every command renders it: an unreadable file is an error (exit 2),
+/// anything else invalid input (exit 1).
+fn setup_error(e: SmpSetupError) -> anyhow::Error {
+    match e {
+        SmpSetupError::Read { .. } => anyhow::Error::new(e),
+        SmpSetupError::Ktab(rendered) => InvalidInput(rendered).into(),
+        other => InvalidInput(format!("error: {other}")).into(),
     }
-    s
 }
 
-/// Shortest round-trip decimal as Python's `repr` writes it (`30.0`, `6.370000000000001`,
-/// `1e-05`), the notation of KTAB's reference histories, so the two can be compared with `diff`.
-pub fn python_repr(v: f64) -> String {
-    let s = format!("{v:?}");
-    match s.split_once('e') {
-        Some((mantissa, exponent)) => {
-            let (sign, digits) = match exponent.strip_prefix('-') {
-                Some(d) => ('-', d),
-                None => ('+', exponent),
-            };
-            format!("{mantissa}e{sign}{digits:0>2}")
-        }
-        None => s,
-    }
-}
+pub use orbit_smp::history_csv;
 
 fn print_run(
     out: &mut dyn Write,
@@ -337,38 +284,5 @@ fn print_monte_carlo(out: &mut dyn Write, mc: &SmpMonteCarlo, format: Format) ->
             )?;
             Ok(())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn python_repr_matches_the_reference_notation() {
-        assert_eq!(python_repr(30.0), "30.0");
-        assert_eq!(python_repr(0.07 * 100.0), "7.000000000000001");
-        assert_eq!(python_repr(1e-5), "1e-05");
-        assert_eq!(python_repr(1.5e-7), "1.5e-07");
-        assert_eq!(python_repr(0.0001), "0.0001");
-    }
-
-    #[test]
-    fn the_csv_history_is_byte_identical_to_ktabs_reference_run() {
-        let dir =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../orbit-models/tests/data/ktab-refruns");
-        let text = std::fs::read_to_string(dir.join("inputs/SOE-Pol-Comp.csv")).unwrap();
-        let s = read_ktab("soe.csv", &text).unwrap();
-        let run = run_smp(
-            &SmpInput::from_scenario(&s),
-            &SmpParameters::default(),
-            KTAB_DEFAULT_SEED,
-        )
-        .unwrap();
-        let expected =
-            std::fs::read_to_string(dir.join("SOE-Pol-Comp_seed15455440707583219804_history.csv"))
-                .unwrap()
-                .replace("\r\n", "\n");
-        assert_eq!(history_csv(&run), expected);
     }
 }

@@ -134,11 +134,7 @@ pub fn run(scenario: Option<&Path>, args: &SweepArgs) -> Result<()> {
             plan.rows()
         )));
     }
-    let outcomes = Outcomes::new(&sim, &args.series, &args.years).map_err(|e| {
-        invalid(format!(
-            "error: {e}\n  = hint: `orbit simulate --format csv` lists the series"
-        ))
-    })?;
+    let outcomes = Outcomes::new(&sim, &args.series, &args.years).map_err(super::invalid)?;
     let meta = vec![
         ("scenario".to_string(), world.meta.id.clone()),
         ("design".to_string(), serde_json::to_string(&spec)?),

@@ -10,7 +10,7 @@ use serde::Serialize;
 use orbit_scenario::Hint;
 
 use super::{InvalidInput, UserError, invalid};
-use crate::output::{Format, Table, write_json};
+use crate::output::{Format, Table, counted, write_json};
 
 #[derive(Debug, Serialize)]
 struct Counts {
@@ -89,18 +89,18 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<()> {
             }
             writeln!(
                 out,
-                "ok: {shown} is valid: {} actors, {} events, {} indicators, {} trade and {} energy records, {} pipelines, {} alliances, {} sanctions, {} issues, {} claims, {} links",
-                counts.actors,
-                counts.events,
-                counts.indicators,
-                counts.trade,
-                counts.energy,
-                counts.pipelines,
-                counts.alliances,
-                counts.sanctions,
-                counts.issues,
-                counts.claims,
-                counts.links
+                "ok: {shown} is valid: {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}",
+                counted(counts.actors, "actor", "actors"),
+                counted(counts.events, "event", "events"),
+                counted(counts.indicators, "indicator", "indicators"),
+                counted(counts.trade, "trade record", "trade records"),
+                counted(counts.energy, "energy record", "energy records"),
+                counted(counts.pipelines, "pipeline", "pipelines"),
+                counted(counts.alliances, "alliance", "alliances"),
+                counted(counts.sanctions, "sanction", "sanctions"),
+                counted(counts.issues, "issue", "issues"),
+                counted(counts.claims, "claim", "claims"),
+                counted(counts.links, "link", "links")
             )?;
             Ok(())
         }

@@ -54,6 +54,8 @@ pub struct Simulator {
     /// Names of the state slots, then of the tracked derived variables, as in
     /// [`Trajectory::indicators`].
     pub indicator_names: Vec<String>,
+    /// The variables of `indicator_names`, in the same order (the typed ids of the series).
+    pub indicator_variables: Vec<Variable>,
     /// Issue ids, as in [`Trajectory::eum`] and [`Trajectory::compromise`].
     pub issue_ids: Vec<String>,
     /// Ids, central parameters and ranges of the links kept (declared order; a link through a
@@ -425,16 +427,17 @@ impl Simulator {
             .iter()
             .map(|(_, l)| compile_link(l, &b, world, &derived))
             .collect();
-        let mut indicator_names = b.names.clone();
-        for &(a, p, _) in &derived {
-            indicator_names.push(
-                Variable::Dependence {
-                    actor: a,
-                    patron: p,
-                }
-                .name(world),
-            );
+        let mut indicator_variables =
+            vec![Variable::TransitShare { actor: ActorId(0) }; b.names.len()];
+        for (&variable, &slot) in &b.index {
+            indicator_variables[slot] = variable;
         }
+        indicator_variables.extend(
+            derived
+                .iter()
+                .map(|&(actor, patron, _)| Variable::Dependence { actor, patron }),
+        );
+        let indicator_names = indicator_variables.iter().map(|v| v.name(world)).collect();
         let issue_inputs = world
             .issues
             .iter()
@@ -444,6 +447,7 @@ impl Simulator {
             from,
             to,
             indicator_names,
+            indicator_variables,
             issue_ids: world.issues.iter().map(|i| i.id.clone()).collect(),
             link_ids: kept_links.iter().map(|(_, l)| l.id.clone()).collect(),
             link_parameters: kept_links.iter().map(|(_, l)| l.parameter).collect(),

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{SimulationError, Simulator, Trajectory};
 use crate::bargaining::BargainingInput;
 use crate::sensitivity::{PerturbationSpec, perturb, quantile};
+use crate::series::SeriesId;
 
 /// Settings of a simulation Monte Carlo.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -35,7 +36,11 @@ impl Default for SimulationSettings {
 /// The 5th, 50th and 95th percentiles of one series, per year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fan {
-    /// An indicator's variable name, or `eum.<issue>` / `compromise.<issue>`.
+    /// What the series is (match on this, not on `name`).
+    #[serde(skip)]
+    pub id: SeriesId,
+    /// `id`'s canonical name ([`SeriesId::name`]): an indicator's variable name, or
+    /// `eum.<issue>` / `compromise.<issue>`.
     pub name: String,
     pub p5: Vec<f64>,
     pub p50: Vec<f64>,
@@ -133,7 +138,7 @@ pub fn monte_carlo(
         .collect::<Result<_, _>>()?;
     let years = central.years.clone();
     let mut fans = Vec::new();
-    let fan = |name: String, get: &dyn Fn(&Trajectory, usize) -> f64| {
+    let fan = |id: SeriesId, name: String, get: &dyn Fn(&Trajectory, usize) -> f64| {
         let mut p5 = Vec::new();
         let mut p50 = Vec::new();
         let mut p95 = Vec::new();
@@ -144,16 +149,17 @@ pub fn monte_carlo(
             p50.push(quantile(&values, 0.50));
             p95.push(quantile(&values, 0.95));
         }
-        Fan { name, p5, p50, p95 }
+        Fan {
+            id,
+            name,
+            p5,
+            p50,
+            p95,
+        }
     };
-    for (i, name) in sim.indicator_names.iter().enumerate() {
-        fans.push(fan(name.clone(), &|t, y| t.indicators[y][i]));
-    }
-    for (i, id) in sim.issue_ids.iter().enumerate() {
-        fans.push(fan(format!("eum.{id}"), &|t, y| t.eum[y][i]));
-    }
-    for (i, id) in sim.issue_ids.iter().enumerate() {
-        fans.push(fan(format!("compromise.{id}"), &|t, y| t.compromise[y][i]));
+    for series in crate::series::simulated(sim) {
+        let column = series.column;
+        fans.push(fan(series.id, series.name, &|t, y| column.value(t, y)));
     }
     let eum_runs = runs.into_iter().map(|t| t.eum).collect();
     Ok(SimulationResult {

@@ -85,7 +85,7 @@ impl Checker {
                 );
             }
         }
-        let range = self.link_range(&l.range, parameter, &ctx);
+        let range = self.link_range(&l.range, parameter, l.parameter.span(), &ctx);
         let toward = match (&l.toward, to) {
             (None, _) => Some(None),
             (Some(t), Some(Variable::Position { issue, .. })) => {
@@ -156,6 +156,7 @@ impl Checker {
         &mut self,
         range: &Spanned<Vec<f64>>,
         parameter: Option<f64>,
+        parameter_span: std::ops::Range<usize>,
         ctx: &str,
     ) -> Option<(f64, f64)> {
         let span = range.span();
@@ -181,8 +182,10 @@ impl Checker {
             && !(low..=high).contains(&p)
         {
             self.error_hint(
+                // At the parameter: it is the value the rule is about (and what a `--set`
+                // or an overlay usually changes).
                 format!("`parameter` {p} is outside its range [{low}, {high}]"),
-                span,
+                parameter_span,
                 ctx,
                 "the range is the parameter's uncertainty and must contain it",
             );

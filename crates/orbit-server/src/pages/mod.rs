@@ -699,13 +699,13 @@ fn forecast_summary(
         let mc = f
             .monte_carlo
             .as_ref()
-            .and_then(|mc| mc.models.iter().find(|d| d.model == model.as_str()));
+            .and_then(|mc| mc.models.iter().find(|d| d.model == model));
         let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
         let _ = writeln!(
             b,
             "<tr data-model=\"{}\"><td>{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"shape\">{}</td></tr>",
             model.as_str(),
-            vega_issue::model_label(model.as_str()),
+            vega_issue::model_label(model),
             value,
             cell(mc.map(|d| d.p50)),
             cell(mc.map(|d| d.p5)),
