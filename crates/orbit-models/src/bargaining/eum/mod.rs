@@ -27,6 +27,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 mod engine;
+mod fastmath;
 mod lean;
 mod options;
 mod result;
