@@ -28,7 +28,6 @@ use std::marker::PhantomData;
 
 use super::Move;
 use super::PARALLEL_MIN;
-use super::fastmath;
 use super::options::Variant;
 use super::result::OfferKind;
 use super::utility::{StatusQuo, pow_r, u_failure, u_status_quo, u_success};
@@ -39,21 +38,16 @@ pub(super) trait Rules {
     /// The variant, for the selection rule and capitulation.
     const VARIANT: Variant;
 
-    /// Whether the powers of a round are taken in batches with [`fastmath`] from logarithms
-    /// kept per ordered pair (`bdm`), instead of one [`Self::raise`] per power.
-    const BATCHED: bool;
-
     /// The bases of a pair at distance `dist` that are later raised to actors' exponents,
-    /// `d = dist / Δ` (E1), `0.5 − 0.5 d` (E5) and `0.5 + 0.5 d` (E6), each variant with the
-    /// expressions of its earlier releases.
+    /// `d = dist / Δ` (E1), `0.5 − 0.5 d` (E5) and `0.5 + 0.5 d` (E6), stored as the bases
+    /// themselves (`scholz2011`) or as their logarithms (`bdm`).
     fn bases(dist: f64, range: f64) -> (f64, f64, f64);
 
-    /// `b^r` from a base of [`Self::bases`] (the unbatched path).
-    fn raise(base: f64, r: f64) -> f64;
+    /// `b^r` from a base stored by [`Self::bases`].
+    fn raise(prepared: f64, r: f64) -> f64;
 }
 
-/// `bdm`: batched, `b^r = exp(r ln b)` with one `ln b` per pair shared by both of its actors
-/// ([`fastmath`]).
+/// `bdm`: shared logarithms, `b^r = exp(r ln b)`.
 pub(super) struct Bdm;
 
 /// `scholz2011`: the reference arithmetic, `b^r = powf(b, r)` (exact for `r = 1`).
@@ -61,23 +55,22 @@ pub(super) struct Scholz;
 
 impl Rules for Bdm {
     const VARIANT: Variant = Variant::Bdm;
-    const BATCHED: bool = true;
 
     #[inline]
     fn bases(dist: f64, range: f64) -> (f64, f64, f64) {
         let d = dist / range;
-        (d, 0.5 - 0.5 * d, 0.5 + 0.5 * d)
+        ((d).ln(), (0.5 - 0.5 * d).ln(), (0.5 + 0.5 * d).ln())
     }
 
     #[inline]
-    fn raise(base: f64, r: f64) -> f64 {
-        pow_r(base, r)
+    fn raise(prepared: f64, r: f64) -> f64 {
+        // ln 0 = −∞ and r > 0 (E12 keeps r in [1/2, 2]), so a zero base stays exactly 0.
+        (r * prepared).exp()
     }
 }
 
 impl Rules for Scholz {
     const VARIANT: Variant = Variant::Scholz2011;
-    const BATCHED: bool = false;
 
     #[inline]
     fn bases(dist: f64, range: f64) -> (f64, f64, f64) {
@@ -91,8 +84,8 @@ impl Rules for Scholz {
     }
 
     #[inline]
-    fn raise(base: f64, r: f64) -> f64 {
-        pow_r(base, r)
+    fn raise(prepared: f64, r: f64) -> f64 {
+        pow_r(prepared, r)
     }
 }
 
@@ -135,15 +128,6 @@ pub(super) struct Lean<'a, V: Rules> {
     /// `pairs[lo · n + hi]` for `lo < hi`.
     pairs: Vec<Pair>,
     security: Vec<f64>,
-    /// Batched variants only: the prepared bases of [`Pair`] for every ordered pair of ranks,
-    /// `[a · n + k]` (symmetric; the vote base's diagonal is `ln 0 = −∞`), so that a row of
-    /// the vote table or of one receiver's utilities is one contiguous loop.
-    ln_vote: Vec<f64>,
-    ln_success: Vec<f64>,
-    ln_failure: Vec<f64>,
-    /// Batched variants only: the current receiver's `U^s` and `U^f` (E5–E6) against each rank.
-    success_row: Vec<f64>,
-    failure_row: Vec<f64>,
     rules: PhantomData<V>,
 }
 
@@ -165,23 +149,6 @@ impl<'a, V: Rules> Lean<'a, V> {
             table: vec![0.0; (n + 1) * n],
             pairs: vec![Pair::default(); n * n],
             security: vec![0.0; n],
-            ln_vote: if V::BATCHED {
-                vec![0.0; n * n]
-            } else {
-                Vec::new()
-            },
-            ln_success: if V::BATCHED {
-                vec![0.0; n * n]
-            } else {
-                Vec::new()
-            },
-            ln_failure: if V::BATCHED {
-                vec![0.0; n * n]
-            } else {
-                Vec::new()
-            },
-            success_row: if V::BATCHED { vec![0.0; n] } else { Vec::new() },
-            failure_row: if V::BATCHED { vec![0.0; n] } else { Vec::new() },
             rules: PhantomData,
         }
     }
@@ -246,23 +213,9 @@ impl<'a, V: Rules> Lean<'a, V> {
         // Offers under the new exponents.
         let all_pairs = self.build_table(range, false);
         self.pair_probabilities(all_pairs);
-        let mut moves = Vec::new();
-        for i in 0..n {
-            if V::BATCHED {
-                let r = self.rs[i];
-                fastmath::utilities(
-                    &mut self.success_row,
-                    &self.ln_success[i * n..(i + 1) * n],
-                    r,
-                );
-                fastmath::utilities(
-                    &mut self.failure_row,
-                    &self.ln_failure[i * n..(i + 1) * n],
-                    r,
-                );
-            }
-            moves.extend(self.best_offer(i, range, median));
-        }
+        let moves = (0..n)
+            .filter_map(|i| self.best_offer(i, range, median))
+            .collect();
         Some(moves)
     }
 
@@ -293,14 +246,6 @@ impl<'a, V: Rules> Lean<'a, V> {
     /// general round, so the same bits).
     fn pair_geometry(&mut self, range: f64) {
         let n = self.n;
-        if V::BATCHED {
-            // The diagonals (the previous round left logarithms there).
-            for a in 0..n {
-                self.ln_vote[a * (n + 1)] = 0.0;
-                self.ln_success[a * (n + 1)] = 0.5;
-                self.ln_failure[a * (n + 1)] = 0.5;
-            }
-        }
         let xs = &self.xs;
         for lo in 0..n {
             // The midpoint grows with `hi`, so the two counts only move forward.
@@ -316,16 +261,6 @@ impl<'a, V: Rules> Lean<'a, V> {
                     not_above += 1;
                 }
                 let (vote_base, success_base, failure_base) = V::bases(dist, range);
-                if V::BATCHED {
-                    for (matrix, value) in [
-                        (&mut self.ln_vote, vote_base),
-                        (&mut self.ln_success, success_base),
-                        (&mut self.ln_failure, failure_base),
-                    ] {
-                        matrix[lo * n + hi] = value;
-                        matrix[hi * n + lo] = value;
-                    }
-                }
                 self.pairs[lo * n + hi] = Pair {
                     dist,
                     vote_base,
@@ -340,17 +275,6 @@ impl<'a, V: Rules> Lean<'a, V> {
                 };
             }
         }
-        if V::BATCHED {
-            // The bases became logarithms in three vectorised passes over the matrices (the
-            // diagonals, 0 and 1/2, are never read except the vote base's ln 0 = −∞).
-            for matrix in [
-                &mut self.ln_vote,
-                &mut self.ln_success,
-                &mut self.ln_failure,
-            ] {
-                fastmath::logarithms_in_place(matrix);
-            }
-        }
     }
 
     /// The vote table (E1) with exponents `rs` (or 1 when `unit_risk`), and Scholz's all-pairs
@@ -360,16 +284,6 @@ impl<'a, V: Rules> Lean<'a, V> {
         for a in 0..n {
             let row = &mut self.table[a * (n + 1)..(a + 1) * (n + 1)];
             row[0] = 0.0;
-            if V::BATCHED && !unit_risk {
-                // `w_k · e^(r_k ln d_ak)`; the diagonal's `ln 0 = −∞` gives exactly 0.
-                fastmath::scaled_powers(
-                    &mut row[1..],
-                    &self.ln_vote[a * n..(a + 1) * n],
-                    &self.rs,
-                    &self.ws,
-                );
-                continue;
-            }
             for k in 0..n {
                 let base = if unit_risk || V::VARIANT == Variant::Scholz2011 {
                     // Scholz: `powf` of the same base as the general round (its `r = 1`
@@ -466,14 +380,8 @@ impl<'a, V: Rules> Lean<'a, V> {
                 (pair.p_hi, pair.p_lo)
             };
             let dist = pair.dist;
-            let (us, uf) = if V::BATCHED {
-                (self.success_row[j], self.failure_row[j])
-            } else {
-                (
-                    2.0 - 4.0 * V::raise(pair.success_base, r),
-                    2.0 - 4.0 * V::raise(pair.failure_base, r),
-                )
-            };
+            let us = 2.0 - 4.0 * V::raise(pair.success_base, r);
+            let uf = 2.0 - 4.0 * V::raise(pair.failure_base, r);
             let eu_ji = self.status_quo.expected_utility(
                 p_ji,
                 self.ss[i],

@@ -27,7 +27,6 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 mod engine;
-mod fastmath;
 mod lean;
 mod options;
 mod result;
