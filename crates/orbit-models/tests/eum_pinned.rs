@@ -1,5 +1,6 @@
-//! Pins the outputs of the EUM kernel before the batched-`exp` change of issue 15 (performance),
-//! within the tolerances stated in `docs/performance.md` ("Tolerance of the batched `exp`"):
+//! Pins the outputs of the EUM kernel (issue 15, performance) so that a faster kernel can be
+//! checked against today's numbers, within the tolerances stated in `docs/performance.md`
+//! ("Pinned outputs"):
 //!
 //! * `scholz2011`, the EC case, 10 rounds: bit-identical (the variant keeps the reference
 //!   arithmetic);
@@ -9,10 +10,13 @@
 //!   models bit-identical (they do not run the EUM); the EUM's mean, standard deviation and
 //!   quantiles within [`EUM_DRAWS`];
 //! * the built-in scenario's simulation 2015–2030 (seed 1): the central run within
-//!   [`SIM_CENTRAL`], and the medians of the fans of 100 runs within [`SIM_FAN_P50`].
+//!   [`SIM_CENTRAL`], and the medians of the fans of 100 runs within [`SIM_FAN_P50`] of
+//!   each series' magnitude.
 //!
 //! The pinned numbers are in `tests/data/pinned/eum_outputs.json`, written by this test with
-//! `ORBIT_WRITE_PINNED=1` from commit 02cd807 (main before the change). When a deliberate model
+//! `ORBIT_WRITE_PINNED=1` from commit 02cd807 (the sections compared bit for bit were later
+//! rewritten as bit patterns, same values). The tolerances were measured on a kernel with a
+//! polynomial `exp`/`ln` that was tried and dropped (ulp-level changes per power). When a deliberate model
 //! change moves them (e.g. a new stepper in the simulation), rewrite the file the same way and
 //! say so in the commit.
 
@@ -29,10 +33,15 @@ const BDM_CENTRAL: f64 = 1e-9;
 const EUM_DRAWS: f64 = 0.05;
 /// The simulation's central run (indicators and forecasts).
 const SIM_CENTRAL: f64 = 1e-6;
-/// Medians of 100 simulation runs, relative to the series' own range over the years (+1e-9).
-const SIM_FAN_P50: f64 = 0.05;
+/// Medians of 100 simulation runs, relative to the largest magnitude of the series over the
+/// years (+1e-9): a run near a knife edge can move a median to the neighbouring order
+/// statistic (measured: 0.12% on `eum.deeper_integration`, 0.09 on a 0–100 scale).
+const SIM_FAN_P50: f64 = 0.005;
 
-const PINNED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pinned/eum_outputs.json");
+const PINNED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/pinned/eum_outputs.json"
+);
 
 /// The EC emission-standards case, Bueno de Mesquita (1994) p. 78, Table 1 of Scholz, Calbert
 /// & Smith (2011); the same rows as `tests/data/bargaining/bdm1994_ec_emissions_actors.csv`.
@@ -85,8 +94,16 @@ fn draws() -> Value {
     Value::Array(
         mc.models
             .iter()
-            .map(|m| json!({"model": m.model, "failed": m.failed,
-                "summary": [m.mean, m.sd, m.p5, m.p50, m.p95]}))
+            .map(|m| {
+                let summary = json!([m.mean, m.sd, m.p5, m.p50, m.p95]);
+                // The models without the EUM are compared bit for bit.
+                let summary = if m.model == "eum" {
+                    summary
+                } else {
+                    bits(&summary)
+                };
+                json!({"model": m.model, "failed": m.failed, "summary": summary})
+            })
             .collect(),
     )
 }
@@ -107,9 +124,20 @@ fn simulation() -> Value {
     })
 }
 
+/// The bit patterns of every number in `v`: the sections compared bit for bit are stored so,
+/// because `serde_json` (without its `float_roundtrip` feature) may read a written `f64` back
+/// one ulp off.
+fn bits(v: &Value) -> Value {
+    match v {
+        Value::Number(x) => json!(x.as_f64().expect("a number").to_bits()),
+        Value::Array(a) => Value::Array(a.iter().map(bits).collect()),
+        other => other.clone(),
+    }
+}
+
 fn current() -> Value {
     json!({
-        "scholz2011": rounds(Variant::Scholz2011, Some(StopRule::FixedRounds(10))),
+        "scholz2011": bits(&json!(rounds(Variant::Scholz2011, Some(StopRule::FixedRounds(10))))),
         "bdm": rounds(Variant::Bdm, None),
         "draws": draws(),
         "simulation": simulation(),
@@ -140,15 +168,20 @@ fn gap(a: &Value, b: &Value, what: &str) -> f64 {
 #[test]
 fn outputs_stay_within_the_stated_tolerances_of_the_pinned_run() {
     let now = current();
-    if std::env::var_os("ORBIT_WRITE_PINNED").is_some() {
-        std::fs::write(PINNED, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
+    if let Some(path) = std::env::var_os("ORBIT_WRITE_PINNED") {
+        // `ORBIT_WRITE_PINNED=1` rewrites the pinned file; any other value is a path to write.
+        let path = if path == "1" { PINNED.into() } else { path };
+        std::fs::write(path, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
         return;
     }
     let pinned: Value =
         serde_json::from_str(&std::fs::read_to_string(PINNED).expect("the pinned file"))
             .expect("pinned JSON");
 
-    assert_eq!(now["scholz2011"], pinned["scholz2011"], "scholz2011 must be bit-identical");
+    assert_eq!(
+        now["scholz2011"], pinned["scholz2011"],
+        "scholz2011 must be bit-identical"
+    );
     let d = gap(&now["bdm"], &pinned["bdm"], "bdm central");
     assert!(d <= BDM_CENTRAL, "bdm central run moved by {d:e}");
 
@@ -181,13 +214,13 @@ fn outputs_stay_within_the_stated_tolerances_of_the_pinned_run() {
     assert_eq!(fans.len(), pinned_fans.len());
     for (f, p) in fans.iter().zip(pinned_fans) {
         assert_eq!(f["name"], p["name"]);
-        let values = numbers(&p["p50"]);
-        let span = values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-            - values.iter().copied().fold(f64::INFINITY, f64::min);
+        let magnitude = numbers(&p["p50"])
+            .iter()
+            .fold(0.0, |m: f64, v| m.max(v.abs()));
         let d = gap(&f["p50"], &p["p50"], "fan medians");
         assert!(
-            d <= SIM_FAN_P50 * span + 1e-9,
-            "fan {} median moved by {d} (span {span})",
+            d <= SIM_FAN_P50 * magnitude + 1e-9,
+            "fan {} median moved by {d} (largest |value| {magnitude})",
             f["name"]
         );
     }
