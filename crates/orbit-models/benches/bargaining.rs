@@ -83,3 +83,14 @@ fn baselines_all(bencher: divan::Bencher, n: usize) {
     input.status_quo = Some(-10.0);
     bencher.bench(|| baselines(divan::black_box(&input)));
 }
+
+/// Issue 15's small-issue workload: `bdm` with its default (KTAB) stop rule on 10 and 30
+/// actors, the sizes of the EC case and of the scenario's issues, where the lean round runs.
+/// Compare a kernel change with the same bench on the commit before it (same machine, same
+/// minutes).
+#[divan::bench(args = [10, 30])]
+fn eum_bdm_stop_rule_small(bencher: divan::Bencher, n: usize) {
+    let input = synthetic(n, false);
+    let opts = EumOptions::default();
+    bencher.bench(|| run_eum(divan::black_box(&input), &opts));
+}

@@ -220,10 +220,16 @@ where
             (inputs, forecasts)
         })
         .collect();
+    // The ranks of each input column over all draws, shared by every model whose forecast no
+    // draw lacks (ranking the 3 × actors columns per model was a fixed cost of every summary).
+    let all_ranks: Vec<Vec<f64>> = (0..3 * input.actors.len())
+        .into_par_iter()
+        .map(|c| ranks(&draws.iter().map(|(i, _)| i[c]).collect::<Vec<_>>()))
+        .collect();
     let models = model_list
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(m, &model)| summarise(model, m, input, &draws, settings.histogram_bins))
+        .map(|(m, &model)| summarise(model, m, input, &draws, &all_ranks, settings.histogram_bins))
         .collect();
     Ok(MonteCarloResult {
         draws: settings.draws,
@@ -239,6 +245,7 @@ fn summarise(
     model: usize,
     input: &BargainingInput,
     draws: &[(Vec<f64>, Option<Vec<f64>>)],
+    all_ranks: &[Vec<f64>],
     bins: usize,
 ) -> ModelDistribution {
     let ok: Vec<(&Vec<f64>, f64)> = draws
@@ -268,11 +275,17 @@ fn summarise(
                 .map(move |(f, field)| (a, actor, f, field))
         })
         .map(|(a, actor, f, field)| {
-            let column: Vec<f64> = ok.iter().map(|(i, _)| i[3 * a + f]).collect();
+            let c = 3 * a + f;
+            let spearman = if ok.len() == draws.len() {
+                pearson(&all_ranks[c], &forecast_ranks)
+            } else {
+                let column: Vec<f64> = ok.iter().map(|(i, _)| i[c]).collect();
+                pearson(&ranks(&column), &forecast_ranks)
+            };
             Influence {
                 actor: actor.name.clone(),
                 input: field,
-                spearman: pearson(&ranks(&column), &forecast_ranks),
+                spearman,
             }
         })
         .collect();
