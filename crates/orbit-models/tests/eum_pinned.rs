@@ -97,7 +97,7 @@ fn draws() -> Value {
             .map(|m| {
                 let summary = json!([m.mean, m.sd, m.p5, m.p50, m.p95]);
                 // The models without the EUM are compared bit for bit.
-                let summary = if m.model == "eum" {
+                let summary = if m.model == Model::Eum {
                     summary
                 } else {
                     bits(&summary)
