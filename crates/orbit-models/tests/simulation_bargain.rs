@@ -519,3 +519,22 @@ proptest! {
         prop_assert!(a1 >= a0 - 1e-12, "{a1} < {a0}");
     }
 }
+
+#[test]
+fn an_issue_indicator_that_is_not_a_price_is_a_located_error() {
+    let text = orbit_scenario::BUILTIN_TOML.replacen(
+        "indicator = \"price.gas.BLR\"",
+        "indicator = \"transit_share.BLR\"",
+        1,
+    );
+    let err = orbit_scenario::load_str("bad.toml", &text).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("is not a price"), "{shown}");
+    assert!(shown.contains("bad.toml:"), "{shown}");
+    let text = orbit_scenario::BUILTIN_TOML.replacen(
+        "indicator = \"price.gas.BLR\"",
+        "indicator = \"price.gas.XXX\"",
+        1,
+    );
+    assert!(orbit_scenario::load_str("bad.toml", &text).is_err());
+}
