@@ -1,5 +1,6 @@
 //! The yearly simulation of the built-in scenario: one central run, and the Monte Carlo of
-//! 1,000 runs over 2015–2030 (target: under 10 s on the development machine).
+//! 1,000 runs over 2015–2030 (target: under 10 s on the development machine), with the
+//! bargain stage's calibration uncertainty in every draw.
 //!
 //! `cargo bench -p orbit-models --bench simulation`
 
@@ -29,4 +30,12 @@ fn monte_carlo_1000_runs_2015_2030(bencher: divan::Bencher) {
         ..SimulationSettings::default()
     };
     bencher.bench(|| monte_carlo(&sim, &settings, &|| {}).unwrap());
+}
+
+/// Compiling the simulator, which now calibrates the patron–client bargain (Levenberg–Marquardt
+/// on 1995–2022) and solves the transit game of every year of the panel.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn compile_with_bargain_calibration(bencher: divan::Bencher) {
+    let world = orbit_scenario::builtin().expect("the built-in scenario is valid");
+    bencher.bench(|| Simulator::new(&world, 2015, 2030).expect("valid years"));
 }

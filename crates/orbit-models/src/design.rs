@@ -326,12 +326,16 @@ pub enum Target {
         issue: usize,
         actor: usize,
     },
+    /// A calibrated parameter of the patron–client bargain stage.
+    Bargain {
+        parameter: crate::calibrate::Parameter,
+    },
 }
 
 /// One uncertain input with its range.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Factor {
-    /// `link.<id>`, or `<issue>.<actor>.capability|position|salience`.
+    /// `link.<id>`, `bargain.<parameter>`, or `<issue>.<actor>.capability|position|salience`.
     pub name: String,
     pub low: f64,
     pub high: f64,
@@ -363,8 +367,46 @@ impl Default for IssueWidths {
 
 /// The simulator's uncertain inputs: every link with a non-empty declared range, then per issue
 /// and actor the capability, position and salience (clamped as the Monte Carlo clamps them:
-/// `c ≥ 0`, the issue's scale, `[0, 1]`). Inputs whose range is a point are left out.
+/// `c ≥ 0`, the issue's scale, `[0, 1]`), then, when the simulator has the bargain stage, each
+/// parameter the calibration fitted with a standard error, over `θ̂ ± 2·s.e.` truncated to the
+/// parameter's bounds (`bargain.<parameter>`; the held parameters are not factors: the data
+/// say nothing about them and the calibration holds them by declaration). Inputs whose range
+/// is a point are left out.
 pub fn factors(sim: &Simulator, widths: &IssueWidths) -> Vec<Factor> {
+    let mut out = issue_and_link_factors(sim, widths);
+    out.extend(bargain_factors(sim));
+    out
+}
+
+/// The bargain stage's factors (see [`factors`]).
+pub fn bargain_factors(sim: &Simulator) -> Vec<Factor> {
+    let Some(stage) = &sim.bargain else {
+        return Vec::new();
+    };
+    let c = &stage.calibration;
+    c.free
+        .iter()
+        .filter_map(|&p| {
+            let fitted = c.parameters.iter().find(|f| f.name == p.name())?;
+            let se = fitted.std_error?;
+            let (lo, hi) = crate::simulation::parameter_bounds(p);
+            let low = (fitted.value - 2.0 * se).max(lo);
+            let high = (fitted.value + 2.0 * se).min(hi);
+            (low < high).then(|| Factor {
+                name: format!("bargain.{}", p.name()),
+                low,
+                high,
+                target: Target::Bargain { parameter: p },
+                source: format!(
+                    "the calibration up to {}: {:.4} ± 2 × {:.4} (s.e.), truncated to [{lo}, {hi}]",
+                    c.cutoff, fitted.value, se
+                ),
+            })
+        })
+        .collect()
+}
+
+fn issue_and_link_factors(sim: &Simulator, widths: &IssueWidths) -> Vec<Factor> {
     let mut out = Vec::new();
     for (k, id) in sim.link_ids.iter().enumerate() {
         let (lo, hi) = sim.link_ranges[k];
@@ -436,9 +478,28 @@ pub fn inputs_at(
             Target::Capability { issue, actor } => issues[issue].actors[actor].capability = x,
             Target::Position { issue, actor } => issues[issue].actors[actor].position = x,
             Target::Salience { issue, actor } => issues[issue].actors[actor].salience = x,
+            Target::Bargain { .. } => {}
         }
     }
     (parameters, issues)
+}
+
+/// The bargain stage's inputs at one point of the factors' space: the central bargain (no
+/// price shocks, the reference held) with the `bargain.*` factors' values; `None` without the
+/// stage.
+pub fn bargain_at(
+    sim: &Simulator,
+    factors: &[Factor],
+    values: &[f64],
+) -> Option<crate::simulation::BargainDraw> {
+    let stage = sim.bargain.as_ref()?;
+    let mut draw = stage.central(sim.from, sim.to);
+    for (f, &x) in factors.iter().zip(values) {
+        if let Target::Bargain { parameter } = f.target {
+            draw.params.set(parameter, x);
+        }
+    }
+    Some(draw)
 }
 
 /// The outcomes a sweep records: each series at each of `years`, named `<series>@<year>`.
@@ -562,7 +623,8 @@ pub fn sweep_rows(
                 *v = f.low + *v * (f.high - f.low);
             }
             let (parameters, issues) = inputs_at(sim, factors, x);
-            match sim.run(&parameters, &issues) {
+            let bargain = bargain_at(sim, factors, x);
+            match sim.run_with(&parameters, &issues, bargain.as_ref()) {
                 Ok(t) => {
                     outcomes.read(&t, y);
                     None
@@ -585,7 +647,8 @@ pub fn evaluate(
     values: &[f64],
 ) -> Result<Vec<f64>, SimulationError> {
     let (parameters, issues) = inputs_at(sim, factors, values);
-    let t = sim.run(&parameters, &issues)?;
+    let bargain = bargain_at(sim, factors, values);
+    let t = sim.run_with(&parameters, &issues, bargain.as_ref())?;
     let mut out = vec![0.0; outcomes.names.len()];
     outcomes.read(&t, &mut out);
     Ok(out)

@@ -76,7 +76,8 @@ impl SeriesId {
                 Variable::TradeShare { .. }
                 | Variable::Dependence { .. }
                 | Variable::TransitShare { .. }
-                | Variable::Salience { .. } => Unit::Share,
+                | Variable::Salience { .. }
+                | Variable::Alignment { .. } => Unit::Share,
                 Variable::Price { commodity, .. } => Unit::Price(commodity),
                 Variable::Sanctions { .. } | Variable::Events { .. } => Unit::Count,
                 Variable::Position { issue, .. } => Unit::IssueScale { issue },
@@ -132,6 +133,9 @@ impl SeriesId {
                     world.issues[issue].name,
                     name(actor)
                 ),
+                Variable::Alignment { actor } => {
+                    format!("Alignment conceded by {}", name(actor))
+                }
             },
             SeriesId::IssueForecast { issue, model } => {
                 format!("Forecast ({}): {}", model.label(), world.issues[issue].name)

@@ -301,6 +301,10 @@ pub struct RawIssue {
     /// snapshot of (see `World::issue_snapshot_at`).
     #[serde(default)]
     pub snapshot_of: Option<SStr>,
+    /// The state variable this issue is the bargaining view of, e.g. `price.gas.BLR` (the
+    /// simulation then reports that variable as the issue's outcome).
+    #[serde(default)]
+    pub indicator: Option<SStr>,
     pub positions: Vec<Spanned<RawPosition>>,
     #[serde(default)]
     pub outcomes: Vec<Spanned<RawOutcome>>,

@@ -585,6 +585,11 @@ pub struct Issue {
     pub status_quo_source_date: Option<PartialDate>,
     /// The issue this one is a dated snapshot of, if it is one.
     pub snapshot_of: Option<String>,
+    /// The state variable this issue is the bargaining view of (`indicator = "price.gas.BLR"`):
+    /// the simulation reports the variable as the issue's outcome each year, so the two are one
+    /// quantity (`docs/models/simulation.md`, "One quantity"). Only prices for now.
+    #[serde(skip)]
+    pub indicator: Option<Variable>,
     pub positions: Vec<Position>,
     pub outcomes: Vec<Outcome>,
     pub note: Option<String>,
@@ -682,6 +687,10 @@ pub enum Variable {
     Position { issue: usize, actor: ActorId },
     /// `salience.<issue>.<actor>`: in [0, 1].
     Salience { issue: usize, actor: ActorId },
+    /// `alignment.<actor>`: the alignment `a*` the actor concedes in the patron–client bargain
+    /// of the simulation (`docs/models/alliance-bargain.md`, eq. 3), in [0, 1] (read-only: set
+    /// by the bargain stage).
+    Alignment { actor: ActorId },
 }
 
 impl Variable {
@@ -723,6 +732,7 @@ impl Variable {
             Variable::Salience { issue, actor } => {
                 format!("salience.{}.{}", world.issues[issue].id, c(actor))
             }
+            Variable::Alignment { actor } => format!("alignment.{}", c(actor)),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use orbit_scenario::{ActorId, Link, LinkForm, LinkInput, TradeFlow, Variable, World};
 
 use super::SimulationError;
+use super::bargain_stage::{BargainDraw, BargainStage};
 use super::observe::{initial_share, observed_price, sanctions_in_force, transit_shares};
 use crate::bargaining::{BargainingInput, EumOptions, StopRule};
 
@@ -84,6 +85,14 @@ pub struct Simulator {
     pub(super) declared_links: Vec<(f64, (f64, f64))>,
     /// Indices into `declared_links` of the links kept, as in `link_ids`.
     pub(super) kept_links: Vec<usize>,
+    /// The patron–client bargain stage, when the scenario has what it needs (`notes` says what
+    /// it did or why it was left out).
+    pub bargain: Option<BargainStage>,
+    /// The central run's bargain inputs (fitted parameters, no shocks, reference held).
+    pub(super) central_bargain: Option<BargainDraw>,
+    /// Per issue: the slot of the state variable it is the bargaining view of
+    /// (`indicator`), whose value is then the issue's outcome.
+    pub(super) indicator_slots: Vec<Option<usize>>,
 }
 
 struct Builder<'w> {
@@ -239,6 +248,7 @@ impl Simulator {
                         | Variable::Salience { .. }
                         | Variable::TradeShare { .. }
                         | Variable::Price { .. }
+                        | Variable::Alignment { .. }
                 ) {
                     b.slot(v);
                 }
@@ -366,6 +376,63 @@ impl Simulator {
             year_shocks.sort_by_key(|x| x.0);
             shocks.push(year_shocks);
         }
+        // The patron–client bargain: calibrated on the world as handed (up to its last data
+        // year), or left out with the reason. Its alignment slot exists only with it, so a
+        // link through `alignment.<client>` without the stage is left out (missing, not 0).
+        let mut stage_notes = Vec::new();
+        let sanction_slots: Vec<(Variable, usize)> = {
+            let mut v: Vec<(Variable, usize)> = b
+                .index
+                .iter()
+                .filter(|(var, _)| matches!(var, Variable::Sanctions { .. }))
+                .map(|(var, &s)| (*var, s))
+                .collect();
+            v.sort_by_key(|x| x.1);
+            v
+        };
+        let next_slot = b.names.len();
+        let focus_code = world.code(world.meta.focus).to_string();
+        let stage = BargainStage::build(
+            world,
+            &|v| b.index.get(v).copied(),
+            next_slot,
+            &sanction_slots,
+            &mut stage_notes,
+        );
+        let stage = match stage {
+            Ok(stage) => {
+                let alignment = b.slot(Variable::Alignment {
+                    actor: world.meta.focus,
+                });
+                debug_assert_eq!(alignment, next_slot);
+                stage_notes.push(stage.describe(&focus_code));
+                Some(stage)
+            }
+            Err(reason) => {
+                stage_notes.push(format!(
+                    "bargain stage left out: {reason}; `price.gas.{focus_code}` is carried forward after its last observation"
+                ));
+                None
+            }
+        };
+        // Issues that are the bargaining view of a state variable report that variable.
+        let mut indicator_slots = Vec::with_capacity(world.issues.len());
+        for issue in &world.issues {
+            indicator_slots.push(match issue.indicator {
+                Some(v) => {
+                    let s = b.index.get(&v).copied();
+                    if s.is_none() {
+                        stage_notes.push(format!(
+                            "issue `{}` names `{}` as its indicator, which has no value on record: the issue is bargained over on its own",
+                            issue.id,
+                            v.name(world)
+                        ));
+                    }
+                    s
+                }
+                None => None,
+            });
+        }
         // A dependence needs at least one of the two shares on record; without, it is left out
         // (missing, not 0) together with the links that read it.
         let derived: Vec<(ActorId, ActorId, Vec<usize>)> = derived
@@ -423,6 +490,8 @@ impl Simulator {
             .collect();
         b.notes.sort();
         b.notes.dedup();
+        // The stage's notes come last, in the order written (the description first).
+        b.notes.extend(stage_notes);
         let links = kept_links
             .iter()
             .map(|(_, l)| compile_link(l, &b, world, &derived))
@@ -454,6 +523,9 @@ impl Simulator {
             link_ranges: kept_links.iter().map(|(_, l)| l.range).collect(),
             declared_links: world.links.iter().map(|l| (l.parameter, l.range)).collect(),
             kept_links: kept_links.iter().map(|(i, _)| *i).collect(),
+            central_bargain: stage.as_ref().map(|s| s.central(from, to)),
+            bargain: stage,
+            indicator_slots,
             notes: b.notes,
             slot_kinds: b.kinds,
             initial: b.initial,

@@ -18,13 +18,17 @@
 //! `ChaCha8Rng` per run (`seed_from_u64(seed)`, `set_stream(run)`), so results do not depend
 //! on the thread count.
 
+mod bargain_stage;
 mod compile;
 mod monte_carlo;
 mod observe;
 mod step;
 
+pub use bargain_stage::{BargainDraw, BargainStage, MAX_REJECTIONS, parameter_bounds, price_step};
 pub use compile::Simulator;
-pub use monte_carlo::{Fan, SimulationResult, SimulationSettings, draw_run, monte_carlo};
+pub use monte_carlo::{
+    Fan, SimulationResult, SimulationSettings, draw_run, draw_run_with_bargain, monte_carlo,
+};
 pub use observe::{observed_price, sanctions_in_force, transit_shares};
 pub use step::{Trajectory, renormalise_shares};
 
@@ -42,6 +46,12 @@ pub enum SimulationError {
     /// An issue input vector does not match the scenario's issues.
     #[error("expected {expected} issue inputs, got {got}")]
     Issues { expected: usize, got: usize },
+    /// A bargain draw does not cover the simulated years.
+    #[error("the bargain draw has {got} years, the simulation {expected}")]
+    BargainDraw { expected: usize, got: usize },
+    /// A bargain parameter is outside its range.
+    #[error("bargain stage: {0}")]
+    BargainParameters(crate::alliance_bargain::BargainError),
     /// A bargaining model rejected a year's input.
     #[error("issue `{issue}` in {year}: {source}")]
     Bargaining {

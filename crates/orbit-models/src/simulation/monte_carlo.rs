@@ -6,7 +6,7 @@ use rand_distr::{Distribution, Uniform};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{SimulationError, Simulator, Trajectory};
+use super::{BargainDraw, SimulationError, Simulator, Trajectory};
 use crate::bargaining::BargainingInput;
 use crate::sensitivity::{PerturbationSpec, perturb, quantile};
 use crate::series::SeriesId;
@@ -95,6 +95,18 @@ pub fn draw_run(
     settings: &SimulationSettings,
     run: u64,
 ) -> (Vec<f64>, Vec<BargainingInput>) {
+    let (parameters, issues, _) = draw_run_with_bargain(sim, settings, run);
+    (parameters, issues)
+}
+
+/// [`draw_run`] and, on the same stream after the issues, the bargain stage's draw (if the
+/// simulator has the stage): its parameters from the calibration's truncated `N(θ̂, Σ)`, then
+/// per year a price shock and a reference step ([`BargainStage::draw`](super::BargainStage::draw)).
+pub fn draw_run_with_bargain(
+    sim: &Simulator,
+    settings: &SimulationSettings,
+    run: u64,
+) -> (Vec<f64>, Vec<BargainingInput>, Option<BargainDraw>) {
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
     rng.set_stream(run);
     // One draw per declared link, kept or not, so that the stream does not depend on which
@@ -116,7 +128,11 @@ pub fn draw_run(
         .iter()
         .map(|input| perturb(input, &settings.perturbation, &mut rng))
         .collect();
-    (parameters, issues)
+    let bargain = sim
+        .bargain
+        .as_ref()
+        .map(|stage| stage.draw(sim.from, sim.to, &mut rng));
+    (parameters, issues, bargain)
 }
 
 /// Runs `settings.runs` trajectories in parallel and summarises them as yearly fans; `on_run`
@@ -130,8 +146,8 @@ pub fn monte_carlo(
     let runs: Vec<Trajectory> = (0..settings.runs as u64)
         .into_par_iter()
         .map(|k| {
-            let (parameters, issues) = draw_run(sim, settings, k);
-            let t = sim.run(&parameters, &issues);
+            let (parameters, issues, bargain) = draw_run_with_bargain(sim, settings, k);
+            let t = sim.run_with(&parameters, &issues, bargain.as_ref());
             on_run();
             t
         })

@@ -4,7 +4,7 @@ use orbit_scenario::{LinkForm, LinkInput};
 use serde::Serialize;
 
 use super::compile::{CompiledLink, Place, SlotKind};
-use super::{SimulationError, Simulator};
+use super::{BargainDraw, SimulationError, Simulator};
 use crate::bargaining::{BargainingError, BargainingInput, compromise, run_eum};
 
 /// One run: per year, the tracked indicators and each issue's forecasts.
@@ -28,11 +28,48 @@ impl Simulator {
     /// Runs one trajectory with the given link parameters (one per link, declared order) and
     /// issue inputs (one per issue, actors in the scenario's order: their capabilities are
     /// used as given, their positions and saliences start the state).
+    ///
+    /// The bargain stage, if the scenario has one, runs with the calibration's fitted
+    /// parameters, no price shocks and the reference held (the central bargain).
     pub fn run(
         &self,
         parameters: &[f64],
         issues: &[BargainingInput],
     ) -> Result<Trajectory, SimulationError> {
+        self.run_with(parameters, issues, self.central_bargain.as_ref())
+    }
+
+    /// [`Simulator::run`] with the bargain stage's inputs given (a Monte Carlo draw, or a sweep
+    /// point); `None` runs without the stage even if the scenario has one.
+    pub fn run_with(
+        &self,
+        parameters: &[f64],
+        issues: &[BargainingInput],
+        bargain: Option<&BargainDraw>,
+    ) -> Result<Trajectory, SimulationError> {
+        let stage = self.bargain.as_ref().zip(bargain);
+        if let Some((_, draw)) = stage {
+            let years = (self.to - self.from + 1) as usize;
+            if draw.price_shocks.len() != years || draw.reference.len() != years {
+                return Err(SimulationError::BargainDraw {
+                    expected: years,
+                    got: draw.price_shocks.len().min(draw.reference.len()),
+                });
+            }
+            draw.params
+                .bargain
+                .check()
+                .map_err(SimulationError::BargainParameters)?;
+            if !(draw.params.mu.is_finite() && (0.0..=1.0).contains(&draw.params.mu)) {
+                return Err(SimulationError::BargainParameters(
+                    crate::alliance_bargain::BargainError::BadParameter {
+                        name: "mu",
+                        value: draw.params.mu,
+                        range: "[0, 1]",
+                    },
+                ));
+            }
+        }
         if parameters.len() != self.links.len() {
             return Err(SimulationError::Parameters {
                 expected: self.links.len(),
@@ -61,6 +98,9 @@ impl Simulator {
         for &(s, v) in &self.shocks[0] {
             state[s] = v;
         }
+        if let Some((stage, draw)) = stage {
+            stage.step(self.from - 1, None, &mut state, draw);
+        }
         let mut previous = state.clone();
         let mut out = Trajectory {
             years: Vec::new(),
@@ -76,6 +116,9 @@ impl Simulator {
             for &(s, v) in &self.shocks[k + 1] {
                 state[s] = v;
             }
+            if let Some((stage, draw)) = stage {
+                stage.step(year, Some(k), &mut state, draw);
+            }
             for (link, &parameter) in self.links.iter().zip(parameters) {
                 self.apply(link, parameter, &mut state, &previous);
             }
@@ -85,6 +128,13 @@ impl Simulator {
                 for (actor, &(ps, ss)) in input.actors.iter_mut().zip(&self.issue_slots[i]) {
                     actor.position = state[ps];
                     actor.salience = state[ss];
+                }
+                // An issue that is the bargaining view of a state variable reports it: one
+                // quantity, not two.
+                if let Some(slot) = self.indicator_slots[i] {
+                    eum.push(state[slot]);
+                    comp.push(state[slot]);
+                    continue;
                 }
                 let (e, c) = match &last[i] {
                     Some((previous, result)) if previous == input => *result,

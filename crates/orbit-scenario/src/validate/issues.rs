@@ -22,6 +22,25 @@ impl Checker {
             &ctx,
         );
         let snapshot_of = self.opt_text(&i.snapshot_of, "snapshot_of", &ctx);
+        let indicator = match &i.indicator {
+            None => Some(None),
+            Some(text) => match self.variable(text, "indicator", &ctx, &[], &[]) {
+                Some(v @ Variable::Price { .. }) => Some(Some(v)),
+                Some(_) => {
+                    self.error_hint(
+                        format!(
+                            "`indicator` `{}` is not a price: only `price.<gas|oil>.<importer>` can be an issue's indicator",
+                            text.get_ref()
+                        ),
+                        text.span(),
+                        &ctx,
+                        "name the price the issue bargains over, or drop `indicator`",
+                    );
+                    None
+                }
+                None => None,
+            },
+        };
         let mut seen: HashMap<ActorId, ()> = HashMap::new();
         let positions: Vec<Option<Position>> = i
             .positions
@@ -97,6 +116,7 @@ impl Checker {
             as_of: as_of?,
             status_quo_source_date: status_quo_source_date?,
             snapshot_of: snapshot_of?,
+            indicator: indicator?,
             positions: positions.into_iter().collect::<Option<_>>()?,
             outcomes: outcomes.into_iter().collect::<Option<_>>()?,
             note: note?,

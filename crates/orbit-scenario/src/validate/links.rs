@@ -280,6 +280,9 @@ impl Checker {
             ["transit_share", a] => Some(Variable::TransitShare {
                 actor: actor(self, a)?,
             }),
+            ["alignment", a] => Some(Variable::Alignment {
+                actor: actor(self, a)?,
+            }),
             ["price", commodity, importer] => {
                 let commodity = self.vocab::<Commodity>(
                     &Spanned::new(span.clone(), commodity.to_string()),
@@ -316,7 +319,7 @@ impl Checker {
                     format!("`{field}` `{text}` is not a state variable"),
                     span.clone(),
                     ctx,
-                    "use `trade_share.<exports|imports>.<reporter>.<partner>`, `dependence.<actor>.<patron>`, `sanctions.<imposer>.<target>`, `events.<kind>.<actor>`, `transit_share.<actor>`, `price.<gas|oil>.<importer>`, `position.<issue>.<actor>` or `salience.<issue>.<actor>`",
+                    "use `trade_share.<exports|imports>.<reporter>.<partner>`, `dependence.<actor>.<patron>`, `sanctions.<imposer>.<target>`, `events.<kind>.<actor>`, `transit_share.<actor>`, `alignment.<actor>`, `price.<gas|oil>.<importer>`, `position.<issue>.<actor>` or `salience.<issue>.<actor>`",
                 );
                 None
             }
