@@ -494,7 +494,8 @@ impl Parameter {
         }
     }
 
-    fn bounds(self) -> (f64, f64) {
+    /// The parameter's range: `β` and `μ` in `[0, 1]`, the rest non-negative.
+    pub fn bounds(self) -> (f64, f64) {
         match self {
             Self::Beta | Self::Mu => (0.0, 1.0),
             _ => (0.0, f64::INFINITY),
@@ -546,6 +547,41 @@ impl ModelParams {
             Parameter::Mu => self.mu = value,
         }
     }
+}
+
+/// The lower-triangular Cholesky factor of a symmetric matrix, `None` if it is not positive
+/// definite. Draws from `N(θ̂, Σ)` multiply it by standard normals.
+pub fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - s;
+                if !(d.is_finite() && d > 0.0) {
+                    return None;
+                }
+                l[i][j] = d.sqrt();
+            } else {
+                l[i][j] = (a[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// The factor that draws each parameter independently from its own variance (the diagonal of
+/// `a`, negative entries read as 0): the fallback when `a` has no Cholesky factor.
+pub fn diagonal_factor(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let n = a.len();
+    (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| if i == j { a[i][i].max(0.0).sqrt() } else { 0.0 })
+                .collect()
+        })
+        .collect()
 }
 
 /// What to fit: the start values (also the values of the parameters held fixed) and the free

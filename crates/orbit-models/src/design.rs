@@ -389,7 +389,7 @@ pub fn bargain_factors(sim: &Simulator) -> Vec<Factor> {
         .filter_map(|&p| {
             let fitted = c.parameters.iter().find(|f| f.name == p.name())?;
             let se = fitted.std_error?;
-            let (lo, hi) = crate::simulation::parameter_bounds(p);
+            let (lo, hi) = p.bounds();
             let low = (fitted.value - 2.0 * se).max(lo);
             let high = (fitted.value + 2.0 * se).min(hi);
             (low < high).then(|| Factor {

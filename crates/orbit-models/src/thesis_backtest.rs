@@ -32,8 +32,8 @@ use serde::Serialize;
 
 use crate::alliance_bargain::{adjust_price, target_price};
 use crate::calibrate::{
-    Calibration, CalibrationSpec, MAX_GAP, PanelYear, ReferenceSeries, calibrate_world, discounts,
-    levenberg_marquardt,
+    Calibration, CalibrationSpec, MAX_GAP, PanelYear, ReferenceSeries, calibrate_world, cholesky,
+    diagonal_factor, discounts, levenberg_marquardt,
 };
 
 /// Every cutoff the thesis backtest tries.
@@ -499,35 +499,6 @@ pub struct PriceFan {
     pub notes: Vec<String>,
 }
 
-/// The lower-triangular Cholesky factor of a symmetric matrix, `None` if it is not positive
-/// definite.
-fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let mut l = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            if i == j {
-                let d = a[i][i] - s;
-                if !(d.is_finite() && d > 0.0) {
-                    return None;
-                }
-                l[i][j] = d.sqrt();
-            } else {
-                l[i][j] = (a[i][j] - s) / l[j][j];
-            }
-        }
-    }
-    Some(l)
-}
-
-/// The quantile `q` of sorted `xs` (linear interpolation, type 7).
-fn quantile(xs: &[f64], q: f64) -> f64 {
-    let h = q * (xs.len() - 1) as f64;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
-}
-
 /// The gas-price fan from `calibration` (made at its cutoff on `panel`, the panel known then):
 /// each draw takes the free parameters from `N(θ̂, Σ)` (Σ the calibration's covariance; its
 /// diagonal if it is not positive definite; draws clamped to the parameters' ranges) and
@@ -576,11 +547,7 @@ pub fn price_fan(
         .collect();
     let factor = calibration.covariance.as_ref().and_then(|c| cholesky(c)).or_else(|| {
         notes.push("the covariance is not positive definite: parameters drawn independently from its diagonal".into());
-        calibration.covariance.as_ref().map(|c| {
-            (0..k)
-                .map(|i| (0..k).map(|j| if i == j { c[i][i].max(0.0).sqrt() } else { 0.0 }).collect())
-                .collect()
-        })
+        calibration.covariance.as_deref().map(diagonal_factor)
     });
     if factor.is_none() {
         notes.push("no covariance: the parameters are held at their fitted values".into());
@@ -596,10 +563,7 @@ pub fn price_fan(
             let dev: f64 = factor
                 .as_ref()
                 .map_or(0.0, |f| (0..=i).map(|j| f[i][j] * z[j]).sum());
-            let (lo, hi) = match p {
-                crate::calibrate::Parameter::Beta | crate::calibrate::Parameter::Mu => (0.0, 1.0),
-                _ => (0.0, f64::INFINITY),
-            };
+            let (lo, hi) = p.bounds();
             m.set(p, (theta[i] + dev).clamp(lo, hi));
         }
         let target = target_price(&m.bargain, &inputs, r).ok()?;
@@ -616,9 +580,9 @@ pub fn price_fan(
     let mut q = (Vec::new(), Vec::new(), Vec::new());
     for p in &mut paths {
         p.sort_by(f64::total_cmp);
-        q.0.push(quantile(p, 0.1));
-        q.1.push(quantile(p, 0.5));
-        q.2.push(quantile(p, 0.9));
+        q.0.push(crate::sensitivity::quantile(p, 0.1));
+        q.1.push(crate::sensitivity::quantile(p, 0.5));
+        q.2.push(crate::sensitivity::quantile(p, 0.9));
     }
     Some(PriceFan {
         cutoff,

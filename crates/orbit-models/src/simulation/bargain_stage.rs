@@ -46,8 +46,8 @@ use serde::Serialize;
 
 use crate::alliance_bargain::{BargainInputs, adjust_price, solve};
 use crate::calibrate::{
-    Calibration, CalibrationSpec, DEFAULT_BENCHMARK_SERIES, ModelParams, Parameter,
-    ReferenceSeries, calibrate_world,
+    Calibration, CalibrationSpec, DEFAULT_BENCHMARK_SERIES, ModelParams, ReferenceSeries,
+    calibrate_world, cholesky, diagonal_factor,
 };
 
 /// A truncated-normal parameter draw is redrawn at most this many times before it is clamped.
@@ -221,15 +221,7 @@ impl BargainStage {
         let factor = calibration.covariance.as_ref().and_then(|c| {
             cholesky(c).or_else(|| {
                 notes.push("bargain stage: the calibration's covariance is not positive definite: parameters drawn independently from its diagonal".into());
-                Some(
-                    (0..k)
-                        .map(|i| {
-                            (0..k)
-                                .map(|j| if i == j { c[i][i].max(0.0).sqrt() } else { 0.0 })
-                                .collect()
-                        })
-                        .collect(),
-                )
+                Some(diagonal_factor(c))
             })
         });
         if factor.is_none() {
@@ -269,11 +261,7 @@ impl BargainStage {
                 })
                 .map(|&(_, s)| s)
         });
-        let bounds = calibration
-            .free
-            .iter()
-            .map(|&p| parameter_bounds(p))
-            .collect();
+        let bounds = calibration.free.iter().map(|&p| p.bounds()).collect();
         Ok(BargainStage {
             last_price_year,
             reference_series: reference.name.clone(),
@@ -471,34 +459,4 @@ pub fn price_step(
         last_price
     };
     Ok((solution.alignment, price))
-}
-
-/// A calibration parameter's bounds.
-pub fn parameter_bounds(p: Parameter) -> (f64, f64) {
-    match p {
-        Parameter::Beta | Parameter::Mu => (0.0, 1.0),
-        _ => (0.0, f64::INFINITY),
-    }
-}
-
-/// The lower-triangular Cholesky factor of a symmetric matrix, `None` if it is not positive
-/// definite.
-fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let mut l = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            if i == j {
-                let d = a[i][i] - s;
-                if !(d.is_finite() && d > 0.0) {
-                    return None;
-                }
-                l[i][j] = d.sqrt();
-            } else {
-                l[i][j] = (a[i][j] - s) / l[j][j];
-            }
-        }
-    }
-    Some(l)
 }

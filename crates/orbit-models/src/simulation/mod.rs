@@ -24,7 +24,7 @@ mod monte_carlo;
 mod observe;
 mod step;
 
-pub use bargain_stage::{BargainDraw, BargainStage, MAX_REJECTIONS, parameter_bounds, price_step};
+pub use bargain_stage::{BargainDraw, BargainStage, MAX_REJECTIONS, price_step};
 pub use compile::Simulator;
 pub use monte_carlo::{
     Fan, SimulationResult, SimulationSettings, draw_run, draw_run_with_bargain, monte_carlo,
