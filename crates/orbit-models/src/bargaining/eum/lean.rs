@@ -153,16 +153,24 @@ impl<'a, V: Rules> Lean<'a, V> {
         }
     }
 
-    /// One round, as [`super::engine::Engine::round`]; `None` when a position is not finite
-    /// (cannot happen after validation, but then the general round decides).
-    pub(super) fn round(&mut self, x: &[f64], range: f64, median: f64) -> Option<Vec<Move>> {
+    /// One round, as [`super::engine::Engine::round`], the accepted moves into `moves`;
+    /// `false` when a position is not finite (cannot happen after validation, but then the
+    /// general round decides).
+    pub(super) fn round(
+        &mut self,
+        x: &[f64],
+        range: f64,
+        median: f64,
+        moves: &mut Vec<Move>,
+    ) -> bool {
+        moves.clear();
         // The one NaN check of the round: with finite positions and a positive finite range,
         // no distance, base or probability below can be NaN.
         if !x.iter().all(|v| v.is_finite()) {
-            return None;
+            return false;
         }
         if range.is_nan() || range <= 0.0 {
-            return Some(Vec::new());
+            return true;
         }
         let n = self.n;
         self.sort(x);
@@ -213,10 +221,8 @@ impl<'a, V: Rules> Lean<'a, V> {
         // Offers under the new exponents.
         let all_pairs = self.build_table(range, false);
         self.pair_probabilities(all_pairs);
-        let moves = (0..n)
-            .filter_map(|i| self.best_offer(i, range, median))
-            .collect();
-        Some(moves)
+        moves.extend((0..n).filter_map(|i| self.best_offer(i, range, median)));
+        true
     }
 
     fn sort(&mut self, x: &[f64]) {
