@@ -28,6 +28,7 @@ use std::marker::PhantomData;
 
 use super::Move;
 use super::PARALLEL_MIN;
+use super::math::{exp, ln};
 use super::options::Variant;
 use super::result::OfferKind;
 use super::utility::{StatusQuo, pow_r, u_failure, u_status_quo, u_success};
@@ -59,13 +60,13 @@ impl Rules for Bdm {
     #[inline]
     fn bases(dist: f64, range: f64) -> (f64, f64, f64) {
         let d = dist / range;
-        ((d).ln(), (0.5 - 0.5 * d).ln(), (0.5 + 0.5 * d).ln())
+        (ln(d), ln(0.5 - 0.5 * d), ln(0.5 + 0.5 * d))
     }
 
     #[inline]
     fn raise(prepared: f64, r: f64) -> f64 {
         // ln 0 = −∞ and r > 0 (E12 keeps r in [1/2, 2]), so a zero base stays exactly 0.
-        (r * prepared).exp()
+        exp(r * prepared)
     }
 }
 

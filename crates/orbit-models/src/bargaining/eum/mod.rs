@@ -28,6 +28,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 mod engine;
 mod lean;
+mod math;
+mod math_tables;
 mod options;
 mod result;
 mod utility;
