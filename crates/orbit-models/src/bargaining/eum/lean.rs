@@ -90,7 +90,8 @@ impl Rules for Scholz {
     }
 }
 
-/// What one unordered pair of ranks `lo < hi` contributes to a round.
+/// What one pair of ranks contributes to a round, as seen from the row's rank `i` against
+/// the column's `j` (both orientations are stored, so each receiver reads one contiguous row).
 #[derive(Debug, Clone, Copy, Default)]
 struct Pair {
     /// `|x_hi − x_lo|`.
@@ -103,12 +104,12 @@ struct Pair {
     /// `U^s` and `U^f` (E5–E6) with exponent 1, for the risk pass.
     unit_success: f64,
     unit_failure: f64,
-    /// Voters strictly below / not above the midpoint.
+    /// Voters strictly below / not above the midpoint (kept in the `i < j` entry).
     below: usize,
     not_above: usize,
-    /// `P(lo beats hi)` and `P(hi beats lo)` under the current table (0 for equal positions).
-    p_lo: f64,
-    p_hi: f64,
+    /// `P(i beats j)` and `P(j beats i)` under the current table (0 for equal positions).
+    p_win: f64,
+    p_lose: f64,
 }
 
 /// Scratch state of the lean round, reused across rounds.
@@ -126,7 +127,8 @@ pub(super) struct Lean<'a, V: Rules> {
     rs: Vec<f64>,
     /// The prefix-sum vote table, laid out as in [`super::votes::Tables`].
     table: Vec<f64>,
-    /// `pairs[lo · n + hi]` for `lo < hi`.
+    /// `pairs[i · n + j]` for `i ≠ j`; the diagonal's `vote_base` is `ln 0` (`bdm`), so that the
+    /// voter's own entry of the table is 0 without a branch.
     pairs: Vec<Pair>,
     security: Vec<f64>,
     rules: PhantomData<V>,
@@ -181,28 +183,31 @@ impl<'a, V: Rules> Lean<'a, V> {
         let all_pairs = self.build_table(range, true);
         self.pair_probabilities(all_pairs);
         let usq = u_status_quo(1.0);
-        for i in 0..n {
+        assert_eq!(self.pairs.len(), n * n);
+        for ((i, row), (security, &s_i)) in self
+            .pairs
+            .chunks_exact(n)
+            .enumerate()
+            .zip(self.security.iter_mut().zip(&self.ss))
+        {
             let mut sum = 0.0;
-            for j in 0..n {
+            for (j, (pair, &xj)) in row.iter().zip(&self.xs).enumerate() {
                 if j == i {
                     continue;
                 }
-                let (pair, i_is_lo) = self.pair(i, j);
-                let p_ji = if i_is_lo { pair.p_hi } else { pair.p_lo };
-                let dist = pair.dist;
                 sum += self.status_quo.expected_utility(
-                    p_ji,
-                    self.ss[i],
+                    pair.p_lose,
+                    s_i,
                     pair.unit_success,
                     pair.unit_failure,
                     usq,
-                    (self.xs[j] - median).abs(),
-                    dist,
+                    (xj - median).abs(),
+                    pair.dist,
                     range,
                     1.0,
                 );
             }
-            self.security[i] = sum;
+            *security = sum;
         }
         let s_max = self
             .security
@@ -239,16 +244,6 @@ impl<'a, V: Rules> Lean<'a, V> {
         }
     }
 
-    /// The pair of ranks `i ≠ j` and whether `i` is its lower rank.
-    #[inline]
-    fn pair(&self, i: usize, j: usize) -> (&Pair, bool) {
-        if i < j {
-            (&self.pairs[i * self.n + j], true)
-        } else {
-            (&self.pairs[j * self.n + i], false)
-        }
-    }
-
     /// Distances, prepared bases and midpoint counts of every pair (same expressions as the
     /// general round, so the same bits).
     fn pair_geometry(&mut self, range: f64) {
@@ -268,7 +263,7 @@ impl<'a, V: Rules> Lean<'a, V> {
                     not_above += 1;
                 }
                 let (vote_base, success_base, failure_base) = V::bases(dist, range);
-                self.pairs[lo * n + hi] = Pair {
+                let pair = Pair {
                     dist,
                     vote_base,
                     success_base,
@@ -277,10 +272,14 @@ impl<'a, V: Rules> Lean<'a, V> {
                     unit_failure: u_failure(dist, range, 1.0),
                     below,
                     not_above,
-                    p_lo: 0.0,
-                    p_hi: 0.0,
+                    p_win: 0.0,
+                    p_lose: 0.0,
                 };
+                self.pairs[lo * n + hi] = pair;
+                self.pairs[hi * n + lo] = pair;
             }
+            // Only read by `bdm`'s table, where exp(r · ln 0) = 0 is the voter's own vote.
+            self.pairs[lo * n + lo].vote_base = f64::NEG_INFINITY;
         }
     }
 
@@ -288,26 +287,30 @@ impl<'a, V: Rules> Lean<'a, V> {
     /// denominator (E3'; 0 for `bdm`). Same entries and sums as the general round.
     fn build_table(&mut self, range: f64, unit_risk: bool) -> f64 {
         let n = self.n;
-        for a in 0..n {
-            let row = &mut self.table[a * (n + 1)..(a + 1) * (n + 1)];
+        assert!(self.table.len() == (n + 1) * n && self.pairs.len() == n * n);
+        let (xs, ws, rs) = (&self.xs[..n], &self.ws[..n], &self.rs[..n]);
+        for ((row, pairs), &xa) in self
+            .table
+            .chunks_exact_mut(n + 1)
+            .zip(self.pairs.chunks_exact(n))
+            .zip(xs)
+        {
             row[0] = 0.0;
-            for k in 0..n {
+            let entries = row[1..]
+                .iter_mut()
+                .zip(pairs)
+                .zip(xs.iter().zip(ws).zip(rs));
+            for ((entry, pair), ((&xk, &wk), &rk)) in entries {
                 let base = if unit_risk || V::VARIANT == Variant::Scholz2011 {
                     // Scholz: `powf` of the same base as the general round (its `r = 1`
                     // shortcut included); any variant with unit risk: the base itself.
-                    let g = (self.xs[k] - self.xs[a]).abs() / range;
-                    if unit_risk { g } else { pow_r(g, self.rs[k]) }
-                } else if a == k {
-                    0.0
+                    let g = (xk - xa).abs() / range;
+                    if unit_risk { g } else { pow_r(g, rk) }
                 } else {
-                    let pair = if a < k {
-                        &self.pairs[a * n + k]
-                    } else {
-                        &self.pairs[k * n + a]
-                    };
-                    V::raise(pair.vote_base, self.rs[k])
+                    // The diagonal's base is ln 0: the voter's own entry is exactly 0.
+                    V::raise(pair.vote_base, rk)
                 };
-                row[k + 1] = self.ws[k] * base;
+                *entry = wk * base;
             }
         }
         let all_pairs = if V::VARIANT == Variant::Scholz2011 {
@@ -332,9 +335,16 @@ impl<'a, V: Rules> Lean<'a, V> {
         for lo in 0..n {
             let row_lo = &self.table[lo * (n + 1)..(lo + 1) * (n + 1)];
             for hi in lo + 1..n {
-                let pair = &mut self.pairs[lo * n + hi];
+                let pair = &self.pairs[lo * n + hi];
                 if self.xs[lo] == self.xs[hi] {
-                    (pair.p_lo, pair.p_hi) = (0.0, 0.0);
+                    (
+                        self.pairs[lo * n + hi].p_win,
+                        self.pairs[lo * n + hi].p_lose,
+                    ) = (0.0, 0.0);
+                    (
+                        self.pairs[hi * n + lo].p_win,
+                        self.pairs[hi * n + lo].p_lose,
+                    ) = (0.0, 0.0);
                     continue;
                 }
                 let row_hi = &self.table[hi * (n + 1)..(hi + 1) * (n + 1)];
@@ -342,7 +352,7 @@ impl<'a, V: Rules> Lean<'a, V> {
                 let n_lo = (row_hi[below] - row_lo[below]).max(0.0);
                 let n_hi =
                     ((row_lo[n] - row_lo[not_above]) - (row_hi[n] - row_hi[not_above])).max(0.0);
-                (pair.p_lo, pair.p_hi) = match V::VARIANT {
+                let (p_lo, p_hi) = match V::VARIANT {
                     Variant::Scholz2011 => {
                         if all_pairs > 0.0 {
                             (n_lo / all_pairs, n_hi / all_pairs)
@@ -359,6 +369,14 @@ impl<'a, V: Rules> Lean<'a, V> {
                         }
                     }
                 };
+                (
+                    self.pairs[lo * n + hi].p_win,
+                    self.pairs[lo * n + hi].p_lose,
+                ) = (p_lo, p_hi);
+                (
+                    self.pairs[hi * n + lo].p_win,
+                    self.pairs[hi * n + lo].p_lose,
+                ) = (p_hi, p_lo);
             }
         }
     }
@@ -375,17 +393,13 @@ impl<'a, V: Rules> Lean<'a, V> {
         let mut best = n;
         let (mut best_kind, mut best_rank, mut best_key) = (OfferKind::Confrontation, 0u8, 0.0);
         let (mut best_eu_self, mut best_eu_counterpart, mut best_position) = (0.0, 0.0, 0.0);
-        for j in 0..n {
-            let xj = self.xs[j];
-            if j == i || xj == xi {
+        let row = &self.pairs[i * n..(i + 1) * n];
+        for (j, (pair, (&xj, &s_j))) in row.iter().zip(self.xs.iter().zip(&self.ss)).enumerate() {
+            // Also skips j = i.
+            if xj == xi {
                 continue;
             }
-            let (pair, i_is_lo) = self.pair(i, j);
-            let (p_ij, p_ji) = if i_is_lo {
-                (pair.p_lo, pair.p_hi)
-            } else {
-                (pair.p_hi, pair.p_lo)
-            };
+            let (p_ij, p_ji) = (pair.p_win, pair.p_lose);
             let dist = pair.dist;
             let us = 2.0 - 4.0 * V::raise(pair.success_base, r);
             let uf = 2.0 - 4.0 * V::raise(pair.failure_base, r);
@@ -402,7 +416,7 @@ impl<'a, V: Rules> Lean<'a, V> {
             );
             let eu_ij = self
                 .status_quo
-                .expected_utility(p_ij, self.ss[j], us, uf, usq, dist_mu_i, dist, range, r);
+                .expected_utility(p_ij, s_j, us, uf, usq, dist_mu_i, dist, range, r);
             let (kind, rank, new_position) = if eu_ji > eu_ij && eu_ij > 0.0 {
                 (OfferKind::Confrontation, 0u8, xj)
             } else if eu_ji > 0.0 && 0.0 > eu_ij && eu_ji > eu_ij.abs() {
