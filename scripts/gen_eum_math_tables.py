@@ -12,6 +12,7 @@ subintervals that touch 1 so that ln 1 = 0 exactly and no cancellation happens n
 k * Ln2hi + hi is exact, as in ARM's log).
 
 Usage: python3 scripts/gen_eum_math_tables.py > crates/orbit-models/src/bargaining/eum/math_tables.rs
+       && cargo fmt --all   (the committed file is rustfmt's layout of this output)
 """
 import struct
 import mpmath
