@@ -3,7 +3,7 @@
 //! Run with `cargo bench -p orbit-models --bench bargaining`.
 
 use orbit_models::bargaining::{
-    Actor, BargainingInput, EumOptions, StopRule, Variant, baselines, run_eum,
+    Actor, BargainingInput, EumOptions, StopRule, Variant, baselines, eum_forecast, run_eum,
 };
 
 fn main() {
@@ -93,4 +93,16 @@ fn eum_bdm_stop_rule_small(bencher: divan::Bencher, n: usize) {
     let input = synthetic(n, false);
     let opts = EumOptions::default();
     bencher.bench(|| run_eum(divan::black_box(&input), &opts));
+}
+
+/// The same workload through the forecast-only path (`eum_forecast`: no round history, no
+/// offers, no allocation per round), which the Monte Carlo draws and the simulation call.
+#[divan::bench(args = [10, 30])]
+fn eum_forecast_bdm_stop_rule_small(bencher: divan::Bencher, n: usize) {
+    let input = synthetic(n, false);
+    let opts = EumOptions {
+        record_offers: false,
+        ..EumOptions::default()
+    };
+    bencher.bench(|| eum_forecast(divan::black_box(&input), &opts));
 }

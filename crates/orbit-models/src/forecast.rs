@@ -5,8 +5,8 @@ use orbit_scenario::{Issue, World};
 use serde::Serialize;
 
 use crate::bargaining::{
-    Actor, BargainingError, BargainingInput, EumOptions, EumResult, compromise, nash_bargaining,
-    run_eum, validate, weighted_median,
+    Actor, BargainingError, BargainingInput, EumOptions, EumResult, compromise, eum_forecast,
+    nash_bargaining, run_eum, validate, weighted_median,
 };
 use crate::sensitivity::{MonteCarloResult, MonteCarloSettings, monte_carlo};
 
@@ -134,7 +134,7 @@ pub fn forecast_issue(
                 selected
                     .iter()
                     .map(|m| match m {
-                        Model::Eum => run_eum(drawn, &quiet_eum).map(|r| r.forecast),
+                        Model::Eum => eum_forecast(drawn, &quiet_eum),
                         Model::Compromise => compromise(drawn),
                         Model::Median => weighted_median(drawn),
                         Model::Nbs => nash_bargaining(drawn),

@@ -183,6 +183,8 @@ fn outputs_stay_within_the_stated_tolerances_of_the_pinned_run() {
         "scholz2011 must be bit-identical"
     );
     let d = gap(&now["bdm"], &pinned["bdm"], "bdm central");
+    // Printed (`-- --nocapture`) so that a kernel change can state by how much it moved.
+    eprintln!("bdm central run: largest difference {d:e} (tolerance {BDM_CENTRAL:e})");
     assert!(d <= BDM_CENTRAL, "bdm central run moved by {d:e}");
 
     for (m, p) in now["draws"]
@@ -194,6 +196,7 @@ fn outputs_stay_within_the_stated_tolerances_of_the_pinned_run() {
         assert_eq!(m["model"], p["model"]);
         if m["model"] == "eum" {
             let d = gap(&m["summary"], &p["summary"], "eum draws");
+            eprintln!("EUM summary of the draws: largest difference {d:e} (tolerance {EUM_DRAWS})");
             assert!(d <= EUM_DRAWS, "EUM summary of the draws moved by {d}");
             assert_eq!(m["failed"], p["failed"]);
         } else {
@@ -206,6 +209,7 @@ fn outputs_stay_within_the_stated_tolerances_of_the_pinned_run() {
         &pinned["simulation"]["central"],
         "simulation central",
     );
+    eprintln!("simulation central run: largest difference {d:e} (tolerance {SIM_CENTRAL:e})");
     assert!(d <= SIM_CENTRAL, "simulation central run moved by {d:e}");
     let (fans, pinned_fans) = (
         now["simulation"]["fans"].as_array().unwrap(),
@@ -218,6 +222,13 @@ fn outputs_stay_within_the_stated_tolerances_of_the_pinned_run() {
             .iter()
             .fold(0.0, |m: f64, v| m.max(v.abs()));
         let d = gap(&f["p50"], &p["p50"], "fan medians");
+        if d > 0.0 {
+            eprintln!(
+                "fan {} medians: largest difference {d:e} (tolerance {:e})",
+                f["name"],
+                SIM_FAN_P50 * magnitude + 1e-9
+            );
+        }
         assert!(
             d <= SIM_FAN_P50 * magnitude + 1e-9,
             "fan {} median moved by {d} (largest |value| {magnitude})",

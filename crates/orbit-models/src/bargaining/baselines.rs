@@ -162,32 +162,57 @@ pub(crate) fn weighted_median_of(positions: &[f64], weights: &[f64]) -> f64 {
 /// two are equally close, the lower one. The rule depends only on positions and weights, never
 /// on actor order, and it is symmetric under reversing the scale except in that last case.
 pub(crate) fn median_voter_of(positions: &[f64], weights: &[f64]) -> f64 {
-    let order = sorted_order(positions);
-    let mut candidates: Vec<f64> = order.iter().map(|&i| positions[i]).collect();
+    median_voter_into(positions, weights, &mut MedianScratch::default())
+}
+
+/// Reused buffers of [`median_voter_into`].
+#[derive(Debug, Default)]
+pub(crate) struct MedianScratch {
+    order: Vec<usize>,
+    candidates: Vec<f64>,
+    potentials: Vec<f64>,
+}
+
+/// [`median_voter_of`] with its buffers in `scratch` (the same operations in the same order,
+/// so the same bits), for the EUM's round loop, which takes a median every round.
+pub(crate) fn median_voter_into(
+    positions: &[f64],
+    weights: &[f64],
+    scratch: &mut MedianScratch,
+) -> f64 {
+    let MedianScratch {
+        order,
+        candidates,
+        potentials,
+    } = scratch;
+    // As `sorted_order`: a stable sort by position of the indices, ties by index.
+    order.clear();
+    order.extend(0..positions.len());
+    order.sort_by(|&a, &b| positions[a].total_cmp(&positions[b]).then(a.cmp(&b)));
+    candidates.clear();
+    candidates.extend(order.iter().map(|&i| positions[i]));
     candidates.dedup();
     let total: f64 = weights.iter().sum();
     let span = candidates[candidates.len() - 1] - candidates[0];
     // f evaluated in sorted order so the result is independent of actor order.
-    let potentials: Vec<f64> = candidates
-        .iter()
-        .map(|&a| {
-            order
-                .iter()
-                .map(|&k| weights[k] * (positions[k] - a).abs())
-                .sum::<f64>()
-        })
-        .collect();
+    potentials.clear();
+    potentials.extend(candidates.iter().map(|&a| {
+        order
+            .iter()
+            .map(|&k| weights[k] * (positions[k] - a).abs())
+            .sum::<f64>()
+    }));
     let best = potentials.iter().copied().fold(f64::INFINITY, f64::min);
     let tolerance = TIE_TOLERANCE * total * span;
     let mean = {
         let mut num = 0.0;
-        for &k in &order {
+        for &k in order.iter() {
             num += weights[k] * positions[k];
         }
         num / total
     };
     let mut winner = f64::NAN;
-    for (a, f) in candidates.iter().zip(&potentials) {
+    for (a, f) in candidates.iter().zip(potentials.iter()) {
         if *f <= best + tolerance && (winner.is_nan() || (a - mean).abs() < (winner - mean).abs()) {
             winner = *a;
         }

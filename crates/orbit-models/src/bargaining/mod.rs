@@ -51,6 +51,6 @@ pub use baselines::{
 };
 pub use eum::{
     EumOptions, EumResult, Offer, OfferKind, PARALLEL_MIN, Round, StopReason, StopRule, Variant,
-    run_eum,
+    eum_forecast, run_eum,
 };
 pub use input::{Actor, BargainingError, BargainingInput, validate};

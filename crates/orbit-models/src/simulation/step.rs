@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::compile::{CompiledLink, Place, SlotKind};
 use super::{BargainDraw, SimulationError, Simulator};
-use crate::bargaining::{BargainingError, BargainingInput, compromise, run_eum};
+use crate::bargaining::{BargainingError, BargainingInput, compromise, eum_forecast};
 
 /// One run: per year, the tracked indicators and each issue's forecasts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,7 +169,7 @@ impl Simulator {
         if input.actors.iter().all(|a| a.position == first) {
             return Ok((first, first));
         }
-        let e = run_eum(input, &self.eum)?.forecast;
+        let e = eum_forecast(input, &self.eum)?;
         let c = compromise(input)?;
         Ok((e, c))
     }

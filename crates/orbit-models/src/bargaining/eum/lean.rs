@@ -18,7 +18,8 @@
 //! `exp(r · ln d)` instead of `powf(d, r)`: `ln d` of a pair serves both of its table entries
 //! (the voters' exponents differ) and `ln(0.5 ∓ 0.5 d)` serve both actors' utilities of success
 //! and failure (E5–E6); `exp` and `ln` together cost about two thirds of one `powf`, and
-//! `powf` was 41% of the run time. Each power then differs from `powf`'s by an ulp or so. The
+//! `powf` was 41% of the run time. Both are the inlined functions of [`super::math`] (within
+//! 1 ulp of glibc's, no call). Each power then differs from `powf`'s by an ulp or so. The
 //! model's dynamics amplify such differences over rounds: measured against the general round
 //! on random issues, at most 3.6e-11 over 12 rounds and 1.1e-6 over a 100-round run (positions
 //! on 0–100); on the EC case's central run 1.3e-14. Monte Carlo summaries move within their
@@ -28,6 +29,7 @@ use std::marker::PhantomData;
 
 use super::Move;
 use super::PARALLEL_MIN;
+use super::math::{exp, ln};
 use super::options::Variant;
 use super::result::OfferKind;
 use super::utility::{StatusQuo, pow_r, u_failure, u_status_quo, u_success};
@@ -59,13 +61,13 @@ impl Rules for Bdm {
     #[inline]
     fn bases(dist: f64, range: f64) -> (f64, f64, f64) {
         let d = dist / range;
-        ((d).ln(), (0.5 - 0.5 * d).ln(), (0.5 + 0.5 * d).ln())
+        (ln(d), ln(0.5 - 0.5 * d), ln(0.5 + 0.5 * d))
     }
 
     #[inline]
     fn raise(prepared: f64, r: f64) -> f64 {
         // ln 0 = −∞ and r > 0 (E12 keeps r in [1/2, 2]), so a zero base stays exactly 0.
-        (r * prepared).exp()
+        exp(r * prepared)
     }
 }
 
@@ -89,7 +91,8 @@ impl Rules for Scholz {
     }
 }
 
-/// What one unordered pair of ranks `lo < hi` contributes to a round.
+/// What one pair of ranks contributes to a round, as seen from the row's rank `i` against
+/// the column's `j` (both orientations are stored, so each receiver reads one contiguous row).
 #[derive(Debug, Clone, Copy, Default)]
 struct Pair {
     /// `|x_hi − x_lo|`.
@@ -102,12 +105,12 @@ struct Pair {
     /// `U^s` and `U^f` (E5–E6) with exponent 1, for the risk pass.
     unit_success: f64,
     unit_failure: f64,
-    /// Voters strictly below / not above the midpoint.
+    /// Voters strictly below / not above the midpoint (kept in the `i < j` entry).
     below: usize,
     not_above: usize,
-    /// `P(lo beats hi)` and `P(hi beats lo)` under the current table (0 for equal positions).
-    p_lo: f64,
-    p_hi: f64,
+    /// `P(i beats j)` and `P(j beats i)` under the current table (0 for equal positions).
+    p_win: f64,
+    p_lose: f64,
 }
 
 /// Scratch state of the lean round, reused across rounds.
@@ -125,7 +128,8 @@ pub(super) struct Lean<'a, V: Rules> {
     rs: Vec<f64>,
     /// The prefix-sum vote table, laid out as in [`super::votes::Tables`].
     table: Vec<f64>,
-    /// `pairs[lo · n + hi]` for `lo < hi`.
+    /// `pairs[i · n + j]` for `i ≠ j`; the diagonal's `vote_base` is `ln 0` (`bdm`), so that the
+    /// voter's own entry of the table is 0 without a branch.
     pairs: Vec<Pair>,
     security: Vec<f64>,
     rules: PhantomData<V>,
@@ -153,16 +157,24 @@ impl<'a, V: Rules> Lean<'a, V> {
         }
     }
 
-    /// One round, as [`super::engine::Engine::round`]; `None` when a position is not finite
-    /// (cannot happen after validation, but then the general round decides).
-    pub(super) fn round(&mut self, x: &[f64], range: f64, median: f64) -> Option<Vec<Move>> {
+    /// One round, as [`super::engine::Engine::round`], the accepted moves into `moves`;
+    /// `false` when a position is not finite (cannot happen after validation, but then the
+    /// general round decides).
+    pub(super) fn round(
+        &mut self,
+        x: &[f64],
+        range: f64,
+        median: f64,
+        moves: &mut Vec<Move>,
+    ) -> bool {
+        moves.clear();
         // The one NaN check of the round: with finite positions and a positive finite range,
         // no distance, base or probability below can be NaN.
         if !x.iter().all(|v| v.is_finite()) {
-            return None;
+            return false;
         }
         if range.is_nan() || range <= 0.0 {
-            return Some(Vec::new());
+            return true;
         }
         let n = self.n;
         self.sort(x);
@@ -172,28 +184,31 @@ impl<'a, V: Rules> Lean<'a, V> {
         let all_pairs = self.build_table(range, true);
         self.pair_probabilities(all_pairs);
         let usq = u_status_quo(1.0);
-        for i in 0..n {
+        assert_eq!(self.pairs.len(), n * n);
+        for ((i, row), (security, &s_i)) in self
+            .pairs
+            .chunks_exact(n)
+            .enumerate()
+            .zip(self.security.iter_mut().zip(&self.ss))
+        {
             let mut sum = 0.0;
-            for j in 0..n {
+            for (j, (pair, &xj)) in row.iter().zip(&self.xs).enumerate() {
                 if j == i {
                     continue;
                 }
-                let (pair, i_is_lo) = self.pair(i, j);
-                let p_ji = if i_is_lo { pair.p_hi } else { pair.p_lo };
-                let dist = pair.dist;
                 sum += self.status_quo.expected_utility(
-                    p_ji,
-                    self.ss[i],
+                    pair.p_lose,
+                    s_i,
                     pair.unit_success,
                     pair.unit_failure,
                     usq,
-                    (self.xs[j] - median).abs(),
-                    dist,
+                    (xj - median).abs(),
+                    pair.dist,
                     range,
                     1.0,
                 );
             }
-            self.security[i] = sum;
+            *security = sum;
         }
         let s_max = self
             .security
@@ -213,10 +228,8 @@ impl<'a, V: Rules> Lean<'a, V> {
         // Offers under the new exponents.
         let all_pairs = self.build_table(range, false);
         self.pair_probabilities(all_pairs);
-        let moves = (0..n)
-            .filter_map(|i| self.best_offer(i, range, median))
-            .collect();
-        Some(moves)
+        moves.extend((0..n).filter_map(|i| self.best_offer(i, range, median)));
+        true
     }
 
     fn sort(&mut self, x: &[f64]) {
@@ -229,16 +242,6 @@ impl<'a, V: Rules> Lean<'a, V> {
             self.xs[rank] = x[c];
             self.ws[rank] = self.weight[c];
             self.ss[rank] = self.salience[c];
-        }
-    }
-
-    /// The pair of ranks `i ≠ j` and whether `i` is its lower rank.
-    #[inline]
-    fn pair(&self, i: usize, j: usize) -> (&Pair, bool) {
-        if i < j {
-            (&self.pairs[i * self.n + j], true)
-        } else {
-            (&self.pairs[j * self.n + i], false)
         }
     }
 
@@ -261,7 +264,7 @@ impl<'a, V: Rules> Lean<'a, V> {
                     not_above += 1;
                 }
                 let (vote_base, success_base, failure_base) = V::bases(dist, range);
-                self.pairs[lo * n + hi] = Pair {
+                let pair = Pair {
                     dist,
                     vote_base,
                     success_base,
@@ -270,10 +273,14 @@ impl<'a, V: Rules> Lean<'a, V> {
                     unit_failure: u_failure(dist, range, 1.0),
                     below,
                     not_above,
-                    p_lo: 0.0,
-                    p_hi: 0.0,
+                    p_win: 0.0,
+                    p_lose: 0.0,
                 };
+                self.pairs[lo * n + hi] = pair;
+                self.pairs[hi * n + lo] = pair;
             }
+            // Only read by `bdm`'s table, where exp(r · ln 0) = 0 is the voter's own vote.
+            self.pairs[lo * n + lo].vote_base = f64::NEG_INFINITY;
         }
     }
 
@@ -281,26 +288,30 @@ impl<'a, V: Rules> Lean<'a, V> {
     /// denominator (E3'; 0 for `bdm`). Same entries and sums as the general round.
     fn build_table(&mut self, range: f64, unit_risk: bool) -> f64 {
         let n = self.n;
-        for a in 0..n {
-            let row = &mut self.table[a * (n + 1)..(a + 1) * (n + 1)];
+        assert!(self.table.len() == (n + 1) * n && self.pairs.len() == n * n);
+        let (xs, ws, rs) = (&self.xs[..n], &self.ws[..n], &self.rs[..n]);
+        for ((row, pairs), &xa) in self
+            .table
+            .chunks_exact_mut(n + 1)
+            .zip(self.pairs.chunks_exact(n))
+            .zip(xs)
+        {
             row[0] = 0.0;
-            for k in 0..n {
+            let entries = row[1..]
+                .iter_mut()
+                .zip(pairs)
+                .zip(xs.iter().zip(ws).zip(rs));
+            for ((entry, pair), ((&xk, &wk), &rk)) in entries {
                 let base = if unit_risk || V::VARIANT == Variant::Scholz2011 {
                     // Scholz: `powf` of the same base as the general round (its `r = 1`
                     // shortcut included); any variant with unit risk: the base itself.
-                    let g = (self.xs[k] - self.xs[a]).abs() / range;
-                    if unit_risk { g } else { pow_r(g, self.rs[k]) }
-                } else if a == k {
-                    0.0
+                    let g = (xk - xa).abs() / range;
+                    if unit_risk { g } else { pow_r(g, rk) }
                 } else {
-                    let pair = if a < k {
-                        &self.pairs[a * n + k]
-                    } else {
-                        &self.pairs[k * n + a]
-                    };
-                    V::raise(pair.vote_base, self.rs[k])
+                    // The diagonal's base is ln 0: the voter's own entry is exactly 0.
+                    V::raise(pair.vote_base, rk)
                 };
-                row[k + 1] = self.ws[k] * base;
+                *entry = wk * base;
             }
         }
         let all_pairs = if V::VARIANT == Variant::Scholz2011 {
@@ -325,9 +336,16 @@ impl<'a, V: Rules> Lean<'a, V> {
         for lo in 0..n {
             let row_lo = &self.table[lo * (n + 1)..(lo + 1) * (n + 1)];
             for hi in lo + 1..n {
-                let pair = &mut self.pairs[lo * n + hi];
+                let pair = &self.pairs[lo * n + hi];
                 if self.xs[lo] == self.xs[hi] {
-                    (pair.p_lo, pair.p_hi) = (0.0, 0.0);
+                    (
+                        self.pairs[lo * n + hi].p_win,
+                        self.pairs[lo * n + hi].p_lose,
+                    ) = (0.0, 0.0);
+                    (
+                        self.pairs[hi * n + lo].p_win,
+                        self.pairs[hi * n + lo].p_lose,
+                    ) = (0.0, 0.0);
                     continue;
                 }
                 let row_hi = &self.table[hi * (n + 1)..(hi + 1) * (n + 1)];
@@ -335,7 +353,7 @@ impl<'a, V: Rules> Lean<'a, V> {
                 let n_lo = (row_hi[below] - row_lo[below]).max(0.0);
                 let n_hi =
                     ((row_lo[n] - row_lo[not_above]) - (row_hi[n] - row_hi[not_above])).max(0.0);
-                (pair.p_lo, pair.p_hi) = match V::VARIANT {
+                let (p_lo, p_hi) = match V::VARIANT {
                     Variant::Scholz2011 => {
                         if all_pairs > 0.0 {
                             (n_lo / all_pairs, n_hi / all_pairs)
@@ -352,6 +370,14 @@ impl<'a, V: Rules> Lean<'a, V> {
                         }
                     }
                 };
+                (
+                    self.pairs[lo * n + hi].p_win,
+                    self.pairs[lo * n + hi].p_lose,
+                ) = (p_lo, p_hi);
+                (
+                    self.pairs[hi * n + lo].p_win,
+                    self.pairs[hi * n + lo].p_lose,
+                ) = (p_hi, p_lo);
             }
         }
     }
@@ -368,17 +394,13 @@ impl<'a, V: Rules> Lean<'a, V> {
         let mut best = n;
         let (mut best_kind, mut best_rank, mut best_key) = (OfferKind::Confrontation, 0u8, 0.0);
         let (mut best_eu_self, mut best_eu_counterpart, mut best_position) = (0.0, 0.0, 0.0);
-        for j in 0..n {
-            let xj = self.xs[j];
-            if j == i || xj == xi {
+        let row = &self.pairs[i * n..(i + 1) * n];
+        for (j, (pair, (&xj, &s_j))) in row.iter().zip(self.xs.iter().zip(&self.ss)).enumerate() {
+            // Also skips j = i.
+            if xj == xi {
                 continue;
             }
-            let (pair, i_is_lo) = self.pair(i, j);
-            let (p_ij, p_ji) = if i_is_lo {
-                (pair.p_lo, pair.p_hi)
-            } else {
-                (pair.p_hi, pair.p_lo)
-            };
+            let (p_ij, p_ji) = (pair.p_win, pair.p_lose);
             let dist = pair.dist;
             let us = 2.0 - 4.0 * V::raise(pair.success_base, r);
             let uf = 2.0 - 4.0 * V::raise(pair.failure_base, r);
@@ -395,7 +417,7 @@ impl<'a, V: Rules> Lean<'a, V> {
             );
             let eu_ij = self
                 .status_quo
-                .expected_utility(p_ij, self.ss[j], us, uf, usq, dist_mu_i, dist, range, r);
+                .expected_utility(p_ij, s_j, us, uf, usq, dist_mu_i, dist, range, r);
             let (kind, rank, new_position) = if eu_ji > eu_ij && eu_ij > 0.0 {
                 (OfferKind::Confrontation, 0u8, xj)
             } else if eu_ji > 0.0 && 0.0 > eu_ij && eu_ji > eu_ij.abs() {

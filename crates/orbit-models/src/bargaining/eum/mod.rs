@@ -28,12 +28,14 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 mod engine;
 mod lean;
+mod math;
+mod math_tables;
 mod options;
 mod result;
 mod utility;
 mod votes;
 
-use super::baselines::{median_voter_of, weighted_mean};
+use super::baselines::{MedianScratch, median_voter_into, weighted_mean};
 use super::input::{BargainingError, BargainingInput, validate, weights};
 use engine::Engine;
 use lean::Lean;
@@ -64,6 +66,16 @@ pub fn run_eum(
     run_with(input, options, false)
 }
 
+/// Only the forecast of [`run_eum`], bit for bit the same number, without the history: no
+/// rounds, no offers and no allocation per round (positions in two buffers swapped each
+/// round, the median voter (E2) in a reused scratch). For the hot callers that use nothing
+/// else: the Monte Carlo draws of a forecast and the simulation's yearly bargains. The
+/// [`StopRule::RepeatedState`] rule keeps the positions of every round, as it must to
+/// recognise a repeat. Validates `input` and `options` first; never panics.
+pub fn eum_forecast(input: &BargainingInput, options: &EumOptions) -> Result<f64, BargainingError> {
+    forecast_with(input, options, false)
+}
+
 /// [`run_eum`], with `general_only` forcing the general round at any size (for the tests that
 /// compare the two rounds).
 fn run_with(
@@ -71,6 +83,103 @@ fn run_with(
     options: &EumOptions,
     general_only: bool,
 ) -> Result<EumResult, BargainingError> {
+    let mut history = FullHistory {
+        input,
+        record_offers: options.record_offers,
+        rounds: Vec::new(),
+        offers: Vec::new(),
+    };
+    let (forecast, stop) = iterate(input, options, general_only, &mut history)?;
+    Ok(EumResult {
+        variant: options.variant,
+        forecast,
+        actors: input.names(),
+        rounds: history.rounds,
+        offers: history.offers,
+        stop,
+    })
+}
+
+/// [`eum_forecast`], with `general_only` as in [`run_with`].
+fn forecast_with(
+    input: &BargainingInput,
+    options: &EumOptions,
+    general_only: bool,
+) -> Result<f64, BargainingError> {
+    iterate(input, options, general_only, &mut NoHistory).map(|(forecast, _)| forecast)
+}
+
+/// What the round loop hands to its caller besides the forecast.
+trait History {
+    /// Round `t`'s positions `xc` (canonical order, `perm[c]` = input index of `c`), their
+    /// median voter and weights.
+    fn round(&mut self, t: usize, xc: &[f64], median: f64, weight: &[f64], perm: &[usize]);
+    /// The moves accepted in round `t`, `before` the positions they start from.
+    fn moves(&mut self, t: usize, moves: &[Move], before: &[f64], perm: &[usize]);
+}
+
+/// Keeps nothing ([`eum_forecast`]).
+struct NoHistory;
+
+impl History for NoHistory {
+    #[inline]
+    fn round(&mut self, _: usize, _: &[f64], _: f64, _: &[f64], _: &[usize]) {}
+    #[inline]
+    fn moves(&mut self, _: usize, _: &[Move], _: &[f64], _: &[usize]) {}
+}
+
+/// Keeps every round and, if asked, every accepted offer ([`run_eum`]).
+struct FullHistory<'a> {
+    input: &'a BargainingInput,
+    record_offers: bool,
+    rounds: Vec<Round>,
+    offers: Vec<Offer>,
+}
+
+impl History for FullHistory<'_> {
+    fn round(&mut self, t: usize, xc: &[f64], median: f64, weight: &[f64], perm: &[usize]) {
+        let mut positions = vec![0.0; xc.len()];
+        for (c, &p) in perm.iter().enumerate() {
+            positions[p] = xc[c];
+        }
+        self.rounds.push(Round {
+            round: t,
+            positions,
+            mean: weighted_mean(xc, weight),
+            median,
+        });
+    }
+
+    fn moves(&mut self, t: usize, moves: &[Move], before: &[f64], perm: &[usize]) {
+        if !self.record_offers {
+            return;
+        }
+        let actors = &self.input.actors;
+        let first = self.offers.len();
+        self.offers.extend(moves.iter().map(|mv| Offer {
+            round: t,
+            from: actors[perm[mv.proposer]].name.clone(),
+            to: actors[perm[mv.receiver]].name.clone(),
+            from_index: perm[mv.proposer],
+            to_index: perm[mv.receiver],
+            kind: mv.kind,
+            eu_self: mv.eu_self,
+            eu_counterpart: mv.eu_counterpart,
+            old_position: before[mv.receiver],
+            new_position: mv.new_position,
+        }));
+        self.offers[first..].sort_by_key(|o| o.to_index);
+    }
+}
+
+/// The round loop of [`run_eum`] and [`eum_forecast`]: returns the forecast and why it
+/// stopped, and tells `history` each round's positions and moves.
+fn iterate(
+    input: &BargainingInput,
+    options: &EumOptions,
+    general_only: bool,
+    history: &mut impl History,
+) -> Result<(f64, StopReason), BargainingError> {
     validate(input)?;
     options.validate()?;
     let n = input.actors.len();
@@ -86,6 +195,7 @@ fn run_with(
     let scaled = weights(input);
     let weight: Vec<f64> = perm.iter().map(|&p| scaled[p]).collect();
     let mut x: Vec<f64> = perm.iter().map(|&p| input.actors[p].position).collect();
+    let mut next = x.clone();
     let initial_range = range_of(&x);
 
     let status_quo = StatusQuo {
@@ -96,34 +206,24 @@ fn run_with(
         t: options.improvement_prob,
     };
     let mut kernel = Kernel::new(variant, status_quo, &weight, &salience, general_only);
+    let mut median_scratch = MedianScratch::default();
+    let mut moves = Vec::with_capacity(n);
 
-    let to_input_order = |xc: &[f64]| -> Vec<f64> {
-        let mut out = vec![0.0; n];
-        for (c, &p) in perm.iter().enumerate() {
-            out[p] = xc[c];
-        }
-        out
+    let mut median = median_voter_into(&x, &weight, &mut median_scratch);
+    history.round(0, &x, median, &weight, &perm);
+    let max_rounds = match options.stop {
+        StopRule::FixedRounds(m)
+        | StopRule::RelativeChange { max_rounds: m, .. }
+        | StopRule::RepeatedState { max_rounds: m } => m,
     };
-    let record = |round: usize, xc: &[f64]| -> Round {
-        Round {
-            round,
-            positions: to_input_order(xc),
-            mean: weighted_mean(xc, &weight),
-            median: median_voter_of(xc, &weight),
-        }
-    };
-
-    let mut rounds = vec![record(0, &x)];
-    let mut offers = Vec::new();
-    let (max_rounds, mut seen) = match options.stop {
-        StopRule::FixedRounds(m) => (m, None),
-        StopRule::RelativeChange { max_rounds, .. } => (max_rounds, None),
-        StopRule::RepeatedState { max_rounds } => {
-            let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
-            seen.entry(state_hash(&x)).or_default().push(0);
-            (max_rounds, Some(seen))
-        }
-    };
+    // The repeat rule's memory: the positions of every round (canonical order, flat) and the
+    // rounds by hash of their positions.
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut past: Vec<f64> = Vec::new();
+    if let StopRule::RepeatedState { .. } = options.stop {
+        seen.entry(state_hash(&x)).or_default().push(0);
+        past.extend_from_slice(&x);
+    }
     let mut first_move = f64::NAN;
     let mut stop = match options.stop {
         StopRule::FixedRounds(_) => StopReason::RoundsCompleted,
@@ -135,33 +235,17 @@ fn run_with(
             Variant::Scholz2011 => initial_range,
             Variant::Bdm => range_of(&x),
         };
-        let median = rounds[t - 1].median;
-        let moves = kernel.round(&x, range, median);
-        let mut next = x.clone();
-        let mut round_offers = Vec::new();
+        kernel.round(&x, range, median, &mut moves);
+        next.copy_from_slice(&x);
         for mv in &moves {
             next[mv.receiver] = mv.new_position;
-            if options.record_offers {
-                round_offers.push(Offer {
-                    round: t,
-                    from: input.actors[perm[mv.proposer]].name.clone(),
-                    to: input.actors[perm[mv.receiver]].name.clone(),
-                    from_index: perm[mv.proposer],
-                    to_index: perm[mv.receiver],
-                    kind: mv.kind,
-                    eu_self: mv.eu_self,
-                    eu_counterpart: mv.eu_counterpart,
-                    old_position: x[mv.receiver],
-                    new_position: mv.new_position,
-                });
-            }
         }
-        round_offers.sort_by_key(|o| o.to_index);
-        offers.extend(round_offers);
+        history.moves(t, &moves, &x, &perm);
         let movement: f64 =
             x.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum::<f64>() / initial_range;
-        x = next;
-        rounds.push(record(t, &x));
+        std::mem::swap(&mut x, &mut next);
+        median = median_voter_into(&x, &weight, &mut median_scratch);
+        history.round(t, &x, median, &weight, &perm);
 
         match options.stop {
             StopRule::FixedRounds(_) => {}
@@ -180,13 +264,13 @@ fn run_with(
                 }
             }
             StopRule::RepeatedState { .. } => {
-                let seen = seen.get_or_insert_with(HashMap::new);
                 let hash = state_hash(&x);
+                // Positions compared element by element (`==`, so −0 equals +0), in
+                // canonical order: the same test as in input order.
                 let earlier = seen.get(&hash).and_then(|list| {
-                    list.iter().copied().find(|&s| {
-                        // Rounds store input order; compare in that order.
-                        rounds[s].positions == rounds[t].positions
-                    })
+                    list.iter()
+                        .copied()
+                        .find(|&s| past[s * n..(s + 1) * n] == x[..])
                 });
                 if let Some(first_round) = earlier {
                     stop = StopReason::Repeated {
@@ -196,19 +280,11 @@ fn run_with(
                     break;
                 }
                 seen.entry(hash).or_default().push(t);
+                past.extend_from_slice(&x);
             }
         }
     }
-
-    let forecast = rounds.last().map_or(f64::NAN, |r| r.median);
-    Ok(EumResult {
-        variant,
-        forecast,
-        actors: input.names(),
-        rounds,
-        offers,
-        stop,
-    })
+    Ok((median, stop))
 }
 
 fn range_of(x: &[f64]) -> f64 {
@@ -254,16 +330,20 @@ impl<'a> Kernel<'a> {
         }
     }
 
-    /// One round: risk, offers, the accepted moves (canonical indices).
-    fn round(&mut self, x: &[f64], range: f64, median: f64) -> Vec<Move> {
-        match self {
-            Self::General(engine) => engine.round(x, range, median),
-            Self::LeanBdm(lean, engine) => lean
-                .round(x, range, median)
-                .unwrap_or_else(|| engine.round(x, range, median)),
-            Self::LeanScholz(lean, engine) => lean
-                .round(x, range, median)
-                .unwrap_or_else(|| engine.round(x, range, median)),
+    /// One round: risk, offers, the accepted moves (canonical indices) into `moves`.
+    fn round(&mut self, x: &[f64], range: f64, median: f64, moves: &mut Vec<Move>) {
+        let lean_done = match self {
+            Self::General(_) => false,
+            Self::LeanBdm(lean, _) => lean.round(x, range, median, moves),
+            Self::LeanScholz(lean, _) => lean.round(x, range, median, moves),
+        };
+        if !lean_done {
+            let engine = match self {
+                Self::General(engine) | Self::LeanBdm(_, engine) | Self::LeanScholz(_, engine) => {
+                    engine
+                }
+            };
+            *moves = engine.round(x, range, median);
         }
     }
 }
@@ -324,6 +404,72 @@ mod tests {
             },
             base,
         ]
+    }
+
+    #[test]
+    fn the_forecast_only_path_gives_the_bits_of_the_full_run() {
+        let stops = [
+            StopRule::FixedRounds(12),
+            StopRule::RelativeChange {
+                threshold: 0.02,
+                max_rounds: 100,
+            },
+            StopRule::RepeatedState { max_rounds: 60 },
+        ];
+        let mut repeats = 0;
+        for n in [2, 3, 4, 6, 10, 17, 66] {
+            for seed in 0..3 {
+                for whole in [false, true] {
+                    let input = issue(n, seed, whole);
+                    for (variant, q) in [
+                        (Variant::Bdm, 1.0),
+                        (Variant::Bdm, 0.7),
+                        (Variant::Scholz2011, 1.0),
+                    ] {
+                        for stop in stops {
+                            let opts = EumOptions {
+                                variant,
+                                stop,
+                                status_quo_prob: q,
+                                record_offers: seed % 2 == 0,
+                                ..EumOptions::default()
+                            };
+                            // The general round is also what runs from PARALLEL_MIN on.
+                            for general_only in [false, n <= 10] {
+                                let full = run_with(&input, &opts, general_only).unwrap();
+                                let only = forecast_with(&input, &opts, general_only).unwrap();
+                                assert_eq!(
+                                    only.to_bits(),
+                                    full.forecast.to_bits(),
+                                    "n = {n}, seed = {seed}, whole = {whole}, {variant:?}, \
+                                     q = {q}, {stop:?}, general_only = {general_only}"
+                                );
+                                if matches!(full.stop, StopReason::Repeated { .. }) {
+                                    repeats += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The repeat rule's own branch was exercised, not only its round limit.
+        assert!(repeats > 0);
+    }
+
+    #[test]
+    fn the_forecast_only_path_rejects_what_the_full_run_rejects() {
+        let bad = BargainingInput::new(vec![Actor::new("a", 1.0, f64::NAN, 0.5)]);
+        assert!(eum_forecast(&bad, &EumOptions::default()).is_err());
+        let input = issue(5, 1, false);
+        let bad_options = EumOptions {
+            status_quo_prob: 1.5,
+            ..EumOptions::default()
+        };
+        assert_eq!(
+            eum_forecast(&input, &bad_options).unwrap_err(),
+            run_eum(&input, &bad_options).unwrap_err()
+        );
     }
 
     #[test]
