@@ -102,6 +102,16 @@ pub fn backtest(
     cutoff: i32,
     settings: &SimulationSettings,
 ) -> Result<Backtest, SimulationError> {
+    backtest_with_progress(world, cutoff, settings, &|| {})
+}
+
+/// [`backtest`], calling `on_run` after each Monte Carlo run (for a progress bar).
+pub fn backtest_with_progress(
+    world: &World,
+    cutoff: i32,
+    settings: &SimulationSettings,
+    on_run: &(dyn Fn() + Sync),
+) -> Result<Backtest, SimulationError> {
     let (past, mut notes) = cutoff_world(world, cutoff);
     let mut last = cutoff;
     for issue in &world.issues {
@@ -116,7 +126,7 @@ pub fn backtest(
         last = last.max(e.year);
     }
     let sim = Simulator::new(&past, cutoff, last)?;
-    let result = monte_carlo(&sim, settings, &|| {})?;
+    let result = monte_carlo(&sim, settings, on_run)?;
     let central = &result.central;
     let at = |year: i32| (year - cutoff) as usize;
     let mut scores = Vec::new();

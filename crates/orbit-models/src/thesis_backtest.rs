@@ -28,6 +28,7 @@
 use std::collections::BTreeMap;
 
 use orbit_scenario::{Commodity, TradeFlow, World};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::alliance_bargain::{adjust_price, target_price};
@@ -217,6 +218,16 @@ fn fit_trade_link(
     Ok((fit.x[a], b.map_or(0.0, |i| fit.x[i]), fit.x[rho], varies))
 }
 
+/// What one cutoff of [`thesis_backtest`] adds: its forecast rows, fan and fit, and the trade
+/// links it could not fit or that reduced to mean reversion (gathered into notes in cutoff order).
+struct CutoffPart {
+    rows: Vec<ForecastRow>,
+    fan: Option<PriceFan>,
+    fit: CutoffFit,
+    link_failures: Vec<(Target, String)>,
+    mean_reversion: Vec<Target>,
+}
+
 /// Runs the thesis backtest of `world` with the European `reference` series over `cutoffs`.
 pub fn thesis_backtest(
     world: &World,
@@ -248,12 +259,13 @@ pub fn thesis_backtest(
             }
         }
     };
-    let mut rows = Vec::new();
-    let mut fits = Vec::new();
-    let mut fans = Vec::new();
-    let mut link_failures: BTreeMap<Target, Vec<String>> = BTreeMap::new();
-    let mut mean_reversion: BTreeMap<Target, Vec<i32>> = BTreeMap::new();
-    for &cutoff in cutoffs {
+    // Each cutoff is its own calibration on its own cut world (nothing is shared between
+    // cutoffs), so they run in parallel and are gathered in the given order: the same result
+    // on any thread count.
+    let per_cutoff = |cutoff: i32| -> CutoffPart {
+        let mut rows = Vec::new();
+        let mut link_failures: Vec<(Target, String)> = Vec::new();
+        let mut mean_reversion: Vec<Target> = Vec::new();
         let (calibration, error, panel) = match calibrate_world(world, reference, cutoff, spec) {
             Ok((c, p)) => (Some(c), None, p),
             Err(e) => {
@@ -305,15 +317,12 @@ pub fn thesis_backtest(
                 (_, Some(d)) => match fit_trade_link(&panel, target, d, cutoff) {
                     Ok((a, b, rho, varies)) => {
                         if !varies {
-                            mean_reversion.entry(target).or_default().push(cutoff);
+                            mean_reversion.push(target);
                         }
                         Some((a, b, rho))
                     }
                     Err(reason) => {
-                        link_failures
-                            .entry(target)
-                            .or_default()
-                            .push(format!("{cutoff}: {reason}"));
+                        link_failures.push((target, format!("{cutoff}: {reason}")));
                         None
                     }
                 },
@@ -364,12 +373,35 @@ pub fn thesis_backtest(
                 });
             }
         }
-        fans.extend(cutoff_fan);
-        fits.push(CutoffFit {
-            cutoff,
-            calibration,
-            error,
-        });
+        CutoffPart {
+            rows,
+            fan: cutoff_fan,
+            fit: CutoffFit {
+                cutoff,
+                calibration,
+                error,
+            },
+            link_failures,
+            mean_reversion,
+        }
+    };
+    let parts: Vec<CutoffPart> = cutoffs.par_iter().map(|&c| per_cutoff(c)).collect();
+    let mut rows = Vec::new();
+    let mut fits = Vec::new();
+    let mut fans = Vec::new();
+    let mut link_failures: BTreeMap<Target, Vec<String>> = BTreeMap::new();
+    let mut mean_reversion: BTreeMap<Target, Vec<i32>> = BTreeMap::new();
+    for part in parts {
+        let cutoff = part.fit.cutoff;
+        rows.extend(part.rows);
+        fans.extend(part.fan);
+        fits.push(part.fit);
+        for (target, failure) in part.link_failures {
+            link_failures.entry(target).or_default().push(failure);
+        }
+        for target in part.mean_reversion {
+            mean_reversion.entry(target).or_default().push(cutoff);
+        }
     }
     for (target, failures) in link_failures {
         notes.push(format!(

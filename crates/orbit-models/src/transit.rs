@@ -260,13 +260,27 @@ fn segment_player(
 
 /// The network game of the gas pipelines standing at the end of `year` (see the module docs
 /// for every modelling choice), solved.
-pub fn epoch(
+/// The game of one epoch before it is solved: the network game's value table and the
+/// players, network and segments it came from.
+struct BuiltEpoch {
+    game: DenseGame,
+    players: Vec<String>,
+    index: BTreeMap<ActorId, usize>,
+    network: Network,
+    supply: f64,
+    segments: Vec<UsedSegment>,
+    left_out: Vec<LeftOutSegment>,
+}
+
+/// Builds the network game of the gas pipelines standing at the end of `year` (the modelling
+/// choices of the module docs); [`epoch`] solves it with every concept, [`shapley_shares`]
+/// with the Shapley value only.
+fn build_epoch(
     world: &World,
     year: i32,
     options: &TransitOptions,
-) -> Result<TransitEpoch, TransitError> {
+) -> Result<BuiltEpoch, TransitError> {
     let supplier = world.meta.patron;
-    let focus = world.meta.focus;
     if let Some(s) = options.supply
         && !(s.is_finite() && s > 0.0)
     {
@@ -378,6 +392,76 @@ pub fn epoch(
         links,
     };
     let game = DenseGame::tabulate(&NetworkGame::new(&network)?)?;
+    Ok(BuiltEpoch {
+        game,
+        players,
+        index,
+        network,
+        supply,
+        segments,
+        left_out,
+    })
+}
+
+/// The result of [`shapley_shares`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShapleyShares {
+    /// Per player (actor code, the supplier first, as [`TransitEpoch::players`]): `φ_i / v(N)`.
+    pub shares: Vec<(String, f64)>,
+    /// Gas segments left out, and why (as [`TransitEpoch::left_out`]).
+    pub left_out: Vec<LeftOutSegment>,
+}
+
+/// Each player's Shapley share (`φ_i / v(N)`, 0 if `v(N) = 0`) of the epoch's game, and the
+/// gas segments left out: the same numbers, bit for bit, as [`epoch`]'s `results` and
+/// `left_out`, without the least core and nucleolus LPs that [`epoch`] also solves (the
+/// simulation's shocks and the calibration's covariate need the Shapley shares only).
+pub fn shapley_shares(
+    world: &World,
+    year: i32,
+    options: &TransitOptions,
+) -> Result<ShapleyShares, TransitError> {
+    let built = build_epoch(world, year, options)?;
+    let n = built.game.n();
+    let grand_value = built.game.value((1u64 << n) - 1);
+    let phi = shapley_exact(&built.game)?;
+    let shares = built
+        .players
+        .into_iter()
+        .zip(phi)
+        .map(|(p, x)| (p, shapley_share_of(x, grand_value)))
+        .collect();
+    Ok(ShapleyShares {
+        shares,
+        left_out: built.left_out,
+    })
+}
+
+/// `x / v(N)`, 0 for a game worth nothing.
+fn shapley_share_of(x: f64, grand_value: f64) -> f64 {
+    if grand_value > 0.0 {
+        x / grand_value
+    } else {
+        0.0
+    }
+}
+
+pub fn epoch(
+    world: &World,
+    year: i32,
+    options: &TransitOptions,
+) -> Result<TransitEpoch, TransitError> {
+    let built = build_epoch(world, year, options)?;
+    let BuiltEpoch {
+        game,
+        players,
+        index,
+        network,
+        supply,
+        segments,
+        left_out,
+    } = built;
+    let focus = world.meta.focus;
     let n = game.n();
     let grand_value = game.value((1u64 << n) - 1);
     let phi = shapley_exact(&game)?;
@@ -387,13 +471,7 @@ pub fn epoch(
     } else {
         (None, None)
     };
-    let share = |x: f64| {
-        if grand_value > 0.0 {
-            x / grand_value
-        } else {
-            0.0
-        }
-    };
+    let share = |x: f64| shapley_share_of(x, grand_value);
     let results: Vec<PlayerResult> = (0..n)
         .map(|i| PlayerResult {
             player: players[i].clone(),

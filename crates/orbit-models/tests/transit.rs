@@ -144,3 +144,42 @@ fn union_state_epochs() {
     assert_eq!(report.trend.len(), 4);
     assert!(report.trend.windows(2).all(|w| w[1].share <= w[0].share));
 }
+
+/// The Shapley-only path (the simulation's shocks, the calibration's covariate) gives
+/// `epoch`'s Shapley shares and left-out segments bit for bit, and the same error where
+/// there is no network, in every year of the built-in scenario.
+#[test]
+fn shapley_shares_are_the_epochs_bit_for_bit() {
+    let world = orbit_scenario::builtin().unwrap();
+    let options = TransitOptions::default();
+    let mut solved = 0;
+    for year in world.meta.years.first - 1..=world.meta.years.last + 1 {
+        match (
+            epoch(&world, year, &options),
+            orbit_models::transit::shapley_shares(&world, year, &options),
+        ) {
+            (Ok(e), Ok(s)) => {
+                let expected: Vec<(String, u64)> = e
+                    .results
+                    .iter()
+                    .map(|r| (r.player.clone(), r.shapley_share.to_bits()))
+                    .collect();
+                let got: Vec<(String, u64)> = s
+                    .shares
+                    .iter()
+                    .map(|(p, x)| (p.clone(), x.to_bits()))
+                    .collect();
+                assert_eq!(got, expected, "{year}");
+                assert_eq!(s.left_out, e.left_out, "{year}");
+                solved += 1;
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{year}"),
+            (a, b) => panic!(
+                "{year}: epoch {:?} but shapley_shares {:?}",
+                a.is_ok(),
+                b.is_ok()
+            ),
+        }
+    }
+    assert!(solved >= 20, "only {solved} years have a network");
+}

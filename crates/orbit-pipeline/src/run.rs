@@ -1,12 +1,13 @@
 //! [`run`]: everything `orbit run`, the dashboard and the report compute, in one function.
 
-use orbit_models::backtest::{Backtest, backtest};
+use orbit_models::backtest::{Backtest, backtest_with_progress};
 use orbit_models::bargaining::BargainingError;
 use orbit_models::dependence::{DependenceProfile, FigureCheck, figure_checks, profile};
 use orbit_models::forecast::{IssueForecast, forecast_issue, input_from_issue};
 use orbit_models::simulation::{SimulationError, SimulationResult, Simulator, monte_carlo};
 use orbit_models::transit::{TransitOptions, TransitReport, epoch, epochs};
 use orbit_scenario::{Hint, World};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::RunPlan;
@@ -88,6 +89,12 @@ impl Hint for PipelineError {
 /// Runs `plan` on `world`: the forecasts of every issue, the dependence profile and the
 /// narrative's figure checks, the transit game per epoch, the simulation and the rolling
 /// backtest. Deterministic: the same plan gives the same numbers on any thread count.
+///
+/// The stages are independent of one another (each reads only `world` and `plan`; the thesis
+/// section joins the rolling backtests' issue scores at the end), so they run concurrently on
+/// rayon's pool: the serial parts of one (a calibration, the transit LPs, the disputes) overlap
+/// the Monte Carlo of another. Each stage keeps its own notes, appended in the order the stages
+/// are listed; an error is the first in that order, as when they ran one after another.
 pub fn run(
     world: &World,
     plan: &RunPlan,
@@ -98,54 +105,77 @@ pub fn run(
     // (earlier dated snapshots serve the backtest, which picks the one known at each cutoff).
     let (latest, superseded) = orbit_models::backtest::latest_codings(world);
     notes.extend(superseded);
+    // One progress stage for everything that ticks: the forecasts' draws and the runs of the
+    // simulation and of each backtest, which now overlap.
     let draws = plan.forecast.monte_carlo.map_or(0, |mc| mc.draws) as u64;
-    let mut forecasts = Vec::with_capacity(latest.issues.len());
-    for issue in &latest.issues {
-        progress.stage(&issue.id, draws);
-        let input = input_from_issue(&latest, issue);
-        let forecast = forecast_issue(
-            &issue.id,
-            Some(&issue.name),
-            &input,
-            &plan.forecast,
-            &|| progress.tick(),
-        )
-        .map_err(|error| PipelineError::Forecast {
-            issue: issue.id.clone(),
-            error,
-        })?;
-        forecasts.push(forecast);
-    }
+    let sim_runs = plan.simulation.as_ref().map_or(0, |s| {
+        s.settings.runs as u64 * (1 + plan.backtest_cutoffs.len() as u64)
+    });
+    progress.stage(
+        "forecasts, simulation and backtests",
+        draws * latest.issues.len() as u64 + sim_runs,
+    );
+    let tick = || progress.tick();
+    let (((forecasts, simulated), (transit, mut thesis)), (smp, disputes)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || forecast_all(&latest, plan, &tick),
+                        || simulate_and_backtest(world, &latest, plan, &tick),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            let mut notes = Vec::new();
+                            (transit(world, &plan.transit_epochs, &mut notes), notes)
+                        },
+                        || {
+                            let mut notes = Vec::new();
+                            let section = plan.thesis.as_ref().and_then(|t| {
+                                crate::thesis::section_without_issues(world, t, &mut notes)
+                            });
+                            (section, notes)
+                        },
+                    )
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut notes = Vec::new();
+                    (
+                        crate::smp::run_spatial_issues(world, plan, &mut notes),
+                        notes,
+                    )
+                },
+                || {
+                    let mut notes = Vec::new();
+                    let settings = crate::disputes::settings(plan);
+                    (
+                        crate::disputes::section(world, &settings, &mut notes),
+                        notes,
+                    )
+                },
+            )
+        },
+    );
+    let forecasts = forecasts?;
+    let (simulation, backtests) = simulated?;
     let dependence = profile(world, world.meta.focus, world.meta.patron);
     let figure_checks = figure_checks(world, &dependence);
-    let transit = transit(world, &plan.transit_epochs, &mut notes);
-    let mut simulation = None;
-    let mut backtests = Vec::new();
-    if let Some(sim_plan) = &plan.simulation {
-        let error = |error| PipelineError::Simulation {
-            from: sim_plan.from,
-            to: sim_plan.to,
-            error,
-        };
-        let sim = Simulator::new(&latest, sim_plan.from, sim_plan.to).map_err(error)?;
-        progress.stage("simulating", sim_plan.settings.runs as u64);
-        simulation =
-            Some(monte_carlo(&sim, &sim_plan.settings, &|| progress.tick()).map_err(error)?);
-        for &cutoff in &plan.backtest_cutoffs {
-            progress.stage(&format!("backtest {cutoff}"), 0);
-            backtests.push(
-                backtest(world, cutoff, &sim_plan.settings)
-                    .map_err(|error| PipelineError::Backtest { cutoff, error })?,
-            );
-        }
+    let (transit, transit_notes) = transit;
+    notes.extend(transit_notes);
+    if let Some(section) = thesis.0.as_mut() {
+        crate::thesis::add_issue_scores(section, &backtests);
     }
-    let thesis = plan.thesis.as_ref().and_then(|t| {
-        progress.stage("thesis backtest", 0);
-        crate::thesis::section(world, t, &backtests, &mut notes)
-    });
-    progress.stage("spatial issues (SMP)", 0);
-    let smp = crate::smp::run_spatial_issues(world, plan, &mut notes);
-    let disputes = crate::disputes::section(world, &crate::disputes::settings(plan), &mut notes);
+    notes.extend(thesis.1);
+    let (smp, smp_notes) = smp;
+    notes.extend(smp_notes);
+    let (disputes, dispute_notes) = disputes;
+    notes.extend(dispute_notes);
     progress.finish();
     Ok(RunResults {
         plan: plan.clone(),
@@ -157,9 +187,64 @@ pub fn run(
         backtest: backtests,
         smp,
         disputes,
-        thesis,
+        thesis: thesis.0,
         notes,
     })
+}
+
+/// Every issue's forecasts on the latest codings, in scenario order.
+fn forecast_all(
+    latest: &World,
+    plan: &RunPlan,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<IssueForecast>, PipelineError> {
+    let mut forecasts = Vec::with_capacity(latest.issues.len());
+    for issue in &latest.issues {
+        let input = input_from_issue(latest, issue);
+        let forecast = forecast_issue(&issue.id, Some(&issue.name), &input, &plan.forecast, tick)
+            .map_err(|error| PipelineError::Forecast {
+            issue: issue.id.clone(),
+            error,
+        })?;
+        forecasts.push(forecast);
+    }
+    Ok(forecasts)
+}
+
+/// The simulation of the present (on the latest codings) and the rolling backtests (each on
+/// its cutoff world), concurrently; the backtests in the plan's cutoff order.
+fn simulate_and_backtest(
+    world: &World,
+    latest: &World,
+    plan: &RunPlan,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(Option<SimulationResult>, Vec<Backtest>), PipelineError> {
+    let Some(sim_plan) = &plan.simulation else {
+        return Ok((None, Vec::new()));
+    };
+    let error = |error| PipelineError::Simulation {
+        from: sim_plan.from,
+        to: sim_plan.to,
+        error,
+    };
+    let (simulation, backtests) = rayon::join(
+        || {
+            let sim = Simulator::new(latest, sim_plan.from, sim_plan.to).map_err(error)?;
+            monte_carlo(&sim, &sim_plan.settings, tick).map_err(error)
+        },
+        || {
+            plan.backtest_cutoffs
+                .par_iter()
+                .map(|&cutoff| {
+                    backtest_with_progress(world, cutoff, &sim_plan.settings, tick)
+                        .map_err(|error| PipelineError::Backtest { cutoff, error })
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let simulation = simulation?;
+    let backtests = backtests.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok((Some(simulation), backtests))
 }
 
 /// The transit game at each epoch that has a gas network; the others are noted.

@@ -138,6 +138,25 @@ pub fn section(
     rolling: &[Backtest],
     notes: &mut Vec<String>,
 ) -> Option<ThesisSection> {
+    let mut section = section_without_issues(world, plan, notes)?;
+    add_issue_scores(&mut section, rolling);
+    Some(section)
+}
+
+/// The rolling backtests' issue outcomes per horizon, joined to a section made by
+/// [`section_without_issues`].
+pub fn add_issue_scores(section: &mut ThesisSection, rolling: &[Backtest]) {
+    section.issues = issue_scores(rolling);
+    section.issue_cutoffs = rolling.iter().map(|b| b.cutoff).collect();
+}
+
+/// [`section`] without the issue outcomes (empty until [`add_issue_scores`]), so that the
+/// calibrations at every cutoff need not wait for the run's rolling backtests.
+pub fn section_without_issues(
+    world: &World,
+    plan: &ThesisPlan,
+    notes: &mut Vec<String>,
+) -> Option<ThesisSection> {
     let reference = match ReferenceSeries::from_world(world, &plan.reference_series) {
         Ok(r) => r,
         Err(e) => {
@@ -154,8 +173,8 @@ pub fn section(
         plan: plan.clone(),
         reference: reference.name,
         backtest,
-        issues: issue_scores(rolling),
-        issue_cutoffs: rolling.iter().map(|b| b.cutoff).collect(),
+        issues: Vec::new(),
+        issue_cutoffs: Vec::new(),
         rng: FAN_RNG,
     })
 }

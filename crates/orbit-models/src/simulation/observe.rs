@@ -68,10 +68,11 @@ pub fn sanctions_in_force(world: &World, imposer: ActorId, target: ActorId, year
 /// simulation and `orbit transit` always agree. Players without a state actor id are skipped;
 /// a year without a gas network gives an empty map and a note.
 pub fn transit_shares(world: &World, year: i32, notes: &mut Vec<String>) -> BTreeMap<ActorId, f64> {
-    match crate::transit::epoch(world, year, &crate::transit::TransitOptions::default()) {
-        Ok(game) => {
-            for left in game
-                .left_out
+    // Only the Shapley shares: `transit::shapley_shares` builds `epoch`'s game and gives the
+    // same numbers without its least core and nucleolus LPs.
+    match crate::transit::shapley_shares(world, year, &crate::transit::TransitOptions::default()) {
+        Ok(crate::transit::ShapleyShares { shares, left_out }) => {
+            for left in left_out
                 .iter()
                 .filter(|l| l.reason == crate::transit::LeftOutReason::NoCapacity)
             {
@@ -80,9 +81,9 @@ pub fn transit_shares(world: &World, year: i32, notes: &mut Vec<String>) -> BTre
                     left.from, left.to, left.pipeline
                 ));
             }
-            game.results
+            shares
                 .iter()
-                .filter_map(|r| Some((world.actor_id(&r.player)?, r.shapley_share)))
+                .filter_map(|(player, share)| Some((world.actor_id(player)?, *share)))
                 .collect()
         }
         Err(e) => {

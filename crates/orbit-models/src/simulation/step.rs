@@ -109,9 +109,15 @@ impl Simulator {
             compromise: Vec::new(),
         };
         let mut input_buf: Vec<BargainingInput> = issues.to_vec();
-        // An issue whose positions and saliences did not move since last year gets last
-        // year's forecasts again (the models are deterministic): most years, most issues.
-        let mut last: Vec<Option<(BargainingInput, (f64, f64))>> = vec![None; issues.len()];
+        // An issue whose positions and saliences did not move since last year (same bits)
+        // gets last year's forecasts again (the models are deterministic; nothing else in its
+        // input changes within a run). The key is kept in place: no allocation per year.
+        let mut last_key: Vec<Vec<u64>> = self
+            .issue_slots
+            .iter()
+            .map(|slots| Vec::with_capacity(2 * slots.len()))
+            .collect();
+        let mut last: Vec<Option<(f64, f64)>> = vec![None; issues.len()];
         for (k, year) in (self.from..=self.to).enumerate() {
             for &(s, v) in &self.shocks[k + 1] {
                 state[s] = v;
@@ -136,8 +142,11 @@ impl Simulator {
                     comp.push(state[slot]);
                     continue;
                 }
-                let (e, c) = match &last[i] {
-                    Some((previous, result)) if previous == input => *result,
+                let key = self.issue_slots[i]
+                    .iter()
+                    .flat_map(|&(ps, ss)| [state[ps].to_bits(), state[ss].to_bits()]);
+                let (e, c) = match last[i] {
+                    Some(result) if key.clone().eq(last_key[i].iter().copied()) => result,
                     _ => {
                         let result =
                             self.bargain(input)
@@ -146,14 +155,17 @@ impl Simulator {
                                     year,
                                     source,
                                 })?;
-                        last[i] = Some((input.clone(), result));
+                        last_key[i].clear();
+                        last_key[i].extend(key);
+                        last[i] = Some(result);
                         result
                     }
                 };
                 eum.push(e);
                 comp.push(c);
             }
-            let mut indicators = state[..].to_vec();
+            let mut indicators = Vec::with_capacity(state.len() + self.derived.len());
+            indicators.extend_from_slice(&state);
             indicators.extend((0..self.derived.len()).map(|d| self.dependence(&state, d)));
             out.years.push(year);
             out.indicators.push(indicators);
@@ -252,10 +264,56 @@ pub fn renormalise_shares(shares: &mut [f64]) {
     }
 }
 
+/// [`renormalise_shares`] on the group's slots in place (the same operations in the same
+/// order, so the same bits), without a buffer per link and year.
 fn renormalise(group: &[usize], state: &mut [f64]) {
-    let mut shares: Vec<f64> = group.iter().map(|&s| state[s]).collect();
-    renormalise_shares(&mut shares);
-    for (&s, v) in group.iter().zip(shares) {
-        state[s] = v;
+    for &s in group {
+        let v = state[s];
+        state[s] = if v.is_finite() {
+            v.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+    }
+    let sum: f64 = group.iter().map(|&s| state[s]).sum();
+    if sum > 1.0 {
+        for &s in group {
+            state[s] /= sum;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{renormalise, renormalise_shares};
+
+    /// The in-place renormalisation of a group's slots gives `renormalise_shares`'s bits.
+    #[test]
+    fn renormalising_in_place_matches_the_buffered_rule_bit_for_bit() {
+        let cases: [&[f64]; 5] = [
+            &[0.3, 0.4, 0.2],
+            &[0.7, 0.6, 0.1],
+            &[-0.2, 1.4, f64::NAN],
+            &[f64::INFINITY, 0.5],
+            &[0.1 + 0.2, 0.7, 1e-300],
+        ];
+        for case in cases {
+            // The group's slots sit among others, out of order.
+            let mut state = vec![9.0; 2 * case.len() + 1];
+            let group: Vec<usize> = (0..case.len()).rev().map(|k| 2 * k + 1).collect();
+            for (&s, &v) in group.iter().zip(case) {
+                state[s] = v;
+            }
+            renormalise(&group, &mut state);
+            let mut expected = case.to_vec();
+            renormalise_shares(&mut expected);
+            let got: Vec<u64> = group.iter().map(|&s| state[s].to_bits()).collect();
+            let want: Vec<u64> = expected.iter().map(|x| x.to_bits()).collect();
+            assert_eq!(got, want, "{case:?}");
+            assert!(
+                state.iter().step_by(2).all(|&x| x == 9.0),
+                "other slots untouched"
+            );
+        }
     }
 }
