@@ -55,6 +55,11 @@ impl Diagnostic {
     }
 }
 
+/// `n` and the noun in the number it needs: `1 position`, `2 positions`, `0 positions`.
+pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Maps byte offsets of one text to lines and columns.
 #[derive(Debug)]
 pub(crate) struct LineIndex<'a> {

@@ -62,11 +62,15 @@ impl Checker {
                 Some(pos)
             })
             .collect();
-        if positions.len() < 2 {
+        let set_aside = self.set_aside_count("issues", i.id.get_ref(), "positions");
+        // A position entry set aside as malformed was reported already: the count is only
+        // wrong when the entries written, readable or not, are too few.
+        if positions.len() + set_aside < 2 {
             self.error_hint(
                 format!(
-                    "the issue has {} position(s); bargaining needs at least two actors",
-                    positions.len()
+                    "the issue has {}{}; bargaining needs at least two actors",
+                    crate::diagnostic::counted(positions.len(), "position", "positions"),
+                    Self::set_aside_clause(set_aside, "position", "positions"),
                 ),
                 i.id.span(),
                 &ctx,

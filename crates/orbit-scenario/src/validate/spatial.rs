@@ -22,7 +22,9 @@ impl Checker {
         let name = self.text(&i.name, "name", &ctx);
         let description = self.text(&i.description, "description", &ctx);
         let as_of = self.date(&i.as_of, "as_of", &ctx);
-        if i.dimensions.is_empty() {
+        let dimensions_set_aside =
+            self.set_aside_count("spatial_issues", i.id.get_ref(), "dimensions");
+        if i.dimensions.is_empty() && dimensions_set_aside == 0 {
             self.error_hint(
                 "the issue has no dimensions",
                 i.id.span(),
@@ -40,10 +42,14 @@ impl Checker {
             dimensions.iter().flatten().map(|d| d.id.clone()).collect();
         let all_dimensions_ok = dimensions.iter().all(Option::is_some);
         let count = i.positions.len();
-        if !(MIN_ACTORS..=MAX_ACTORS).contains(&count) {
+        let set_aside = self.set_aside_count("spatial_issues", i.id.get_ref(), "positions");
+        // Entries set aside as malformed were reported already: too few only counts them in.
+        if count + set_aside < MIN_ACTORS || count > MAX_ACTORS {
             self.error_hint(
                 format!(
-                    "the issue has {count} position(s); KTAB's SMP needs {MIN_ACTORS} to {MAX_ACTORS} actors"
+                    "the issue has {}{}; KTAB's SMP needs {MIN_ACTORS} to {MAX_ACTORS} actors",
+                    crate::diagnostic::counted(count, "position", "positions"),
+                    Self::set_aside_clause(set_aside, "position", "positions"),
                 ),
                 i.id.span(),
                 &ctx,
