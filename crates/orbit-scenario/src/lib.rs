@@ -25,7 +25,7 @@ pub mod world;
 
 use std::path::Path;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Location};
+pub use diagnostic::{Diagnostic, Diagnostics, Location, counted, readable_number};
 pub use hint::Hint;
 pub use validate::validate;
 pub use world::*;

@@ -268,7 +268,7 @@ impl Checker {
                     self.error_hint(
                         format!(
                             "the saliences sum to {}, more than 1",
-                            (total * 1e9).round() / 1e9
+                            crate::diagnostic::readable_number(total)
                         ),
                         p.salience.span(),
                         &ctx,
