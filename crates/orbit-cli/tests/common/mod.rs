@@ -17,12 +17,17 @@ pub fn example() -> PathBuf {
 /// Runs `orbit` with `args` in a fresh temporary directory.
 pub fn orbit(args: &[&str]) -> (Output, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_orbit"))
-        .args(args)
-        .current_dir(dir.path())
-        .output()
-        .expect("orbit runs");
+    let output = orbit_in(dir.path(), args);
     (output, dir)
+}
+
+/// Runs `orbit` with `args` in `dir` (a second command beside the files of a first).
+pub fn orbit_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orbit"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("orbit runs")
 }
 
 pub fn stdout(o: &Output) -> String {
