@@ -28,15 +28,18 @@ fn dispute_table_shows_every_episode_with_record_and_counterfactuals() {
 
 #[test]
 fn dispute_json_of_one_episode_is_consistent() {
-    let v = json_of(&orbit(&[
-        "dispute",
-        "--episode",
-        "2006-07",
-        "--draws",
-        "60",
-        "--format",
-        "json",
-    ]).0);
+    let v = json_of(
+        &orbit(&[
+            "dispute",
+            "--episode",
+            "2006-07",
+            "--draws",
+            "60",
+            "--format",
+            "json",
+        ])
+        .0,
+    );
     let episodes = v["episodes"].as_array().unwrap();
     assert_eq!(episodes.len(), 1);
     let e = &episodes[0];
@@ -141,15 +144,15 @@ fn dispute_rejects_unknown_episode_and_zero_draws() {
 #[test]
 fn dispute_writes_gambit_files_and_refuses_to_overwrite() {
     let (o, dir) = orbit(&[
-            "dispute",
-            "--episode",
-            "2006-07",
-            "--draws",
-            "10",
-            "--efg",
-            "g.efg",
-            "--nfg",
-            "g.nfg",
+        "dispute",
+        "--episode",
+        "2006-07",
+        "--draws",
+        "10",
+        "--efg",
+        "g.efg",
+        "--nfg",
+        "g.nfg",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let efg = std::fs::read_to_string(dir.path().join("g.efg")).unwrap();
@@ -251,13 +254,7 @@ fn dispute_game_solves_a_users_tree() {
     // Matching pennies has imperfect information: no backward induction, one mixed
     // equilibrium at (1/2, 1/2).
     let pennies = data("dispute_matching_pennies.json");
-    let v = json_of(&orbit(&[
-        "dispute",
-        "--game",
-        &pennies,
-        "--format",
-        "json",
-    ]).0);
+    let v = json_of(&orbit(&["dispute", "--game", &pennies, "--format", "json"]).0);
     assert!(v["subgame_perfect"].is_null());
     let mixed = v["normal_form"]["mixed_equilibria"].as_array().unwrap();
     assert_eq!(mixed.len(), 1);
@@ -267,13 +264,7 @@ fn dispute_game_solves_a_users_tree() {
         }
     }
 
-    let (o, _d) = orbit(&[
-        "dispute",
-        "--game",
-        &pennies,
-        "--format",
-        "csv",
-    ]);
+    let (o, _d) = orbit(&["dispute", "--game", &pennies, "--format", "csv"]);
     assert!(o.status.success());
     assert!(stdout(&o).starts_with("kind,strategies,payoffs\nextreme_equilibrium,"));
 }
@@ -281,13 +272,7 @@ fn dispute_game_solves_a_users_tree() {
 #[test]
 fn dispute_game_exports_a_users_tree() {
     let game = data("dispute_entry_deterrence.json");
-    let (o, dir) = orbit(&[
-            "dispute",
-            "--game",
-            &game,
-            "--efg",
-            "e.efg",
-    ]);
+    let (o, dir) = orbit(&["dispute", "--game", &game, "--efg", "e.efg"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let efg = std::fs::read_to_string(dir.path().join("e.efg")).unwrap();
     assert!(efg.contains("{ \"Entrant\" \"Incumbent\" }"), "{efg}");
@@ -325,13 +310,13 @@ fn dispute_game_errors_are_located() {
 #[test]
 fn run_writes_the_disputes_beside_the_report() {
     let (o, dir) = orbit(&[
-            "run",
-            "--quiet",
-            "--runs",
-            "20",
-            "--no-simulation",
-            "--out",
-            "rep",
+        "run",
+        "--quiet",
+        "--runs",
+        "20",
+        "--no-simulation",
+        "--out",
+        "rep",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rep = dir.path().join("rep");
@@ -380,16 +365,19 @@ fn run_writes_the_disputes_beside_the_report() {
 
 #[test]
 fn dispute_equilibria_use_lemke_howson_beyond_the_vertex_limit() {
-    let v = json_of(&orbit(&[
-        "dispute",
-        "--episode",
-        "2010",
-        "--draws",
-        "2",
-        "--equilibria",
-        "--format",
-        "json",
-    ]).0);
+    let v = json_of(
+        &orbit(&[
+            "dispute",
+            "--episode",
+            "2010",
+            "--draws",
+            "2",
+            "--equilibria",
+            "--format",
+            "json",
+        ])
+        .0,
+    );
     let nf = &v["games"][0]["normal_form"];
     assert!(nf["mixed_equilibria"].is_null());
     assert!(
@@ -414,15 +402,18 @@ fn dispute_equilibria_use_lemke_howson_beyond_the_vertex_limit() {
 
 #[test]
 fn dispute_flags_figures_borrowed_from_other_years() {
-    let v = json_of(&orbit(&[
-        "dispute",
-        "--episode",
-        "2010",
-        "--draws",
-        "2",
-        "--format",
-        "json",
-    ]).0);
+    let v = json_of(
+        &orbit(&[
+            "dispute",
+            "--episode",
+            "2010",
+            "--draws",
+            "2",
+            "--format",
+            "json",
+        ])
+        .0,
+    );
     let figures = v["episodes"][0]["inputs"]["figures"].as_array().unwrap();
     let figure = |symbol: &str| figures.iter().find(|f| f["symbol"] == symbol).unwrap();
     // No 2010 volume is on record: the 2011 one is used, and says so.

@@ -70,18 +70,8 @@ impl Checker {
                     as_of,
                     &ctx,
                 )?;
-                if seen.insert(pos.actor, ()).is_some() {
-                    self.error(
-                        format!(
-                            "actor `{}` has two positions on this issue",
-                            p.actor.get_ref()
-                        ),
-                        p.actor.span(),
-                        &ctx,
-                    );
-                    return None;
-                }
-                Some(pos)
+                self.first_position_of(&mut seen, pos.actor, &p.actor, &ctx)
+                    .then_some(pos)
             })
             .collect();
         let note = self.opt_text(&i.note, "note", &ctx);
@@ -129,17 +119,7 @@ impl Checker {
         scale: Option<(f64, f64)>,
         ctx: &str,
     ) -> Option<f64> {
-        let v = self.finite(value, field, ctx)?;
-        let (lo, hi) = scale?;
-        if !(lo..=hi).contains(&v) {
-            self.error(
-                format!("`{field}` {v} is outside the dimension's scale [{lo}, {hi}]"),
-                value.span(),
-                ctx,
-            );
-            return None;
-        }
-        Some(v)
+        self.within_scale(value, field, scale, "dimension", ctx)
     }
 
     /// `values` keyed by dimension id, in dimension order: every dimension present, no other key.
