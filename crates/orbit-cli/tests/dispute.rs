@@ -136,9 +136,11 @@ fn dispute_rejects_unknown_episode_and_zero_draws() {
     assert!(err.contains("unknown episode `2009`"), "{err}");
     assert!(err.contains("2004, 2006-07, 2010"), "{err}");
 
-    let (o, _d) = orbit(&["dispute", "--draws", "0"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("`--draws` must be at least 1"));
+    refuses(
+        &["dispute", "--draws", "0"],
+        1,
+        "`--draws` must be at least 1",
+    );
 }
 
 #[test]
@@ -296,15 +298,13 @@ fn dispute_game_errors_are_located() {
         ),
     ] {
         let path = data(file);
-        let (o, _d) = orbit(&["dispute", "--game", &path]);
-        assert_eq!(o.status.code(), Some(1), "{file}");
-        let err = stderr(&o);
-        assert!(err.contains(want), "{file}: {err}");
-        assert!(!err.contains("panicked"), "{file}: {err}");
+        refuses(&["dispute", "--game", &path], 1, want);
     }
-    let (o, _d) = orbit(&["dispute", "--game", "no-such-game.json"]);
-    assert_ne!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("cannot read `no-such-game.json`"));
+    refuses(
+        &["dispute", "--game", "no-such-game.json"],
+        2,
+        "cannot read `no-such-game.json`",
+    );
 }
 
 #[test]
