@@ -155,18 +155,15 @@ fn no_text_command_prints_float_noise_on_the_test_data() {
 /// 50.1 + 50.2 is 100.3, not `100.30000000000001`.
 #[test]
 fn a_computed_total_in_a_problem_is_shown_without_float_noise() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("noisy.csv");
-    std::fs::write(
-        &path,
+    let (_dir, path) = temp_file(
+        "noisy.csv",
         "Noisy,\"saliences summing to 100.3\",3,2\n\
          Actor,Description,Power,Pstn1,Sal1,Pstn2,Sal2\n\
          A,first,10,20,50.1,30,50.2\n\
          B,second,20,60,40,40,40\n\
          C,third,30,80,40,70,40\n",
-    )
-    .unwrap();
-    let (o, _d) = orbit(&["smp", "--input", path.to_str().unwrap()]);
+    );
+    let (o, _d) = orbit(&["smp", "--input", &path]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("sum to 100.3;"), "{err}");
@@ -177,19 +174,11 @@ fn a_computed_total_in_a_problem_is_shown_without_float_noise() {
 /// scale, as written (100.7, not `100.70000000000002`).
 #[test]
 fn a_percent_salience_out_of_range_is_quoted_as_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("percent.csv");
-    std::fs::write(
-        &path,
+    let (_dir, path) = temp_file(
+        "percent.csv",
         "actor,capability,position,salience\nA,10,20,100.7\nB,20,60,40\n",
-    )
-    .unwrap();
-    let (o, _d) = orbit(&[
-        "forecast",
-        "--actors",
-        path.to_str().unwrap(),
-        "--salience-percent",
-    ]);
+    );
+    let (o, _d) = orbit(&["forecast", "--actors", &path, "--salience-percent"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("salience 100.7 is outside [0, 100]"), "{err}");

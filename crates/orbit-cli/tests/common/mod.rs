@@ -201,3 +201,12 @@ pub fn refuses(args: &[&str], code: i32, needle: &str) {
     );
     assert!(stdout(&o).is_empty(), "{args:?} printed {}", stdout(&o));
 }
+
+/// Writes `text` to a file `name` in a fresh temporary directory (kept while the `TempDir`
+/// lives) and returns both, the path as the argument `orbit` takes.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path.display().to_string())
+}
