@@ -763,3 +763,32 @@ fn an_unknown_field_far_from_every_field_gets_no_suggestion() {
         .unwrap();
     assert_eq!(unknown.hint.as_deref(), Some("did you mean `focus`?"));
 }
+
+#[test]
+fn a_claim_measure_is_a_known_share_of_a_known_partner() {
+    let with = |measure: &str| {
+        EXAMPLE.replacen(
+            "paragraph = 1\n",
+            &format!("paragraph = 1\nfigure = 0.4\nmeasure = \"{measure}\"\n"),
+            1,
+        )
+    };
+    let hint = "use `exports_share:CODE`, `imports_share:CODE`, `turnover_share:CODE` or `energy_subsidy_share_gdp`";
+    for bad in [
+        "exports_sharer:RUS",
+        "energy_subsidy",
+        "energy_subsidy_share_gdp:RUS",
+    ] {
+        let found = problems(&with(bad));
+        let hit = found
+            .iter()
+            .find(|p| p.message == format!("unknown measure `{bad}`"))
+            .unwrap_or_else(|| panic!("{bad}: {found:#?}"));
+        assert_eq!(hit.hint.as_deref(), Some(hint));
+    }
+    let found = problems(&with("imports_share:XYZ"));
+    assert!(
+        found.iter().any(|p| p.message.contains("`XYZ`")),
+        "{found:#?}"
+    );
+}
