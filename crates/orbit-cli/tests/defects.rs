@@ -67,6 +67,17 @@ fn defect_3_years_outside_the_scenario_are_refused_with_its_range() {
         1,
         "must lie in 2019-2022",
     );
+    // `dependence --year` names the years that have figures, not only "run without".
+    refuses(
+        &["--scenario", &ex, "dependence", "--year", "1800"],
+        1,
+        "the only year with dependence figures is 2020",
+    );
+    refuses(
+        &["dependence", "--year", "1800"],
+        1,
+        "the years with dependence figures are 19",
+    );
 }
 
 #[test]
@@ -374,7 +385,8 @@ fn defect_14_endless_inputs_are_refused_with_their_name() {
         let (o, _d) = orbit(args);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
         assert!(
-            stderr(&o).contains("`/dev/zero` is more than"),
+            stderr(&o)
+                .contains("`/dev/zero` is larger than 64 MiB, the limit for files of this kind"),
             "{args:?}: {}",
             stderr(&o)
         );
