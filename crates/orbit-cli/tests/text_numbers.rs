@@ -184,3 +184,23 @@ fn a_percent_salience_out_of_range_is_quoted_as_written() {
     assert!(err.contains("salience 100.7 is outside [0, 100]"), "{err}");
     assert!(noisy_numbers(&err).is_empty(), "{err}");
 }
+
+/// A game whose values are near the largest float prints them in scientific notation, not
+/// as 300-digit numbers.
+#[test]
+fn huge_game_values_are_shown_in_scientific_notation() {
+    let (_dir, path) = temp_file(
+        "huge.json",
+        r#"{"players":["A","B"],"values":[{"coalition":["A"],"value":1e308},{"coalition":["B"],"value":1e308},{"coalition":["A","B"],"value":1.7e308}]}"#,
+    );
+    for command in ["shapley", "values"] {
+        let (o, _d) = orbit(&["game", command, "--game", &path]);
+        let out = stdout(&o);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            !out.contains("000000000000000000000"),
+            "`game {command}` prints {out}"
+        );
+        assert!(out.contains("e308"), "`game {command}` prints {out}");
+    }
+}
