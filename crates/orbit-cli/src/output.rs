@@ -139,7 +139,6 @@ pub fn or_dash<T>(value: Option<T>, show: impl Fn(T) -> String) -> String {
     value.map_or_else(|| "-".to_string(), show)
 }
 
-/// `n` and the noun in the number it needs: `1 claim`, `2 claims`, `0 claims`.
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+/// `n` and the noun in the number it needs: `1 claim`, `2 claims`, `0 claims` (one helper
+/// for the CLI, the report, the server and the scenario's own problems).
+pub use orbit_scenario::counted;

@@ -67,6 +67,17 @@ fn defect_3_years_outside_the_scenario_are_refused_with_its_range() {
         1,
         "must lie in 2019-2022",
     );
+    // `dependence --year` names the years that have figures, not only "run without".
+    refuses(
+        &["--scenario", &ex, "dependence", "--year", "1800"],
+        1,
+        "the only year with dependence figures is 2020",
+    );
+    refuses(
+        &["dependence", "--year", "1800"],
+        1,
+        "the years with dependence figures are 19",
+    );
 }
 
 #[test]
@@ -374,7 +385,8 @@ fn defect_14_endless_inputs_are_refused_with_their_name() {
         let (o, _d) = orbit(args);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
         assert!(
-            stderr(&o).contains("`/dev/zero` is more than"),
+            stderr(&o)
+                .contains("`/dev/zero` is larger than 64 MiB, the limit for files of this kind"),
             "{args:?}: {}",
             stderr(&o)
         );
@@ -405,6 +417,61 @@ fn defect_4_validation_keeps_going_inside_an_entry() {
     let err = stderr(&o);
     assert!(err.contains("unknown field `positon`"), "{err}");
     assert!(err.contains("`positions` entry 2"), "{err}");
+    assert!(err.contains("= hint: did you mean `position`?"), "{err}");
     assert!(err.contains("`salience` is 1.3"), "{err}");
     assert!(!err.contains("unknown issue"), "{err}");
+    // No cascade: the set-aside entry would have been the second position.
+    assert!(!err.contains("at least two actors"), "{err}");
+    assert!(!err.contains("(s)"), "{err}");
+    // The summary once, as the last line.
+    assert_eq!(err.matches("2 problems in").count(), 1, "{err}");
+    assert!(err.trim_end().ends_with("defect4.toml"), "{err}");
+    // In order of place, in text and in JSON.
+    assert!(
+        err.find("`salience` is 1.3").unwrap() < err.find("unknown field").unwrap(),
+        "{err}"
+    );
+    let (o, _d) = orbit(&["validate", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let problems = json["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{json}");
+    let lines: Vec<u64> = problems
+        .iter()
+        .map(|p| p["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert!(lines.is_sorted(), "{lines:?}");
+    assert_eq!(problems[1]["hint"], "did you mean `position`?", "{json}");
+}
+
+/// Defect 4, cascades: the misspelt entry is BLR's position, which a link targets
+/// (`position.russian_air_base.BLR`); neither the count of positions nor the link is
+/// reported, only the misspelling.
+#[test]
+fn defect_4_a_set_aside_position_causes_no_cascade() {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let blr = text.find("actor = \"BLR\"\nposition =").unwrap();
+    let mutated = format!(
+        "{}{}",
+        &text[..blr],
+        text[blr..].replacen("position =", "positon =", 1)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("defect4b.toml");
+    std::fs::write(&path, mutated).unwrap();
+    let (o, _d) = orbit(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("unknown field `positon`"), "{err}");
+    assert!(!err.contains("holds no position"), "{err}");
+    assert!(!err.contains("at least two actors"), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(
+        err.trim_end().ends_with(
+            "1 problem in {}"
+                .replace("{}", path.to_str().unwrap())
+                .as_str()
+        ),
+        "{err}"
+    );
 }

@@ -2,42 +2,15 @@
 //! files (`tests/data/dispute_*.json`: textbook games written by hand, the entry-deterrence
 //! game of Selten 1978 and matching pennies, whose answers are known).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn orbit_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orbit"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("orbit runs")
-}
-
-fn orbit(args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    orbit_in(dir.path(), args)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
-}
+use common::*;
 
 #[test]
 fn dispute_table_shows_every_episode_with_record_and_counterfactuals() {
-    let o = orbit(&["dispute", "--draws", "40"]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let table = text(&o.stdout);
+    let (o, _d) = orbit(&["dispute", "--draws", "40"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
     for want in [
         "== 2004 ",
         "== 2006-07 ",
@@ -55,15 +28,18 @@ fn dispute_table_shows_every_episode_with_record_and_counterfactuals() {
 
 #[test]
 fn dispute_json_of_one_episode_is_consistent() {
-    let v = json(&orbit(&[
-        "dispute",
-        "--episode",
-        "2006-07",
-        "--draws",
-        "60",
-        "--format",
-        "json",
-    ]));
+    let v = json_of(
+        &orbit(&[
+            "dispute",
+            "--episode",
+            "2006-07",
+            "--draws",
+            "60",
+            "--format",
+            "json",
+        ])
+        .0,
+    );
     let episodes = v["episodes"].as_array().unwrap();
     assert_eq!(episodes.len(), 1);
     let e = &episodes[0];
@@ -93,7 +69,7 @@ fn dispute_json_of_one_episode_is_consistent() {
 
 #[test]
 fn dispute_csv_has_one_row_per_path() {
-    let o = orbit(&[
+    let (o, _d) = orbit(&[
         "dispute",
         "--episode",
         "2010",
@@ -102,8 +78,8 @@ fn dispute_csv_has_one_row_per_path() {
         "--format",
         "csv",
     ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let csv = text(&o.stdout);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
@@ -134,15 +110,15 @@ fn dispute_same_seed_same_numbers_other_seed_other_draws() {
             "json",
         ]
     };
-    let a = orbit(&args("7"));
-    let b = orbit(&args("7"));
-    assert!(a.status.success(), "{}", text(&a.stderr));
+    let (a, _da) = orbit(&args("7"));
+    let (b, _db) = orbit(&args("7"));
+    assert!(a.status.success(), "{}", stderr(&a));
     assert_eq!(
         a.stdout, b.stdout,
         "the same seed must give the same output"
     );
-    let c = json(&orbit(&args("8")));
-    let a = json(&a);
+    let c = json_of(&orbit(&args("8")).0);
+    let a = json_of(&a);
     assert_eq!(c["settings"]["seed"], 8);
     // The central game does not depend on the seed, the draws do.
     assert_eq!(a["episodes"][0]["solution"], c["episodes"][0]["solution"]);
@@ -154,35 +130,33 @@ fn dispute_same_seed_same_numbers_other_seed_other_draws() {
 
 #[test]
 fn dispute_rejects_unknown_episode_and_zero_draws() {
-    let o = orbit(&["dispute", "--episode", "2009"]);
+    let (o, _d) = orbit(&["dispute", "--episode", "2009"]);
     assert_eq!(o.status.code(), Some(1));
-    let err = text(&o.stderr);
+    let err = stderr(&o);
     assert!(err.contains("unknown episode `2009`"), "{err}");
     assert!(err.contains("2004, 2006-07, 2010"), "{err}");
 
-    let o = orbit(&["dispute", "--draws", "0"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("`--draws` must be at least 1"));
+    refuses(
+        &["dispute", "--draws", "0"],
+        1,
+        "`--draws` must be at least 1",
+    );
 }
 
 #[test]
 fn dispute_writes_gambit_files_and_refuses_to_overwrite() {
-    let dir = tempfile::tempdir().unwrap();
-    let o = orbit_in(
-        dir.path(),
-        &[
-            "dispute",
-            "--episode",
-            "2006-07",
-            "--draws",
-            "10",
-            "--efg",
-            "g.efg",
-            "--nfg",
-            "g.nfg",
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (o, dir) = orbit(&[
+        "dispute",
+        "--episode",
+        "2006-07",
+        "--draws",
+        "10",
+        "--efg",
+        "g.efg",
+        "--nfg",
+        "g.nfg",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let efg = std::fs::read_to_string(dir.path().join("g.efg")).unwrap();
     assert!(efg.starts_with("EFG 2 R "), "{efg}");
     assert!(efg.contains("{ \"RUS\" \"BLR\" }"), "{efg}");
@@ -206,7 +180,7 @@ fn dispute_writes_gambit_files_and_refuses_to_overwrite() {
         ],
     );
     assert_eq!(o.status.code(), Some(1));
-    let err = text(&o.stderr);
+    let err = stderr(&o);
     assert!(err.contains("`g.efg` already exists"), "{err}");
     assert!(err.contains("--force"), "{err}");
     assert_eq!(
@@ -231,7 +205,7 @@ fn dispute_writes_gambit_files_and_refuses_to_overwrite() {
             "--force",
         ],
     );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     assert_ne!(
         std::fs::read_to_string(dir.path().join("g.efg")).unwrap(),
         efg
@@ -251,23 +225,23 @@ fn dispute_writes_gambit_files_and_refuses_to_overwrite() {
         ],
     );
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("export one game"));
+    assert!(stderr(&o).contains("export one game"));
     assert!(!dir.path().join("h.efg").exists());
 }
 
 #[test]
 fn dispute_game_solves_a_users_tree() {
     let game = data("dispute_entry_deterrence.json");
-    let game = game.to_str().unwrap();
-    let o = orbit(&["dispute", "--game", game]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let table = text(&o.stdout);
+    let game = game.as_str();
+    let (o, _d) = orbit(&["dispute", "--game", game]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
     assert!(
         table.contains("subgame-perfect path: Entrant: in → Incumbent: accommodate"),
         "{table}"
     );
 
-    let v = json(&orbit(&["dispute", "--game", game, "--format", "json"]));
+    let v = json_of(&orbit(&["dispute", "--game", game, "--format", "json"]).0);
     assert_eq!(v["subgame_perfect"]["outcome"], "shared market");
     assert_eq!(
         v["subgame_perfect"]["payoffs"],
@@ -282,13 +256,7 @@ fn dispute_game_solves_a_users_tree() {
     // Matching pennies has imperfect information: no backward induction, one mixed
     // equilibrium at (1/2, 1/2).
     let pennies = data("dispute_matching_pennies.json");
-    let v = json(&orbit(&[
-        "dispute",
-        "--game",
-        pennies.to_str().unwrap(),
-        "--format",
-        "json",
-    ]));
+    let v = json_of(&orbit(&["dispute", "--game", &pennies, "--format", "json"]).0);
     assert!(v["subgame_perfect"].is_null());
     let mixed = v["normal_form"]["mixed_equilibria"].as_array().unwrap();
     assert_eq!(mixed.len(), 1);
@@ -298,32 +266,16 @@ fn dispute_game_solves_a_users_tree() {
         }
     }
 
-    let o = orbit(&[
-        "dispute",
-        "--game",
-        pennies.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let (o, _d) = orbit(&["dispute", "--game", &pennies, "--format", "csv"]);
     assert!(o.status.success());
-    assert!(text(&o.stdout).starts_with("kind,strategies,payoffs\nextreme_equilibrium,"));
+    assert!(stdout(&o).starts_with("kind,strategies,payoffs\nextreme_equilibrium,"));
 }
 
 #[test]
 fn dispute_game_exports_a_users_tree() {
-    let dir = tempfile::tempdir().unwrap();
     let game = data("dispute_entry_deterrence.json");
-    let o = orbit_in(
-        dir.path(),
-        &[
-            "dispute",
-            "--game",
-            game.to_str().unwrap(),
-            "--efg",
-            "e.efg",
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (o, dir) = orbit(&["dispute", "--game", &game, "--efg", "e.efg"]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let efg = std::fs::read_to_string(dir.path().join("e.efg")).unwrap();
     assert!(efg.contains("{ \"Entrant\" \"Incumbent\" }"), "{efg}");
     assert!(efg.contains("\"accommodate\""), "{efg}");
@@ -346,33 +298,27 @@ fn dispute_game_errors_are_located() {
         ),
     ] {
         let path = data(file);
-        let o = orbit(&["dispute", "--game", path.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(1), "{file}");
-        let err = text(&o.stderr);
-        assert!(err.contains(want), "{file}: {err}");
-        assert!(!err.contains("panicked"), "{file}: {err}");
+        refuses(&["dispute", "--game", &path], 1, want);
     }
-    let o = orbit(&["dispute", "--game", "no-such-game.json"]);
-    assert_ne!(o.status.code(), Some(0));
-    assert!(text(&o.stderr).contains("cannot read `no-such-game.json`"));
+    refuses(
+        &["dispute", "--game", "no-such-game.json"],
+        2,
+        "cannot read `no-such-game.json`",
+    );
 }
 
 #[test]
 fn run_writes_the_disputes_beside_the_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let o = orbit_in(
-        dir.path(),
-        &[
-            "run",
-            "--quiet",
-            "--runs",
-            "20",
-            "--no-simulation",
-            "--out",
-            "rep",
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (o, dir) = orbit(&[
+        "run",
+        "--quiet",
+        "--runs",
+        "20",
+        "--no-simulation",
+        "--out",
+        "rep",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let rep = dir.path().join("rep");
     for file in [
         "disputes.json",
@@ -419,16 +365,19 @@ fn run_writes_the_disputes_beside_the_report() {
 
 #[test]
 fn dispute_equilibria_use_lemke_howson_beyond_the_vertex_limit() {
-    let v = json(&orbit(&[
-        "dispute",
-        "--episode",
-        "2010",
-        "--draws",
-        "2",
-        "--equilibria",
-        "--format",
-        "json",
-    ]));
+    let v = json_of(
+        &orbit(&[
+            "dispute",
+            "--episode",
+            "2010",
+            "--draws",
+            "2",
+            "--equilibria",
+            "--format",
+            "json",
+        ])
+        .0,
+    );
     let nf = &v["games"][0]["normal_form"];
     assert!(nf["mixed_equilibria"].is_null());
     assert!(
@@ -453,15 +402,18 @@ fn dispute_equilibria_use_lemke_howson_beyond_the_vertex_limit() {
 
 #[test]
 fn dispute_flags_figures_borrowed_from_other_years() {
-    let v = json(&orbit(&[
-        "dispute",
-        "--episode",
-        "2010",
-        "--draws",
-        "2",
-        "--format",
-        "json",
-    ]));
+    let v = json_of(
+        &orbit(&[
+            "dispute",
+            "--episode",
+            "2010",
+            "--draws",
+            "2",
+            "--format",
+            "json",
+        ])
+        .0,
+    );
     let figures = v["episodes"][0]["inputs"]["figures"].as_array().unwrap();
     let figure = |symbol: &str| figures.iter().find(|f| f["symbol"] == symbol).unwrap();
     // No 2010 volume is on record: the 2011 one is used, and says so.

@@ -128,14 +128,11 @@ fn forecast_monte_carlo_is_reproducible_across_thread_counts() {
 
 #[test]
 fn forecast_rejects_bad_tables_and_options() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.csv");
-    std::fs::write(
-        &bad,
+    let (dir, bad) = temp_file(
+        "bad.csv",
         "# a comment\nActor,Capability,Position,Salience\nA,1,4,0.8\nB,-2,x,1.5\nA,1,3,0.5\n",
-    )
-    .unwrap();
-    let (o, _d) = orbit(&["forecast", "--actors", bad.to_str().unwrap()]);
+    );
+    let (o, _d) = orbit(&["forecast", "--actors", &bad]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(

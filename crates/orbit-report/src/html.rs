@@ -345,8 +345,8 @@ pub(crate) fn render_page(
         .collect();
     let _ = writeln!(
         out,
-        "<section id=\"claims\">\n<h2>Claims of the narrative</h2>\n<p>{} claims checked: {}.</p>",
-        c.total,
+        "<section id=\"claims\">\n<h2>Claims of the narrative</h2>\n<p>{} checked: {}.</p>",
+        orbit_scenario::counted(c.total, "claim", "claims"),
         verdicts.join(", ")
     );
     if let Some(t) = table("claims") {
@@ -425,8 +425,8 @@ fn push_issue(out: &mut String, report: &RunReport, f: &IssueForecast, vcharts: 
     if let Some(eum) = &f.eum {
         let _ = write!(
             out,
-            "<details><summary>Expected utility model: positions by round ({} rounds)</summary><div class=\"table-wrap\"><table><tr><th>round</th>",
-            eum.rounds.len().saturating_sub(1)
+            "<details><summary>Expected utility model: positions by round ({})</summary><div class=\"table-wrap\"><table><tr><th>round</th>",
+            orbit_scenario::counted(eum.rounds.len().saturating_sub(1), "round", "rounds")
         );
         for a in &eum.actors {
             let _ = write!(out, "<th>{}</th>", escape(a));
@@ -474,10 +474,10 @@ fn push_table(out: &mut String, t: &DataTable) {
 fn push_details_table(out: &mut String, t: &DataTable) {
     let _ = writeln!(
         out,
-        "<details id=\"table-{}\"><summary>{} ({} rows)</summary>",
+        "<details id=\"table-{}\"><summary>{} ({})</summary>",
         t.name,
         escape(&t.title),
-        t.rows.len()
+        orbit_scenario::counted(t.rows.len(), "row", "rows")
     );
     push_table_body(out, t);
     push_csv_link(out, t);

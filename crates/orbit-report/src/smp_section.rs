@@ -139,13 +139,13 @@ pub fn section_html(report: &RunReport, vcharts: &[VegaChart]) -> String {
     for r in &report.smp {
         let _ = writeln!(
             out,
-            "<h3>{} <code>{}</code></h3>\n<p>As of {}; {} actors, {} dimension(s); {} turns{}.</p>\n<div class=\"panels\">",
+            "<h3>{} <code>{}</code></h3>\n<p>As of {}; {}, {}; {}{}.</p>\n<div class=\"panels\">",
             escape(&r.name),
             escape(&r.issue),
             escape(&r.as_of),
-            r.actors.len(),
-            r.dimensions.len(),
-            r.turns,
+            orbit_scenario::counted(r.actors.len(), "actor", "actors"),
+            orbit_scenario::counted(r.dimensions.len(), "dimension", "dimensions"),
+            orbit_scenario::counted(r.turns, "turn", "turns"),
             r.monte_carlo.as_ref().map_or(String::new(), |mc| format!(
                 "; Monte Carlo: {} of {} perturbed draws ran, {:.1} turns on average (seed {})",
                 mc.succeeded, mc.draws, mc.turns_mean, mc.seed

@@ -130,8 +130,11 @@ pub fn body_html(
         .count();
     let _ = writeln!(
         out,
-        "<p>The patron–client bargain (<code>docs/models/alliance-bargain.md</code>) is calibrated afresh at every cutoff {first}–{last} on the record known then ({calibrated} of {} cutoffs have enough recorded prices to fit) and forecasts 1–5 years ahead. Skill is 1 − MAE<sub>model</sub>/MAE<sub>persistence</sub>: above the dashed zero line the model beats carrying the last recorded value forward. The issue outcomes come from the rolling backtest (expected utility model and compromise against the status quo). See <code>docs/backtest.md</code>.</p>",
-        section.plan.cutoffs.len(),
+        "<p>The patron–client bargain (<code>docs/models/alliance-bargain.md</code>) is calibrated afresh at every cutoff {first}–{last} on the record known then ({calibrated} of {} enough recorded prices to fit) and forecasts 1–5 years ahead. Skill is 1 − MAE<sub>model</sub>/MAE<sub>persistence</sub>: above the dashed zero line the model beats carrying the last recorded value forward. The issue outcomes come from the rolling backtest (expected utility model and compromise against the status quo). See <code>docs/backtest.md</code>.</p>",
+        match section.plan.cutoffs.len() {
+            1 => "1 cutoff has".to_string(),
+            n => format!("{n} cutoffs have"),
+        },
     );
     out.push_str("<div class=\"panels\">\n");
     for c in vcharts

@@ -1593,7 +1593,10 @@ pub fn headline(report: &RunReport) -> Vec<HeadlineFigure> {
             label: "Backtest: questions where the model beat the status quo".into(),
             value: better as f64,
             display: format!("{better} of {n}"),
-            detail: format!("{tie} ties, {worse} worse"),
+            detail: format!(
+                "{}, {worse} worse",
+                orbit_scenario::counted(tie, "tie", "ties")
+            ),
             source: "orbit backtest --rolling on the scenario".into(),
             link: "#backtest",
             chart: backtest_skill(&report.backtest, scenario, true),

@@ -465,11 +465,7 @@ pub fn files(d: &DisputeSection) -> Vec<ReportFile> {
 }
 
 fn moves(n: usize) -> String {
-    if n == 1 {
-        "1 move".into()
-    } else {
-        format!("{n} moves")
-    }
+    orbit_scenario::counted(n, "move", "moves")
 }
 
 /// The rows of `t` whose first column is `episode`.
@@ -525,9 +521,9 @@ pub fn episode_html(
     let figures = rows_of(&figures_table(d), episode);
     let _ = writeln!(
         out,
-        "<details><summary>The figures of the {} game ({} rows)</summary>",
+        "<details><summary>The figures of the {} game ({})</summary>",
         escape(episode),
-        figures.rows.len()
+        orbit_scenario::counted(figures.rows.len(), "row", "rows")
     );
     push_table_body(&mut out, &figures);
     out.push_str("</details>\n");

@@ -194,9 +194,9 @@ pub fn eum_rounds(
         scale_value(eum.forecast)
     );
     let source = format!(
-        "Source: scenario {scenario}; {} actors on {} distinct paths{}; expected utility model (Scholz, Calbert & Smith 2011); {}",
+        "Source: scenario {scenario}; {} actors on {}{}; expected utility model (Scholz, Calbert & Smith 2011); {}",
         eum.actors.len(),
-        paths.len(),
+        orbit_scenario::counted(paths.len(), "distinct path", "distinct paths"),
         if shared > 0 {
             " (actors with identical positions in every round share one line, named together in the legend)"
         } else {

@@ -148,9 +148,9 @@ pub fn smp_dimension(
         chart_name(&result.issue, &dim.id),
         format!("{}: {}", result.name, dim.name),
         format!(
-            "{source}; KTAB Spatial Model of Politics, default parameters, seed {}, {} turns ({}); {} to {}; labels at the last turn group actors within {:.0}% of the scale",
+            "{source}; KTAB Spatial Model of Politics, default parameters, seed {}, {} ({}); {} to {}; labels at the last turn group actors within {:.0}% of the scale",
             result.seed,
-            result.turns,
+            orbit_scenario::counted(result.turns, "turn", "turns"),
             stop_text(result),
             dim.min_label,
             dim.max_label,

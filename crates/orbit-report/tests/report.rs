@@ -252,3 +252,25 @@ fn simulation_and_backtest_sections() {
     );
     assert!(files.iter().any(|f| f.path == "backtest.csv"));
 }
+
+/// Defect 12 of issue 15: "1 claims checked". A count in the page's text takes the noun in
+/// the number it needs.
+#[test]
+fn counts_in_the_page_take_their_number() {
+    let mut r = report().clone();
+    r.claims.total = 1;
+    let html = orbit_report::render_html(&r);
+    assert!(
+        html.contains("<p>1 claim checked: "),
+        "no `1 claim checked`"
+    );
+    r.claims.total = 2;
+    let html = orbit_report::render_html(&r);
+    assert!(
+        html.contains("<p>2 claims checked: "),
+        "no `2 claims checked`"
+    );
+    for bad in ["(1 rows)", "(1 rounds)", "1 claims", "dimension(s)"] {
+        assert!(!html.contains(bad), "the page says `{bad}`");
+    }
+}

@@ -222,7 +222,10 @@ pub fn parse_actor_table(
             && !(0.0..=1.0).contains(&s)
         {
             let message = if salience_in_percent {
-                format!("salience {} is outside [0, 100]", s * 100.0)
+                format!(
+                    "salience {} is outside [0, 100]",
+                    crate::diagnostic::readable_number(s * 100.0)
+                )
             } else {
                 format!(
                     "salience {s} is outside [0, 1] (write 80% as 0.8, or pass `--salience-percent` for a 0-100 scale)"

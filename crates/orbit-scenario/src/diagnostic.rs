@@ -55,6 +55,23 @@ impl Diagnostic {
     }
 }
 
+/// `n` and the noun in the number it needs: `1 position`, `2 positions`, `0 positions`.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A computed number as a problem message shows it: rounded to 10 significant digits, then
+/// written as briefly as it reads back, so 50.1 + 50.2 shows as `100.3`, not as the
+/// `100.30000000000001` binary floating point makes of it. Not for values the user wrote
+/// (those are quoted as written) nor for JSON or CSV (full precision, for programs).
+pub fn readable_number(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let rounded: f64 = format!("{x:.9e}").parse().unwrap_or(x);
+    rounded.to_string()
+}
+
 /// Maps byte offsets of one text to lines and columns.
 #[derive(Debug)]
 pub(crate) struct LineIndex<'a> {
@@ -212,6 +229,16 @@ impl fmt::Display for Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readable_numbers_drop_float_noise_only() {
+        assert_eq!(readable_number(50.1 + 50.2), "100.3");
+        assert_eq!(readable_number(0.1 + 0.2), "0.3");
+        assert_eq!(readable_number(1.000000001), "1.000000001");
+        assert_eq!(readable_number(-2.5), "-2.5");
+        assert_eq!(readable_number(1e-12 / 3.0), "0.0000000000003333333333");
+        assert_eq!(readable_number(f64::INFINITY), "inf");
+    }
 
     #[test]
     fn locates_lines_and_character_columns() {

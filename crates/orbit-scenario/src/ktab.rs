@@ -842,7 +842,10 @@ fn check_vectors(
         problems.add(
             fl,
             fc,
-            format!("the saliences sum to {total}; KTAB allows at most 100 per actor"),
+            format!(
+                "the saliences sum to {}; KTAB allows at most 100 per actor",
+                crate::diagnostic::readable_number(total)
+            ),
         );
     } else if total <= 0.0 {
         problems.add(
@@ -1376,8 +1379,9 @@ fn read_xml(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                         l,
                         c,
                         format!(
-                            "the adjustments of `{}`'s ideal sum to {sum}, more than 1 (KTAB's newIdeals throws)",
-                            actors[i].name
+                            "the adjustments of `{}`'s ideal sum to {}, more than 1 (KTAB's newIdeals throws)",
+                            actors[i].name,
+                            crate::diagnostic::readable_number(sum)
                         ),
                     );
                 }

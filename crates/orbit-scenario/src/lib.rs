@@ -25,7 +25,7 @@ pub mod world;
 
 use std::path::Path;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Location};
+pub use diagnostic::{Diagnostic, Diagnostics, Location, counted, readable_number};
 pub use hint::Hint;
 pub use validate::validate;
 pub use world::*;
@@ -38,6 +38,20 @@ pub const BUILTIN_TOML: &str = include_str!("../../../scenarios/union-state.toml
 
 /// The name diagnostics use for the embedded scenario.
 pub const BUILTIN_NAME: &str = "<built-in>/union-state.toml";
+
+/// A size limit as people write it: `1 GiB`, `64 MiB` for a whole number of them, else
+/// in bytes.
+fn byte_size(bytes: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    if bytes >= GIB && bytes.is_multiple_of(GIB) {
+        format!("{} GiB", bytes / GIB)
+    } else if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
 
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -52,9 +66,9 @@ pub enum ScenarioError {
     /// The file exceeds its limit ([`MAX_FILE_BYTES`] for a scenario); `size` is the size
     /// the file system reported, `None` for a file that reports none but kept going (a
     /// device, a pipe).
-    #[error("`{path}` is {}; files of this kind are limited to {limit} bytes", match size {
-        Some(size) => format!("{size} bytes"),
-        None => format!("more than {limit} bytes"),
+    #[error("`{path}` is {}", match size {
+        Some(size) => format!("{size} bytes; files of this kind are limited to {}", byte_size(*limit)),
+        None => format!("larger than {}, the limit for files of this kind", byte_size(*limit)),
     })]
     TooLarge {
         path: String,

@@ -37,6 +37,24 @@ pub struct RawScenario {
     /// Ids of `[[actors]]` entries that were reported as malformed: references to them are
     /// not reported again as unknown.
     pub malformed_actor_ids: Vec<String>,
+    /// Nested entries (`[[issues.positions]]`, `[[pipelines.segments]]`...) that did not
+    /// parse, were reported, and were set aside so that the rest of their entry could be
+    /// read: the checks that count or look up nested entries consult this list, so that
+    /// an entry set aside is not reported a second time as missing.
+    pub set_aside: Vec<SetAside>,
+}
+
+/// One nested entry that was reported as malformed and left out of its parent entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// The top-level section of the parent entry (`issues`), or `scenario`.
+    pub section: String,
+    /// The parent entry's `id`, when it has a readable one.
+    pub entry_id: Option<String>,
+    /// The nested key (`positions`).
+    pub key: String,
+    /// The nested entry's `actor`, when it has a readable one (positions name their actor).
+    pub actor: Option<String>,
 }
 
 /// The top-level keys a scenario may have.
@@ -94,12 +112,18 @@ pub fn parse(text: &str) -> (RawScenario, Vec<Diagnostic>) {
         let key_span = key.span();
         match name {
             "scenario" => {
-                raw.meta = deserialize_one(value, "the `[scenario]` table", &mut problems);
+                raw.meta = deserialize_one(
+                    value,
+                    "the `[scenario]` table",
+                    name,
+                    &mut problems,
+                    &mut raw.set_aside,
+                );
                 raw.meta_failed = raw.meta.is_none();
             }
             "actors" => {
                 raw.malformed_actor_ids = malformed_ids(&value);
-                raw.actors = deserialize_each(value, name, &mut problems);
+                raw.actors = deserialize_each(value, name, &mut problems, &mut raw.set_aside);
                 let parsed: Vec<&str> = raw
                     .actors
                     .iter()
@@ -108,18 +132,39 @@ pub fn parse(text: &str) -> (RawScenario, Vec<Diagnostic>) {
                 raw.malformed_actor_ids
                     .retain(|id| !parsed.contains(&id.as_str()));
             }
-            "indicators" => raw.indicators = deserialize_each(value, name, &mut problems),
-            "trade" => raw.trade = deserialize_each(value, name, &mut problems),
-            "energy" => raw.energy = deserialize_each(value, name, &mut problems),
-            "benchmarks" => raw.benchmarks = deserialize_each(value, name, &mut problems),
-            "pipelines" => raw.pipelines = deserialize_each(value, name, &mut problems),
-            "alliances" => raw.alliances = deserialize_each(value, name, &mut problems),
-            "sanctions" => raw.sanctions = deserialize_each(value, name, &mut problems),
-            "issues" => raw.issues = deserialize_each(value, name, &mut problems),
-            "events" => raw.events = deserialize_each(value, name, &mut problems),
-            "claims" => raw.claims = deserialize_each(value, name, &mut problems),
-            "links" => raw.links = deserialize_each(value, name, &mut problems),
-            "spatial_issues" => raw.spatial_issues = deserialize_each(value, name, &mut problems),
+            "indicators" => {
+                raw.indicators = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "trade" => raw.trade = deserialize_each(value, name, &mut problems, &mut raw.set_aside),
+            "energy" => {
+                raw.energy = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "benchmarks" => {
+                raw.benchmarks = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "pipelines" => {
+                raw.pipelines = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "alliances" => {
+                raw.alliances = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "sanctions" => {
+                raw.sanctions = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "issues" => {
+                raw.issues = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "events" => {
+                raw.events = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "claims" => {
+                raw.claims = deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
+            "links" => raw.links = deserialize_each(value, name, &mut problems, &mut raw.set_aside),
+            "spatial_issues" => {
+                raw.spatial_issues =
+                    deserialize_each(value, name, &mut problems, &mut raw.set_aside)
+            }
             other => problems.push(
                 Diagnostic::new(format!("unknown section `{other}`"), Some(key_span)).with_hint(
                     format!(
@@ -140,7 +185,9 @@ pub fn parse(text: &str) -> (RawScenario, Vec<Diagnostic>) {
 fn deserialize_one<T: DeserializeOwned>(
     value: Spanned<DeValue<'_>>,
     what: &str,
+    section: &str,
     problems: &mut Vec<Diagnostic>,
+    set_aside: &mut Vec<SetAside>,
 ) -> Option<Spanned<T>> {
     let span = value.span();
     if !matches!(value.get_ref(), DeValue::Table(_)) {
@@ -167,13 +214,29 @@ fn deserialize_one<T: DeserializeOwned>(
                     .clone()
                     .and_then(|at| remove_nested_entry(&mut value, &at));
                 match nested {
-                    Some(nested_what) => problems.push(
-                        Diagnostic::new(toml_message(&e), at)
-                            .with_context(format!("{what}, {nested_what}")),
-                    ),
+                    Some(removed) => {
+                        problems.push(
+                            unknown_field_hint(Diagnostic::new(toml_message(&e), at), &e)
+                                .with_context(format!(
+                                    "{what}, `{}` entry {}",
+                                    removed.key,
+                                    removed.index + 1
+                                )),
+                        );
+                        set_aside.push(SetAside {
+                            section: section.to_string(),
+                            entry_id: table_str(value.get_ref(), "id"),
+                            key: removed.key,
+                            actor: removed.actor,
+                        });
+                    }
                     None => {
                         problems.push(
-                            Diagnostic::new(toml_message(&e), at.or(Some(span))).with_context(what),
+                            unknown_field_hint(
+                                Diagnostic::new(toml_message(&e), at.or(Some(span))),
+                                &e,
+                            )
+                            .with_context(what),
                         );
                         return None;
                     }
@@ -183,12 +246,50 @@ fn deserialize_one<T: DeserializeOwned>(
     }
 }
 
+/// A nested entry taken out of its parent by [`remove_nested_entry`].
+struct Removed {
+    key: String,
+    /// Its place in the nested array, from 0.
+    index: usize,
+    actor: Option<String>,
+}
+
+/// The string value of `key` in `value` when `value` is a table and the value a string.
+fn table_str(value: &DeValue<'_>, key: &str) -> Option<String> {
+    Some(value.as_table()?.get(key)?.get_ref().as_str()?.to_string())
+}
+
+/// "did you mean `position`?" for an unknown field whose name is close to one the entry
+/// takes (Jaro-Winkler similarity of at least 0.8, as cargo's and clap's suggestions use).
+fn unknown_field_hint(problem: Diagnostic, error: &toml::de::Error) -> Diagnostic {
+    match suggest_field(error.message()) {
+        Some(field) => problem.with_hint(format!("did you mean `{field}`?")),
+        None => problem,
+    }
+}
+
+/// The expected field closest to the unknown one, read from serde's message
+/// "unknown field `x`, expected one of `a`, `b`" (or "expected `a` or `b`").
+fn suggest_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let (_, expected) = expected.split_once("expected")?;
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|candidate| (strsim::jaro_winkler(unknown, candidate), candidate))
+        .filter(|(similarity, _)| *similarity >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate.to_string())
+}
+
 /// Removes from the table `value` the entry of a nested array of tables whose span contains
-/// `at`, and names it (`` `positions` entry 2 ``); `None` when `at` is in no nested entry.
+/// `at`, and says which it was; `None` when `at` is in no nested entry.
 fn remove_nested_entry(
     value: &mut Spanned<DeValue<'_>>,
     at: &std::ops::Range<usize>,
-) -> Option<String> {
+) -> Option<Removed> {
     let DeValue::Table(table) = value.get_mut() else {
         return None;
     };
@@ -215,13 +316,19 @@ fn remove_nested_entry(
         return None;
     };
     let all = std::mem::replace(items, std::iter::empty().collect());
+    let mut actor = None;
     *items = all
         .into_iter()
         .enumerate()
-        .filter(|(i, _)| *i != index)
+        .filter(|(i, item)| {
+            if *i == index {
+                actor = table_str(item.get_ref(), "actor");
+            }
+            *i != index
+        })
         .map(|(_, item)| item)
         .collect();
-    Some(format!("`{key}` entry {}", index + 1))
+    Some(Removed { key, index, actor })
 }
 
 /// The `id` strings of every entry of an array of tables, whether or not the entry is valid.
@@ -248,6 +355,7 @@ fn deserialize_each<T: DeserializeOwned>(
     value: Spanned<DeValue<'_>>,
     section: &str,
     problems: &mut Vec<Diagnostic>,
+    set_aside: &mut Vec<SetAside>,
 ) -> Vec<Spanned<T>> {
     let span = value.span();
     let DeValue::Array(items) = value.into_inner() else {
@@ -267,7 +375,7 @@ fn deserialize_each<T: DeserializeOwned>(
         .enumerate()
         .filter_map(|(i, item)| {
             let what = format!("`{section}` entry {}", i + 1);
-            deserialize_one(item, &what, problems)
+            deserialize_one(item, &what, section, problems, set_aside)
         })
         .collect()
 }

@@ -97,7 +97,7 @@ mod tests {
             ),
             "{err}"
         );
-        assert!(err.to_string().contains("more than 1024 bytes"), "{err}");
+        assert!(err.to_string().contains("larger than 1024 bytes"), "{err}");
     }
 
     #[test]

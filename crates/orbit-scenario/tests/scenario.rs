@@ -706,3 +706,89 @@ fn a_malformed_actor_is_reported_once_not_at_every_reference() {
             .any(|p| p.message.contains("unknown actor `EUR`"))
     );
 }
+
+/// Defect 4 of issue 15: a nested entry set aside as malformed is counted where entries are
+/// counted, so a count check reports only a count that is too low with it too.
+#[test]
+fn a_set_aside_position_is_counted_once_and_said() {
+    let rus = EXAMPLE.find("actor = \"RUS\"\nposition = 100.0").unwrap();
+    let blr = EXAMPLE.find("actor = \"BLR\"\nposition = 20.0").unwrap();
+    // Drop BLR's position entry wholly (and the link that targets it), misspell RUS's.
+    let header = EXAMPLE[..blr].rfind("[[issues.positions]]").unwrap();
+    let end = blr + EXAMPLE[blr..].find("[[issues.outcomes]]").unwrap();
+    let text = format!(
+        "{}{}{}",
+        &EXAMPLE[..rus],
+        EXAMPLE[rus..header].replacen("position = 100.0", "postion = 100.0", 1),
+        &EXAMPLE[end..]
+    );
+    let text = text.replace(
+        "position.russian_air_base.BLR",
+        "position.russian_air_base.RUS",
+    );
+    let found = problems(&text);
+    let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        messages.contains(
+            &"the issue has 0 positions (1 position more could not be read, see its error); bargaining needs at least two actors"
+        ),
+        "{messages:#?}"
+    );
+    let misspelt = found
+        .iter()
+        .find(|p| p.message.starts_with("unknown field `postion`"))
+        .unwrap();
+    assert_eq!(misspelt.hint.as_deref(), Some("did you mean `position`?"));
+    // The link to RUS's position is not reported again: its entry's error says it all.
+    assert!(
+        !messages.iter().any(|m| m.contains("holds no position")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn an_unknown_field_far_from_every_field_gets_no_suggestion() {
+    let text = EXAMPLE.replacen("focus = \"BLR\"", "focus = \"BLR\"\nzzqx = 1", 1);
+    let found = problems(&text);
+    let unknown = found
+        .iter()
+        .find(|p| p.message.starts_with("unknown field `zzqx`"))
+        .unwrap();
+    assert_eq!(unknown.hint, None, "{unknown:?}");
+    let text = EXAMPLE.replacen("focus = \"BLR\"", "focsu = \"BLR\"", 1);
+    let found = problems(&text);
+    let unknown = found
+        .iter()
+        .find(|p| p.message.starts_with("unknown field `focsu`"))
+        .unwrap();
+    assert_eq!(unknown.hint.as_deref(), Some("did you mean `focus`?"));
+}
+
+#[test]
+fn a_claim_measure_is_a_known_share_of_a_known_partner() {
+    let with = |measure: &str| {
+        EXAMPLE.replacen(
+            "paragraph = 1\n",
+            &format!("paragraph = 1\nfigure = 0.4\nmeasure = \"{measure}\"\n"),
+            1,
+        )
+    };
+    let hint = "use `exports_share:CODE`, `imports_share:CODE`, `turnover_share:CODE` or `energy_subsidy_share_gdp`";
+    for bad in [
+        "exports_sharer:RUS",
+        "energy_subsidy",
+        "energy_subsidy_share_gdp:RUS",
+    ] {
+        let found = problems(&with(bad));
+        let hit = found
+            .iter()
+            .find(|p| p.message == format!("unknown measure `{bad}`"))
+            .unwrap_or_else(|| panic!("{bad}: {found:#?}"));
+        assert_eq!(hit.hint.as_deref(), Some(hint));
+    }
+    let found = problems(&with("imports_share:XYZ"));
+    assert!(
+        found.iter().any(|p| p.message.contains("`XYZ`")),
+        "{found:#?}"
+    );
+}

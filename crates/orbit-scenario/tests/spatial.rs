@@ -181,7 +181,7 @@ fn fewer_than_three_actors_are_refused() {
     assert!(
         found.iter().any(|p| p
             .message
-            .contains("2 position(s); KTAB's SMP needs 3 to 250 actors")
+            .contains("2 positions; KTAB's SMP needs 3 to 250 actors")
             && p.location.is_some()),
         "{found:#?}"
     );

@@ -264,13 +264,7 @@ impl ParquetSweep {
         use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
 
         let width = self.factors + self.outcomes;
-        if width == 0 || !data.len().is_multiple_of(width) {
-            return Err(SweepStoreError::Ragged {
-                len: data.len(),
-                width,
-            });
-        }
-        let rows = data.len() / width;
+        let rows = whole_rows(data, width)?;
         let mut group = self.writer.next_row_group()?;
         let mut index = 0;
         while let Some(mut column) = group.next_column()? {
@@ -347,6 +341,18 @@ impl ParquetSweep {
     }
 }
 
+/// How many rows of `width` numbers the flat `data` holds; an error unless it holds whole
+/// rows (both writers take their chunks in this layout).
+fn whole_rows(data: &[f64], width: usize) -> Result<usize, SweepStoreError> {
+    if width == 0 || !data.len().is_multiple_of(width) {
+        return Err(SweepStoreError::Ragged {
+            len: data.len(),
+            width,
+        });
+    }
+    Ok(data.len() / width)
+}
+
 impl SweepStore {
     /// Creates the file (replacing it only when `overwrite`), with its metadata and an empty
     /// `runs` table. `factors` are `(name, low, high, source)`.
@@ -415,12 +421,7 @@ impl SweepStore {
         data: &[f64],
         failures: &[(usize, String)],
     ) -> Result<(), SweepStoreError> {
-        if self.width == 0 || !data.len().is_multiple_of(self.width) {
-            return Err(SweepStoreError::Ragged {
-                len: data.len(),
-                width: self.width,
-            });
-        }
+        whole_rows(data, self.width)?;
         let tx = self.conn.transaction()?;
         {
             let mut insert = tx.prepare_cached(&self.insert)?;

@@ -66,8 +66,9 @@ pub fn compute(
             DependenceError::SameActor => {
                 UserError::new("`--actor` and `--partner` are the same actor")
             }
-            DependenceError::NoFiguresInYear { .. } => UserError::new(e.to_string())
-                .hint("run without `--year` to see the years with data"),
+            DependenceError::NoFiguresInYear { .. } => {
+                UserError::new(e.to_string()).hint(years_with_data(world, actor, partner))
+            }
             _ => e
                 .hints()
                 .into_iter()
@@ -75,6 +76,24 @@ pub fn compute(
         };
         error.into()
     })
+}
+
+/// The hint of a `--year` without figures: the first and last years that have some.
+fn years_with_data(world: &World, actor: Option<&str>, partner: Option<&str>) -> String {
+    let all = orbit_pipeline::export::dependence(world, actor, partner, None);
+    let years: Vec<i32> = all
+        .iter()
+        .flat_map(|p| p.years.iter().map(|y| y.year))
+        .collect();
+    match (years.iter().min(), years.iter().max()) {
+        (Some(only), Some(last)) if only == last => {
+            format!("the only year with dependence figures is {only}")
+        }
+        (Some(first), Some(last)) => format!(
+            "the years with dependence figures are {first}-{last}; run without `--year` to see them all"
+        ),
+        _ => "run without `--year` to see the years with data".to_string(),
+    }
 }
 
 /// The per-year table: the patron's shares, concentration, the dyad and the subsidy.

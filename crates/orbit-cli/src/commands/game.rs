@@ -176,8 +176,14 @@ fn grand(game: &Loaded) -> f64 {
     game.grand_value()
 }
 
+/// A game's number in text: four decimals, or in scientific notation beyond 1e15 (where
+/// four decimals would print hundreds of digits no one reads).
 fn fmt(x: f64) -> String {
-    format!("{x:.4}")
+    if x.abs() >= 1e15 {
+        format!("{x:.6e}")
+    } else {
+        format!("{x:.4}")
+    }
 }
 
 /// Prints one vector per player as a table, JSON (`{"players", key: [...]}` plus `extra`) or

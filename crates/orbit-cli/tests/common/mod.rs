@@ -17,12 +17,17 @@ pub fn example() -> PathBuf {
 /// Runs `orbit` with `args` in a fresh temporary directory.
 pub fn orbit(args: &[&str]) -> (Output, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_orbit"))
-        .args(args)
-        .current_dir(dir.path())
-        .output()
-        .expect("orbit runs");
+    let output = orbit_in(dir.path(), args);
     (output, dir)
+}
+
+/// Runs `orbit` with `args` in `dir` (a second command beside the files of a first).
+pub fn orbit_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orbit"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("orbit runs")
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -195,4 +200,13 @@ pub fn refuses(args: &[&str], code: i32, needle: &str) {
         stderr(&o)
     );
     assert!(stdout(&o).is_empty(), "{args:?} printed {}", stdout(&o));
+}
+
+/// Writes `text` to a file `name` in a fresh temporary directory (kept while the `TempDir`
+/// lives) and returns both, the path as the argument `orbit` takes.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path.display().to_string())
 }

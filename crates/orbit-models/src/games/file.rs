@@ -468,15 +468,23 @@ mod stream {
         result: Option<Result<(Vec<String>, DenseGame), GameFileError>>,
     }
 
+    /// Each seed below is read by visiting itself (as a map or as a sequence): the one
+    /// `DeserializeSeed` every streaming reader of serde writes, written once.
+    macro_rules! visits_itself {
+        ($seed:ident, $how:ident) => {
+            impl<'de> DeserializeSeed<'de> for $seed<'_> {
+                type Value = ();
+                fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                    d.$how(self)
+                }
+            }
+        };
+    }
+
     /// The top-level object.
     struct FileSeed<'o>(&'o mut Outcome);
 
-    impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
-        type Value = ();
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_map(self)
-        }
-    }
+    visits_itself!(FileSeed, deserialize_map);
 
     impl<'de> Visitor<'de> for FileSeed<'_> {
         type Value = ();
@@ -555,12 +563,7 @@ mod stream {
     /// The `values` array, entry by entry into the table.
     struct EntriesSeed<'t>(&'t mut Table);
 
-    impl<'de> DeserializeSeed<'de> for EntriesSeed<'_> {
-        type Value = ();
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
+    visits_itself!(EntriesSeed, deserialize_seq);
 
     impl<'de> Visitor<'de> for EntriesSeed<'_> {
         type Value = ();
@@ -581,12 +584,7 @@ mod stream {
     /// One `{"coalition": [..], "value": x}` entry.
     struct EntrySeed<'t>(&'t mut Table);
 
-    impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
-        type Value = ();
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_map(self)
-        }
-    }
+    visits_itself!(EntrySeed, deserialize_map);
 
     impl<'de> Visitor<'de> for EntrySeed<'_> {
         type Value = ();
@@ -631,12 +629,7 @@ mod stream {
     /// hold no escapes).
     struct CoalitionSeed<'t>(&'t mut Table);
 
-    impl<'de> DeserializeSeed<'de> for CoalitionSeed<'_> {
-        type Value = ();
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
+    visits_itself!(CoalitionSeed, deserialize_seq);
 
     impl<'de> Visitor<'de> for CoalitionSeed<'_> {
         type Value = ();

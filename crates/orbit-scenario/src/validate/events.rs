@@ -111,33 +111,23 @@ impl Checker {
             }
         };
         let hint = "use `exports_share:CODE`, `imports_share:CODE`, `turnover_share:CODE` or `energy_subsidy_share_gdp`";
-        let parsed = match measure.get_ref().split_once(':') {
+        let flow_and_partner = measure.get_ref().split_once(':').and_then(|(flow, code)| {
+            let flow = match flow {
+                "exports_share" => TradeFlow::Exports,
+                "imports_share" => TradeFlow::Imports,
+                "turnover_share" => TradeFlow::Turnover,
+                _ => return None,
+            };
+            Some((flow, code))
+        });
+        let parsed = match flow_and_partner {
             None if measure.get_ref() == "energy_subsidy_share_gdp" => {
                 Some(Measure::EnergySubsidyShareGdp)
             }
             Some((flow, code)) => {
-                let flow = match flow {
-                    "exports_share" => Some(TradeFlow::Exports),
-                    "imports_share" => Some(TradeFlow::Imports),
-                    "turnover_share" => Some(TradeFlow::Turnover),
-                    _ => None,
-                };
-                match flow {
-                    Some(flow) => {
-                        let partner = Spanned::new(measure.span(), code.to_string());
-                        self.actor_ref(&partner, "measure", ctx)
-                            .map(|partner| Measure::PartnerShare { flow, partner })
-                    }
-                    None => {
-                        self.error_hint(
-                            format!("unknown measure `{}`", measure.get_ref()),
-                            measure.span(),
-                            ctx,
-                            hint,
-                        );
-                        None
-                    }
-                }
+                let partner = Spanned::new(measure.span(), code.to_string());
+                self.actor_ref(&partner, "measure", ctx)
+                    .map(|partner| Measure::PartnerShare { flow, partner })
             }
             None => {
                 self.error_hint(

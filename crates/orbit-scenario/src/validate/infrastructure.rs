@@ -30,7 +30,9 @@ impl Checker {
             );
             return None;
         }
-        if p.segments.is_empty() {
+        if p.segments.is_empty()
+            && self.set_aside_count("pipelines", p.id.get_ref(), "segments") == 0
+        {
             self.error_hint(
                 "the pipeline has no segments",
                 p.id.span(),

@@ -48,25 +48,19 @@ impl Checker {
             .map(|p| {
                 let p = p.into_inner();
                 let pos = self.position(&p, scale, as_of, &ctx)?;
-                if seen.insert(pos.actor, ()).is_some() {
-                    self.error(
-                        format!(
-                            "actor `{}` has two positions on this issue",
-                            p.actor.get_ref()
-                        ),
-                        p.actor.span(),
-                        &ctx,
-                    );
-                    return None;
-                }
-                Some(pos)
+                self.first_position_of(&mut seen, pos.actor, &p.actor, &ctx)
+                    .then_some(pos)
             })
             .collect();
-        if positions.len() < 2 {
+        let set_aside = self.set_aside_count("issues", i.id.get_ref(), "positions");
+        // A position entry set aside as malformed was reported already: the count is only
+        // wrong when the entries written, readable or not, are too few.
+        if positions.len() + set_aside < 2 {
             self.error_hint(
                 format!(
-                    "the issue has {} position(s); bargaining needs at least two actors",
-                    positions.len()
+                    "the issue has {}{}; bargaining needs at least two actors",
+                    crate::diagnostic::counted(positions.len(), "position", "positions"),
+                    Self::set_aside_clause(set_aside, "position", "positions"),
                 ),
                 i.id.span(),
                 &ctx,
@@ -142,6 +136,30 @@ impl Checker {
         }
     }
 
+    /// Whether `actor` (written `written`) holds no earlier position on the issue; a
+    /// problem at `written` when it does.
+    pub(super) fn first_position_of(
+        &mut self,
+        seen: &mut HashMap<ActorId, ()>,
+        actor: ActorId,
+        written: &SStr,
+        ctx: &str,
+    ) -> bool {
+        if seen.insert(actor, ()).is_some() {
+            self.error(
+                format!(
+                    "actor `{}` has two positions on this issue",
+                    written.get_ref()
+                ),
+                written.span(),
+                ctx,
+            );
+            return false;
+        }
+        true
+    }
+
+    /// A value on an issue's scale.
     pub(super) fn on_scale(
         &mut self,
         value: &SNum,
@@ -149,11 +167,24 @@ impl Checker {
         scale: Option<(f64, f64)>,
         ctx: &str,
     ) -> Option<f64> {
+        self.within_scale(value, field, scale, "issue", ctx)
+    }
+
+    /// A finite `value` inside `scale` (of an issue or a dimension: `whose`); `None`, and a
+    /// problem, otherwise. `scale` is `None` when the scale itself was bad (reported).
+    pub(super) fn within_scale(
+        &mut self,
+        value: &SNum,
+        field: &str,
+        scale: Option<(f64, f64)>,
+        whose: &str,
+        ctx: &str,
+    ) -> Option<f64> {
         let v = self.finite(value, field, ctx)?;
         let (lo, hi) = scale?;
         if !(lo..=hi).contains(&v) {
             self.error(
-                format!("`{field}` {v} is outside the issue's scale [{lo}, {hi}]"),
+                format!("`{field}` {v} is outside the {whose}'s scale [{lo}, {hi}]"),
                 value.span(),
                 ctx,
             );

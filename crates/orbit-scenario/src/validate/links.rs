@@ -93,6 +93,7 @@ impl Checker {
                     Some(a) if issues[issue].positions.iter().any(|p| p.actor == a) => {
                         Some(Some(a))
                     }
+                    Some(_) if self.position_set_aside(&issues[issue].id, t.get_ref()) => None,
                     Some(_) => {
                         self.error(
                             format!(
@@ -300,6 +301,10 @@ impl Checker {
                 let a = actor(self, a);
                 let (i, a) = (i?, a?);
                 if !issues[i].positions.iter().any(|p| p.actor == a) {
+                    if self.position_set_aside(id, parts[2]) {
+                        // Its entry was malformed and is reported where it stands.
+                        return None;
+                    }
                     self.error_hint(
                         format!("actor `{}` holds no position on issue `{id}`", parts[2]),
                         span.clone(),

@@ -10,7 +10,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
-use crate::parse::RawScenario;
+use crate::parse::{RawScenario, SetAside};
 use crate::raw::*;
 use crate::world::*;
 
@@ -46,6 +46,9 @@ struct Checker {
     years: Option<YearSpan>,
     /// `[scenario] dated_codings = true`: every issue coding must carry its dates.
     dated_codings: bool,
+    /// Nested entries that did not parse (already reported): no count or reference check
+    /// reports them again as missing.
+    set_aside: Vec<SetAside>,
 }
 
 impl Checker {
@@ -84,6 +87,7 @@ impl Checker {
             );
         }
         self.malformed_actors = raw.malformed_actor_ids.clone();
+        self.set_aside = raw.set_aside.clone();
         let years = self.year_span(&meta);
         self.years = years;
         self.dated_codings = meta
@@ -164,6 +168,39 @@ impl Checker {
             links,
             spatial_issues,
         })
+    }
+
+    /// How many `key` entries of the `section` entry `entry_id` were set aside as malformed.
+    fn set_aside_count(&self, section: &str, entry_id: &str, key: &str) -> usize {
+        self.set_aside
+            .iter()
+            .filter(|s| {
+                s.section == section && s.entry_id.as_deref() == Some(entry_id) && s.key == key
+            })
+            .count()
+    }
+
+    /// Whether a malformed (already reported) `[[issues.positions]]` entry of `issue` names
+    /// `actor`: a reference to that position is then not reported again.
+    fn position_set_aside(&self, issue: &str, actor: &str) -> bool {
+        self.set_aside.iter().any(|s| {
+            s.section == "issues"
+                && s.entry_id.as_deref() == Some(issue)
+                && s.key == "positions"
+                && s.actor.as_deref().is_none_or(|a| a == actor)
+        })
+    }
+
+    /// The clause that says how many nested entries were set aside, or nothing.
+    fn set_aside_clause(count: usize, noun: &str, nouns: &str) -> String {
+        match count {
+            0 => String::new(),
+            n => format!(
+                " ({} more could not be read, see {})",
+                crate::diagnostic::counted(n, noun, nouns),
+                if n == 1 { "its error" } else { "their errors" }
+            ),
+        }
     }
 
     fn collect<R, T>(

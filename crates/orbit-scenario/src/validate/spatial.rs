@@ -22,7 +22,9 @@ impl Checker {
         let name = self.text(&i.name, "name", &ctx);
         let description = self.text(&i.description, "description", &ctx);
         let as_of = self.date(&i.as_of, "as_of", &ctx);
-        if i.dimensions.is_empty() {
+        let dimensions_set_aside =
+            self.set_aside_count("spatial_issues", i.id.get_ref(), "dimensions");
+        if i.dimensions.is_empty() && dimensions_set_aside == 0 {
             self.error_hint(
                 "the issue has no dimensions",
                 i.id.span(),
@@ -40,10 +42,14 @@ impl Checker {
             dimensions.iter().flatten().map(|d| d.id.clone()).collect();
         let all_dimensions_ok = dimensions.iter().all(Option::is_some);
         let count = i.positions.len();
-        if !(MIN_ACTORS..=MAX_ACTORS).contains(&count) {
+        let set_aside = self.set_aside_count("spatial_issues", i.id.get_ref(), "positions");
+        // Entries set aside as malformed were reported already: too few only counts them in.
+        if count + set_aside < MIN_ACTORS || count > MAX_ACTORS {
             self.error_hint(
                 format!(
-                    "the issue has {count} position(s); KTAB's SMP needs {MIN_ACTORS} to {MAX_ACTORS} actors"
+                    "the issue has {}{}; KTAB's SMP needs {MIN_ACTORS} to {MAX_ACTORS} actors",
+                    crate::diagnostic::counted(count, "position", "positions"),
+                    Self::set_aside_clause(set_aside, "position", "positions"),
                 ),
                 i.id.span(),
                 &ctx,
@@ -64,18 +70,8 @@ impl Checker {
                     as_of,
                     &ctx,
                 )?;
-                if seen.insert(pos.actor, ()).is_some() {
-                    self.error(
-                        format!(
-                            "actor `{}` has two positions on this issue",
-                            p.actor.get_ref()
-                        ),
-                        p.actor.span(),
-                        &ctx,
-                    );
-                    return None;
-                }
-                Some(pos)
+                self.first_position_of(&mut seen, pos.actor, &p.actor, &ctx)
+                    .then_some(pos)
             })
             .collect();
         let note = self.opt_text(&i.note, "note", &ctx);
@@ -123,17 +119,7 @@ impl Checker {
         scale: Option<(f64, f64)>,
         ctx: &str,
     ) -> Option<f64> {
-        let v = self.finite(value, field, ctx)?;
-        let (lo, hi) = scale?;
-        if !(lo..=hi).contains(&v) {
-            self.error(
-                format!("`{field}` {v} is outside the dimension's scale [{lo}, {hi}]"),
-                value.span(),
-                ctx,
-            );
-            return None;
-        }
-        Some(v)
+        self.within_scale(value, field, scale, "dimension", ctx)
     }
 
     /// `values` keyed by dimension id, in dimension order: every dimension present, no other key.
@@ -262,7 +248,7 @@ impl Checker {
                     self.error_hint(
                         format!(
                             "the saliences sum to {}, more than 1",
-                            (total * 1e9).round() / 1e9
+                            crate::diagnostic::readable_number(total)
                         ),
                         p.salience.span(),
                         &ctx,

@@ -720,8 +720,8 @@ fn rounds_table(b: &mut String, f: &IssueForecast) {
     let Some(eum) = &f.eum else { return };
     let _ = write!(
         b,
-        "<details><summary>Expected utility model: positions by round ({} rounds)</summary><div class=\"table-wrap\"><table data-table=\"eum-rounds\"><thead><tr><th>round</th>",
-        eum.rounds.len().saturating_sub(1)
+        "<details><summary>Expected utility model: positions by round ({})</summary><div class=\"table-wrap\"><table data-table=\"eum-rounds\"><thead><tr><th>round</th>",
+        orbit_scenario::counted(eum.rounds.len().saturating_sub(1), "round", "rounds")
     );
     for a in &eum.actors {
         let _ = write!(b, "<th>{}</th>", escape(a));

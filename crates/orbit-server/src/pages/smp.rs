@@ -258,13 +258,13 @@ fn result_html(r: &SmpIssueResult, notes: &[String], file: &str) -> String {
     let mut b = String::new();
     let _ = writeln!(
         b,
-        "<section id=\"smp-result\">\n<h2>{} <code>{}</code></h2>\n<p id=\"smp-summary\" data-turns=\"{}\">{} actors, {} dimension(s), {} turns; seed {}; parameters {}.</p>",
+        "<section id=\"smp-result\">\n<h2>{} <code>{}</code></h2>\n<p id=\"smp-summary\" data-turns=\"{}\">{}, {}, {}; seed {}; parameters {}.</p>",
         escape(&r.name),
         escape(file),
         r.turns,
-        r.actors.len(),
-        r.dimensions.len(),
-        r.turns,
+        orbit_scenario::counted(r.actors.len(), "actor", "actors"),
+        orbit_scenario::counted(r.dimensions.len(), "dimension", "dimensions"),
+        orbit_scenario::counted(r.turns, "turn", "turns"),
         r.seed,
         escape(&serde_json::to_string(&r.parameters).unwrap_or_default()),
     );
@@ -314,12 +314,12 @@ fn smp_page(state: &AppState, posted: Option<&Posted>) -> String {
     for r in &report.smp {
         let _ = writeln!(
             b,
-            "<h3>{} <code>{}</code></h3>\n<p>As of {}; {} actors; {} turns.</p>\n<div class=\"panels\">",
+            "<h3>{} <code>{}</code></h3>\n<p>As of {}; {}; {}.</p>\n<div class=\"panels\">",
             escape(&r.name),
             escape(&r.issue),
             escape(&r.as_of),
-            r.actors.len(),
-            r.turns
+            orbit_scenario::counted(r.actors.len(), "actor", "actors"),
+            orbit_scenario::counted(r.turns, "turn", "turns")
         );
         for d in &r.dimensions {
             let name = vega_smp::chart_name(&r.issue, &d.id);
