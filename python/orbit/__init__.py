@@ -132,7 +132,8 @@ class RunPlan:
     ``runs``/``seed``/``model``/``variant``/``rounds``/``stop``/``perturb_*``: the forecasts
     (``orbit forecast``'s options; 1,000 draws by default); ``simulation=False`` leaves out
     the simulation and the backtest (``--no-simulation``); ``sim_runs``, ``sim_from``,
-    ``sim_to``: the simulation; ``epochs``: the transit epochs; ``cutoffs``: the backtest's.
+    ``sim_to``: the simulation; ``epochs``: the transit epochs; ``cutoffs``: the backtest's; ``thesis=False``
+    leaves out the thesis backtest (``--no-thesis``; ``data["thesis"]`` is then absent).
 
     >>> orbit.RunPlan(sim_runs=10).resolve(orbit.load())["simulation"]["from"]
     2015
@@ -145,6 +146,7 @@ class RunPlan:
         perturb_salience: str | None = None, simulation: bool = True,
         sim_runs: int | None = None, sim_from: int | None = None, sim_to: int | None = None,
         epochs: Iterable[int] | None = None, cutoffs: Iterable[int] | None = None,
+        thesis: bool = True,
     ):
         self._native = _orbit.RunPlan(
             runs=runs, seed=seed, model=model, variant=variant, rounds=rounds, stop=stop,
@@ -153,6 +155,7 @@ class RunPlan:
             sim_from=sim_from, sim_to=sim_to,
             epochs=None if epochs is None else list(epochs),
             cutoffs=None if cutoffs is None else list(cutoffs),
+            thesis=thesis,
         )
 
     def resolve(self, world: "World") -> dict[str, Any]:

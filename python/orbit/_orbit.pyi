@@ -64,6 +64,7 @@ class RunPlan:
         perturb_salience: str | None = None, simulation: bool = True,
         sim_runs: int | None = None, sim_from: int | None = None, sim_to: int | None = None,
         epochs: Sequence[int] | None = None, cutoffs: Sequence[int] | None = None,
+        thesis: bool = True,
     ) -> None: ...
     def resolve(self, world: World) -> str: ...
 

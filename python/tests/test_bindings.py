@@ -269,6 +269,21 @@ def test_run_plan_options(cli, world):
     assert world.run(plan).forecasts["model"].unique().tolist() == ["compromise"]
 
 
+def test_run_plan_thesis_switch(cli, world):
+    # `thesis=False` is `orbit run --no-thesis`: the plan and the results leave it out.
+    plan = orbit.RunPlan(runs=0, sim_runs=2, thesis=False)
+    report = cli.json(*_run_args("--runs", "0", "--sim-runs", "2", "--no-thesis"))
+    res = world.run(plan)
+    assert_same(res.plan, report["plan"])
+    assert plan.resolve(world)["thesis"] is None
+    assert res.data.get("thesis") is None and "thesis" not in report
+    # By default the built-in scenario's plan has the thesis backtest, as the CLI's has.
+    resolved = orbit.RunPlan(runs=0, sim_runs=2).resolve(world)
+    default = cli.json(*_run_args("--runs", "0", "--sim-runs", "2"))
+    assert resolved["thesis"] is not None and resolved["thesis"]["cutoffs"]
+    assert_same(resolved, default["plan"])
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [

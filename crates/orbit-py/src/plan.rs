@@ -39,7 +39,7 @@ pub(crate) fn plan_error(e: &PlanError) -> PyErr {
 #[pymethods]
 impl RunPlan {
     #[new]
-    #[pyo3(signature = (*, runs=None, seed=None, model=None, variant=None, rounds=None, stop=None, perturb_capability=None, perturb_position=None, perturb_salience=None, simulation=true, sim_runs=None, sim_from=None, sim_to=None, epochs=None, cutoffs=None))]
+    #[pyo3(signature = (*, runs=None, seed=None, model=None, variant=None, rounds=None, stop=None, perturb_capability=None, perturb_position=None, perturb_salience=None, simulation=true, sim_runs=None, sim_from=None, sim_to=None, epochs=None, cutoffs=None, thesis=true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         runs: Option<usize>,
@@ -57,6 +57,7 @@ impl RunPlan {
         sim_to: Option<i32>,
         epochs: Option<Vec<i32>>,
         cutoffs: Option<Vec<i32>>,
+        thesis: bool,
     ) -> PyResult<Self> {
         let perturbation = if perturb_capability.is_none()
             && perturb_position.is_none()
@@ -105,7 +106,8 @@ impl RunPlan {
                 simulation_to: sim_to,
                 transit_epochs: epochs,
                 backtest_cutoffs: cutoffs,
-                no_thesis: false,
+                // `orbit run --no-thesis`.
+                no_thesis: !thesis,
             },
         })
     }
