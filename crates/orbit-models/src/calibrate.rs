@@ -671,6 +671,22 @@ pub struct Calibration {
     pub notes: Vec<String>,
 }
 
+impl Calibration {
+    /// The residual standard deviation `s = √(RSS / (n − k))` of the fit (`n` observations,
+    /// `k` free parameters; 0 when `n ≤ k`): the size of the yearly price shock in the bargain
+    /// stage's draws and the thesis fan.
+    pub fn residual_sd(&self) -> f64 {
+        let k = self.free.len();
+        let n = self.residuals.len();
+        let rss: f64 = self.residuals.iter().map(|e| e.residual.powi(2)).sum();
+        if n > k {
+            (rss / (n - k) as f64).sqrt()
+        } else {
+            0.0
+        }
+    }
+}
+
 /// The observations of (11) with year `<= cutoff` in `panel`.
 pub fn observations(panel: &[PanelYear], cutoff: i32, notes: &mut Vec<String>) -> Vec<Observation> {
     let mut out = Vec::new();

@@ -561,17 +561,7 @@ pub fn price_fan(
     }
     let mut notes = Vec::new();
     let k = calibration.free.len();
-    let n = calibration.residuals.len();
-    let rss: f64 = calibration
-        .residuals
-        .iter()
-        .map(|e| e.residual.powi(2))
-        .sum();
-    let shock_sd = if n > k {
-        (rss / (n - k) as f64).sqrt()
-    } else {
-        0.0
-    };
+    let shock_sd = calibration.residual_sd();
     let theta: Vec<f64> = calibration
         .free
         .iter()

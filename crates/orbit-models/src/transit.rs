@@ -446,6 +446,9 @@ fn shapley_share_of(x: f64, grand_value: f64) -> f64 {
     }
 }
 
+/// The network game of the gas pipelines standing at the end of `year` (see the module docs
+/// for every modelling choice), solved with every concept: Shapley, Banzhaf, the least core
+/// and the nucleolus.
 pub fn epoch(
     world: &World,
     year: i32,

@@ -206,18 +206,7 @@ impl BargainStage {
             );
             (0.0, 0.0)
         };
-        let k = calibration.free.len();
-        let n = calibration.residuals.len();
-        let rss: f64 = calibration
-            .residuals
-            .iter()
-            .map(|e| e.residual.powi(2))
-            .sum();
-        let shock_sd = if n > k {
-            (rss / (n - k) as f64).sqrt()
-        } else {
-            0.0
-        };
+        let shock_sd = calibration.residual_sd();
         let factor = calibration.covariance.as_ref().and_then(|c| {
             cholesky(c).or_else(|| {
                 notes.push("bargain stage: the calibration's covariance is not positive definite: parameters drawn independently from its diagonal".into());
