@@ -6,6 +6,7 @@
 //! invariant of a `World` (shares in [0, 1], positions on their scale, events sorted, indices
 //! valid) still holds for the cut world.
 
+use crate::diagnostic::counted;
 use crate::{PartialDate, Variable, World};
 
 fn known_by(date: PartialDate, cutoff: i32) -> bool {
@@ -137,9 +138,11 @@ impl World {
         let benchmarks = w.benchmarks.len();
         w.benchmarks.retain(|b| b.year <= cutoff);
         if w.benchmarks.len() < benchmarks {
+            let dropped = benchmarks - w.benchmarks.len();
             notes.push(format!(
-                "{} benchmark value(s) dated after {cutoff} are dropped",
-                benchmarks - w.benchmarks.len()
+                "{} dated after {cutoff} {} dropped",
+                counted(dropped, "benchmark value", "benchmark values"),
+                if dropped == 1 { "is" } else { "are" }
             ));
         }
         // A spatial issue is one coding: coded as of a later date, or resting on an actor's

@@ -16,6 +16,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::actor_table;
+use crate::diagnostic::counted;
 
 /// KTAB's `Model::minNumActor` (`kmodel.h:300`).
 pub const MIN_ACTORS: usize = 3;
@@ -534,8 +535,8 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
             }
             if cells.len() > 4 {
                 notes.push(format!(
-                    "line {line}: {} extra cell(s) after the number of dimensions ignored, as KTAB does",
-                    cells.len() - 4
+                    "line {line}: {} after the number of dimensions ignored, as KTAB does",
+                    counted(cells.len() - 4, "extra cell", "extra cells")
                 ));
             }
         }
@@ -549,8 +550,8 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
             header_line,
             1,
             format!(
-                "the header has {} column(s); KTAB's SMP CSV needs `Actor,Description,Power` and one position and one salience column per dimension",
-                header_cells.len()
+                "the header has {}; KTAB's SMP CSV needs `Actor,Description,Power` and one position and one salience column per dimension",
+                counted(header_cells.len(), "column", "columns")
             ),
         );
         return Err(KtabErrors {
@@ -563,8 +564,8 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
             header_line,
             pair_cells.last().map_or(1, |c| c.column),
             format!(
-                "the header has {} column(s) after `{}`: positions and saliences must come in pairs",
-                pair_cells.len(),
+                "the header has {} after `{}`: positions and saliences must come in pairs",
+                counted(pair_cells.len(), "column", "columns"),
                 header_cells[2].text
             ),
         );
@@ -583,7 +584,8 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                     header_line,
                     1,
                     format!(
-                        "the scenario line declares {d} dimension(s) but the header names {header_dims}"
+                        "the scenario line declares {} but the header names {header_dims}",
+                        counted(d, "dimension", "dimensions")
                     ),
                 );
             } else if d < header_dims {
@@ -591,7 +593,8 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                     header_line,
                     pair_cells[2 * d].column,
                     format!(
-                        "the scenario line declares {d} dimension(s) but the header names {header_dims} (KTAB would silently ignore the extra columns)"
+                        "the scenario line declares {} but the header names {header_dims} (KTAB would silently ignore the extra columns)",
+                        counted(d, "dimension", "dimensions")
                     ),
                 );
             }
@@ -622,8 +625,9 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                 line,
                 raw.len() + 1,
                 format!(
-                    "the row has {} cell(s); expected {needed} (name, description, capability and a position and salience for each of {dims} dimension(s))",
-                    cells.len()
+                    "the row has {}; expected {needed} (name, description, capability and a position and salience for each of {})",
+                    counted(cells.len(), "cell", "cells"),
+                    counted(dims, "dimension", "dimensions")
                 ),
             );
             continue;
@@ -633,8 +637,8 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                 line,
                 cells[needed].column,
                 format!(
-                    "the row has {} cell(s); expected {needed} (KTAB would silently ignore the rest)",
-                    cells.len()
+                    "the row has {}; expected {needed} (KTAB would silently ignore the rest)",
+                    counted(cells.len(), "cell", "cells")
                 ),
             );
         }
@@ -716,17 +720,19 @@ fn read_csv(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
         && row_count > 0
     {
         problems.add(
-                scenario_line.as_ref().map_or(1, |(l, _)| *l),
-                column,
-                format!(
-                    "the scenario line declares {n} actor(s) but the file has {row_count} actor row(s){}",
-                    if row_count > n {
-                        " (KTAB would silently ignore the rest)"
-                    } else {
-                        ""
-                    }
-                ),
-            );
+            scenario_line.as_ref().map_or(1, |(l, _)| *l),
+            column,
+            format!(
+                "the scenario line declares {} but the file has {}{}",
+                counted(n, "actor", "actors"),
+                counted(row_count, "actor row", "actor rows"),
+                if row_count > n {
+                    " (KTAB would silently ignore the rest)"
+                } else {
+                    ""
+                }
+            ),
+        );
     }
     check_actor_count(&mut problems, row_count, last_line);
     if problems.list.is_empty() {
@@ -1250,8 +1256,14 @@ fn read_xml(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                             l,
                             c,
                             format!(
-                                "`{container}` has {} `{item}` element(s) but the scenario has {dims} dimension(s)",
-                                places.len()
+                                "`{container}` has {} `{item}` {} but the scenario has {}",
+                                places.len(),
+                                if places.len() == 1 {
+                                    "element"
+                                } else {
+                                    "elements"
+                                },
+                                counted(dims, "dimension", "dimensions")
                             ),
                         );
                         ok = false;
@@ -1580,11 +1592,7 @@ mod tests {
         let found = problems(
             "S,d,3,1\nActor,Description,Power,P,S\nA,x,1,10,10\nA,y,1,20,0\nC,z,1,nan,10\nD,w,1,40,10,7\n",
         );
-        has(
-            &found,
-            "t.csv:1:5:",
-            "declares 3 actor(s) but the file has 4",
-        );
+        has(&found, "t.csv:1:5:", "declares 3 actors but the file has 4");
         has(&found, "t.csv:4:1:", "appears twice");
         has(&found, "t.csv:4:10:", "every salience of this actor is 0");
         has(&found, "t.csv:5:7:", "not a finite number");
@@ -1595,8 +1603,19 @@ mod tests {
         has(
             &found,
             "t.csv:2:1:",
-            "declares 2 dimension(s) but the header names 1",
+            "declares 2 dimensions but the header names 1",
         );
+        // Counts read as English, singular included (not "1 cell(s)").
+        let found =
+            problems("S,d,1,1\nActor,Description,Power,P,S\nA,x\nB,y,1,20,10\nC,z,1,30,10\n");
+        has(
+            &found,
+            "t.csv:1:5:",
+            "declares 1 actor but the file has 3 actor rows",
+        );
+        has(&found, "t.csv:3:", "the row has 2 cells; expected 5");
+        has(&found, "t.csv:3:", "for each of 1 dimension)");
+        assert!(found.iter().all(|p| !p.contains("(s)")), "{found:?}");
     }
 
     #[test]
