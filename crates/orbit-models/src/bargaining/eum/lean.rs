@@ -10,7 +10,11 @@
 //! 3. the variant is the type parameter `V` ([`Rules`]), so the compiler removes the branches
 //!    of the other variant from every loop;
 //! 4. positions are checked once per round (finite, else the general round takes over);
-//! 5. the best offer so far is a handful of plain fields.
+//! 5. the best offer so far is a handful of plain fields;
+//! 6. the powers are computed in batches, all `n²` of a kind at once ([`Rules::raise`]), so
+//!    that `bdm`'s run four at a time on AVX2 ([`super::math`]); the whole round is
+//!    `#[inline(always)]` and runs inside `pulp`'s dispatch ([`super::Kernel`]), so it is
+//!    compiled once for the baseline CPU and once for x86-64-v3 (the same bits either way).
 //!
 //! `scholz2011` ([`Scholz`]) keeps the reference arithmetic: every number is computed with the
 //! same operations in the same order as the general round, so both give the same bits (a test
@@ -29,7 +33,7 @@ use std::marker::PhantomData;
 
 use super::Move;
 use super::PARALLEL_MIN;
-use super::math::{exp, ln};
+use super::math::{Vector, exp_products, ln_batch};
 use super::options::Variant;
 use super::result::OfferKind;
 use super::utility::{StatusQuo, pow_r, u_failure, u_status_quo, u_success};
@@ -41,12 +45,16 @@ pub(super) trait Rules {
     const VARIANT: Variant;
 
     /// The bases of a pair at distance `dist` that are later raised to actors' exponents,
-    /// `d = dist / Δ` (E1), `0.5 − 0.5 d` (E5) and `0.5 + 0.5 d` (E6), stored as the bases
-    /// themselves (`scholz2011`) or as their logarithms (`bdm`).
+    /// `d = dist / Δ` (E1), `0.5 − 0.5 d` (E5) and `0.5 + 0.5 d` (E6), each with the
+    /// expression the variant's reference uses.
     fn bases(dist: f64, range: f64) -> (f64, f64, f64);
 
-    /// `b^r` from a base stored by [`Self::bases`].
-    fn raise(prepared: f64, r: f64) -> f64;
+    /// The bases as they are stored for [`Self::raise`]: themselves (`scholz2011`) or
+    /// their logarithms (`bdm`).
+    fn prepare(vector: Vector, bases: &[f64], prepared: &mut [f64]);
+
+    /// `out[k] = b_k^(r_k)` for bases prepared by [`Self::prepare`].
+    fn raise(vector: Vector, exponents: &[f64], prepared: &[f64], out: &mut [f64]);
 }
 
 /// `bdm`: shared logarithms, `b^r = exp(r ln b)`.
@@ -58,23 +66,28 @@ pub(super) struct Scholz;
 impl Rules for Bdm {
     const VARIANT: Variant = Variant::Bdm;
 
-    #[inline]
+    #[inline(always)]
     fn bases(dist: f64, range: f64) -> (f64, f64, f64) {
         let d = dist / range;
-        (ln(d), ln(0.5 - 0.5 * d), ln(0.5 + 0.5 * d))
+        (d, 0.5 - 0.5 * d, 0.5 + 0.5 * d)
     }
 
-    #[inline]
-    fn raise(prepared: f64, r: f64) -> f64 {
+    #[inline(always)]
+    fn prepare(vector: Vector, bases: &[f64], prepared: &mut [f64]) {
+        ln_batch(vector, bases, prepared);
+    }
+
+    #[inline(always)]
+    fn raise(vector: Vector, exponents: &[f64], prepared: &[f64], out: &mut [f64]) {
         // ln 0 = −∞ and r > 0 (E12 keeps r in [1/2, 2]), so a zero base stays exactly 0.
-        exp(r * prepared)
+        exp_products(vector, exponents, prepared, out);
     }
 }
 
 impl Rules for Scholz {
     const VARIANT: Variant = Variant::Scholz2011;
 
-    #[inline]
+    #[inline(always)]
     fn bases(dist: f64, range: f64) -> (f64, f64, f64) {
         // The expressions of the general round (`u_success`, `u_failure`, the table), so the
         // same bits.
@@ -85,9 +98,16 @@ impl Rules for Scholz {
         )
     }
 
-    #[inline]
-    fn raise(prepared: f64, r: f64) -> f64 {
-        pow_r(prepared, r)
+    #[inline(always)]
+    fn prepare(_: Vector, bases: &[f64], prepared: &mut [f64]) {
+        prepared.copy_from_slice(bases);
+    }
+
+    #[inline(always)]
+    fn raise(_: Vector, exponents: &[f64], prepared: &[f64], out: &mut [f64]) {
+        for ((o, &b), &r) in out.iter_mut().zip(prepared).zip(exponents) {
+            *o = pow_r(b, r);
+        }
     }
 }
 
@@ -97,11 +117,6 @@ impl Rules for Scholz {
 struct Pair {
     /// `|x_hi − x_lo|`.
     dist: f64,
-    /// `|x_hi − x_lo| / Δ`, as [`Rules::bases`] stores it: the base of the pair's votes (E1).
-    vote_base: f64,
-    /// `0.5 − 0.5 d / Δ` and `0.5 + 0.5 d / Δ`, stored alike: the bases of (E5) and (E6).
-    success_base: f64,
-    failure_base: f64,
     /// `U^s` and `U^f` (E5–E6) with exponent 1, for the risk pass.
     unit_success: f64,
     unit_failure: f64,
@@ -128,10 +143,29 @@ pub(super) struct Lean<'a, V: Rules> {
     rs: Vec<f64>,
     /// The prefix-sum vote table, laid out as in [`super::votes::Tables`].
     table: Vec<f64>,
-    /// `pairs[i · n + j]` for `i ≠ j`; the diagonal's `vote_base` is `ln 0` (`bdm`), so that the
-    /// voter's own entry of the table is 0 without a branch.
+    /// `pairs[i · n + j]` for `i ≠ j`.
     pairs: Vec<Pair>,
+    /// The bases of every pair `i · n + j` as [`Rules::prepare`] stores them, one array each so
+    /// that a row is contiguous for the batch powers: `|x_i − x_j| / Δ` (E1; its diagonal is
+    /// `ln 0`, read by `bdm` only, so that the voter's own entry of the table is 0 without a
+    /// branch), `0.5 − 0.5 d` (E5) and `0.5 + 0.5 d` (E6).
+    vote_base: Vec<f64>,
+    success_base: Vec<f64>,
+    failure_base: Vec<f64>,
+    /// Scratch: the pairs' bases in pair order (three per unordered pair) before and after
+    /// [`Rules::prepare`]; every entry's exponent as the row's actor's (`r_i`) and as the
+    /// column's (`r_j`); and the powers of the round, all `n²` of a kind in one batch (the
+    /// vector unit then runs on whole vectors, with at most one partial one at the end).
+    raw_bases: Vec<f64>,
+    prepared_bases: Vec<f64>,
+    row_exponent: Vec<f64>,
+    column_exponent: Vec<f64>,
+    vote_power: Vec<f64>,
+    success_power: Vec<f64>,
+    failure_power: Vec<f64>,
     security: Vec<f64>,
+    /// The vector unit of the batch powers (the same bits on every path).
+    vector: Vector,
     rules: PhantomData<V>,
 }
 
@@ -152,7 +186,18 @@ impl<'a, V: Rules> Lean<'a, V> {
             rs: vec![1.0; n],
             table: vec![0.0; (n + 1) * n],
             pairs: vec![Pair::default(); n * n],
+            vote_base: vec![0.0; n * n],
+            success_base: vec![0.0; n * n],
+            failure_base: vec![0.0; n * n],
+            raw_bases: Vec::with_capacity(3 * n * n / 2),
+            prepared_bases: Vec::with_capacity(3 * n * n / 2),
+            row_exponent: vec![1.0; n * n],
+            column_exponent: vec![1.0; n * n],
+            vote_power: vec![0.0; n * n],
+            success_power: vec![0.0; n * n],
+            failure_power: vec![0.0; n * n],
             security: vec![0.0; n],
+            vector: Vector::detect(),
             rules: PhantomData,
         }
     }
@@ -160,6 +205,7 @@ impl<'a, V: Rules> Lean<'a, V> {
     /// One round, as [`super::engine::Engine::round`], the accepted moves into `moves`;
     /// `false` when a position is not finite (cannot happen after validation, but then the
     /// general round decides).
+    #[inline(always)]
     pub(super) fn round(
         &mut self,
         x: &[f64],
@@ -224,14 +270,44 @@ impl<'a, V: Rules> Lean<'a, V> {
             };
             *r = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
         }
+        for ((by_row, by_column), &r_i) in self
+            .row_exponent
+            .chunks_exact_mut(n)
+            .zip(self.column_exponent.chunks_exact_mut(n))
+            .zip(&self.rs)
+        {
+            by_row.fill(r_i);
+            by_column.copy_from_slice(&self.rs);
+        }
 
         // Offers under the new exponents.
         let all_pairs = self.build_table(range, false);
         self.pair_probabilities(all_pairs);
-        moves.extend((0..n).filter_map(|i| self.best_offer(i, range, median)));
+        // A plain loop, not a closure: a closure is a function of its own, compiled without
+        // the target features of the dispatched build it is called from.
+        // (E5–E6) with each receiver's exponent, for every pair at once.
+        let exponents = &self.row_exponent;
+        V::raise(
+            self.vector,
+            exponents,
+            &self.success_base,
+            &mut self.success_power,
+        );
+        V::raise(
+            self.vector,
+            exponents,
+            &self.failure_base,
+            &mut self.failure_power,
+        );
+        for i in 0..n {
+            if let Some(offer) = self.best_offer(i, range, median) {
+                moves.push(offer);
+            }
+        }
         true
     }
 
+    #[inline(always)]
     fn sort(&mut self, x: &[f64]) {
         // As `sorted_order`, into the reused buffer.
         self.order.clear();
@@ -247,9 +323,11 @@ impl<'a, V: Rules> Lean<'a, V> {
 
     /// Distances, prepared bases and midpoint counts of every pair (same expressions as the
     /// general round, so the same bits).
+    #[inline(always)]
     fn pair_geometry(&mut self, range: f64) {
         let n = self.n;
         let xs = &self.xs;
+        self.raw_bases.clear();
         for lo in 0..n {
             // The midpoint grows with `hi`, so the two counts only move forward.
             let (mut below, mut not_above) = (0, 0);
@@ -264,11 +342,10 @@ impl<'a, V: Rules> Lean<'a, V> {
                     not_above += 1;
                 }
                 let (vote_base, success_base, failure_base) = V::bases(dist, range);
+                self.raw_bases
+                    .extend_from_slice(&[vote_base, success_base, failure_base]);
                 let pair = Pair {
                     dist,
-                    vote_base,
-                    success_base,
-                    failure_base,
                     unit_success: u_success(dist, range, 1.0),
                     unit_failure: u_failure(dist, range, 1.0),
                     below,
@@ -279,39 +356,65 @@ impl<'a, V: Rules> Lean<'a, V> {
                 self.pairs[lo * n + hi] = pair;
                 self.pairs[hi * n + lo] = pair;
             }
+        }
+        // All logarithms of the round in one batch (`bdm`), then into both orientations.
+        self.prepared_bases.resize(self.raw_bases.len(), 0.0);
+        V::prepare(self.vector, &self.raw_bases, &mut self.prepared_bases);
+        let mut bases = self.prepared_bases.chunks_exact(3);
+        for lo in 0..n {
             // Only read by `bdm`'s table, where exp(r · ln 0) = 0 is the voter's own vote.
-            self.pairs[lo * n + lo].vote_base = f64::NEG_INFINITY;
+            self.vote_base[lo * n + lo] = f64::NEG_INFINITY;
+            for hi in lo + 1..n {
+                let Some(&[vote, success, failure]) = bases.next() else {
+                    unreachable!("three bases per pair")
+                };
+                for at in [lo * n + hi, hi * n + lo] {
+                    self.vote_base[at] = vote;
+                    self.success_base[at] = success;
+                    self.failure_base[at] = failure;
+                }
+            }
         }
     }
 
     /// The vote table (E1) with exponents `rs` (or 1 when `unit_risk`), and Scholz's all-pairs
     /// denominator (E3'; 0 for `bdm`). Same entries and sums as the general round.
+    #[inline(always)]
     fn build_table(&mut self, range: f64, unit_risk: bool) -> f64 {
         let n = self.n;
-        assert!(self.table.len() == (n + 1) * n && self.pairs.len() == n * n);
+        assert!(self.table.len() == (n + 1) * n && self.vote_base.len() == n * n);
+        if !unit_risk && V::VARIANT == Variant::Bdm {
+            // `bdm`: the table's powers in one batch, each voter's own exponent on its
+            // column. The diagonal's base is ln 0: the voter's own entry is exactly 0.
+            let exponents = &self.column_exponent;
+            V::raise(
+                self.vector,
+                exponents,
+                &self.vote_base,
+                &mut self.vote_power,
+            );
+        }
         let (xs, ws, rs) = (&self.xs[..n], &self.ws[..n], &self.rs[..n]);
-        for ((row, pairs), &xa) in self
+        for ((row, powers), &xa) in self
             .table
             .chunks_exact_mut(n + 1)
-            .zip(self.pairs.chunks_exact(n))
+            .zip(self.vote_power.chunks_exact(n))
             .zip(xs)
         {
             row[0] = 0.0;
-            let entries = row[1..]
-                .iter_mut()
-                .zip(pairs)
-                .zip(xs.iter().zip(ws).zip(rs));
-            for ((entry, pair), ((&xk, &wk), &rk)) in entries {
-                let base = if unit_risk || V::VARIANT == Variant::Scholz2011 {
+            let entries = &mut row[1..];
+            if unit_risk || V::VARIANT == Variant::Scholz2011 {
+                for (entry, ((&xk, &wk), &rk)) in entries.iter_mut().zip(xs.iter().zip(ws).zip(rs))
+                {
                     // Scholz: `powf` of the same base as the general round (its `r = 1`
                     // shortcut included); any variant with unit risk: the base itself.
                     let g = (xk - xa).abs() / range;
-                    if unit_risk { g } else { pow_r(g, rk) }
-                } else {
-                    // The diagonal's base is ln 0: the voter's own entry is exactly 0.
-                    V::raise(pair.vote_base, rk)
-                };
-                *entry = wk * base;
+                    *entry = wk * if unit_risk { g } else { pow_r(g, rk) };
+                }
+            } else {
+                for ((entry, &wk), &power) in entries.iter_mut().zip(ws).zip(powers) {
+                    *entry = wk * power;
+                }
             }
         }
         let all_pairs = if V::VARIANT == Variant::Scholz2011 {
@@ -331,6 +434,7 @@ impl<'a, V: Rules> Lean<'a, V> {
 
     /// `P_ij` and `P_ji` of every pair from the current table (E3 for `bdm`, E3' for
     /// `scholz2011`), as [`super::votes::Tables::probs`] computes them.
+    #[inline(always)]
     fn pair_probabilities(&mut self, all_pairs: f64) {
         let n = self.n;
         for lo in 0..n {
@@ -384,6 +488,7 @@ impl<'a, V: Rules> Lean<'a, V> {
 
     /// The offer receiver `i` (rank) accepts, if any: the rules of
     /// [`super::engine::Engine::best_offer`] (E13) with the best offer in plain fields.
+    #[inline(always)]
     fn best_offer(&self, i: usize, range: f64, median: f64) -> Option<Move> {
         let n = self.n;
         let r = self.rs[i];
@@ -395,15 +500,24 @@ impl<'a, V: Rules> Lean<'a, V> {
         let (mut best_kind, mut best_rank, mut best_key) = (OfferKind::Confrontation, 0u8, 0.0);
         let (mut best_eu_self, mut best_eu_counterpart, mut best_position) = (0.0, 0.0, 0.0);
         let row = &self.pairs[i * n..(i + 1) * n];
-        for (j, (pair, (&xj, &s_j))) in row.iter().zip(self.xs.iter().zip(&self.ss)).enumerate() {
+        let row_powers = i * n..(i + 1) * n;
+        let powers = self.success_power[row_powers.clone()]
+            .iter()
+            .zip(&self.failure_power[row_powers]);
+        for (j, ((pair, (&xj, &s_j)), (&success_power, &failure_power))) in row
+            .iter()
+            .zip(self.xs.iter().zip(&self.ss))
+            .zip(powers)
+            .enumerate()
+        {
             // Also skips j = i.
             if xj == xi {
                 continue;
             }
             let (p_ij, p_ji) = (pair.p_win, pair.p_lose);
             let dist = pair.dist;
-            let us = 2.0 - 4.0 * V::raise(pair.success_base, r);
-            let uf = 2.0 - 4.0 * V::raise(pair.failure_base, r);
+            let us = 2.0 - 4.0 * success_power;
+            let uf = 2.0 - 4.0 * failure_power;
             let eu_ji = self.status_quo.expected_utility(
                 p_ji,
                 self.ss[i],

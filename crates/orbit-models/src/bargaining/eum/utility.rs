@@ -3,33 +3,33 @@
 //! every utility.
 
 /// `base^r`, exact for `r = 1` (where `powf` would also be exact, but slower).
-#[inline]
+#[inline(always)]
 pub(super) fn pow_r(base: f64, r: f64) -> f64 {
     if r == 1.0 { base } else { base.powf(r) }
 }
 
 /// Utility of success `U^s` (E5): `2 − 4 (0.5 − 0.5 d)^r` with `d = |x_i − x_j| / Δ`.
 /// BDM (1994); Scholz et al. (2011), with the perceiver's exponent `r`.
-#[inline]
+#[inline(always)]
 pub(super) fn u_success(dist: f64, range: f64, r: f64) -> f64 {
     2.0 - 4.0 * pow_r(0.5 - 0.5 * dist / range, r)
 }
 
 /// Utility of failure `U^f` (E6): `2 − 4 (0.5 + 0.5 d)^r`. BDM (1994); Scholz et al. (2011).
-#[inline]
+#[inline(always)]
 pub(super) fn u_failure(dist: f64, range: f64, r: f64) -> f64 {
     2.0 - 4.0 * pow_r(0.5 + 0.5 * dist / range, r)
 }
 
 /// Utility of the status quo `U^sq` (E7): `2 − 4 · 0.5^r`. BDM (1994); Scholz et al. (2011).
-#[inline]
+#[inline(always)]
 pub(super) fn u_status_quo(r: f64) -> f64 {
     2.0 - 4.0 * pow_r(0.5, r)
 }
 
 /// Utilities of the status quo improving / worsening for the challenger, `U^b` and `U^w` (E8):
 /// `2 − 4 (0.5 ∓ 0.25 (d_iμ + d_ij))^r`. BDM (1994); Scholz et al. (2011); only used when `Q < 1`.
-#[inline]
+#[inline(always)]
 pub(super) fn u_better_worse(dist_mu: f64, dist: f64, range: f64, r: f64) -> (f64, f64) {
     let spread = 0.25 * (dist_mu / range + dist / range);
     (
@@ -55,7 +55,7 @@ impl StatusQuo {
     ///
     /// BDM (1994; 1997, expected utility of a challenge); Scholz et al. (2011), with the perceiving
     /// actor's exponent in every utility.
-    #[inline]
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)] // the symbols of the equation, kept apart for clarity
     pub(super) fn expected_utility(
         self,
