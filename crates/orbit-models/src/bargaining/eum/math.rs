@@ -114,6 +114,8 @@ pub(super) fn exp_products(vector: Vector, a: &[f64], b: &[f64], out: &mut [f64]
     assert!(a.len() == out.len() && b.len() == out.len());
     let mut done = 0;
     let mut outside = false;
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = vector; // scalar code only
     #[cfg(target_arch = "x86_64")]
     if let Some(simd) = vector.v3 {
         for ((o, x), y) in out
@@ -183,6 +185,8 @@ pub(super) fn ln_batch(vector: Vector, xs: &[f64], out: &mut [f64]) {
     assert!(xs.len() == out.len());
     let mut done = 0;
     let mut outside = false;
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = vector; // scalar code only
     #[cfg(target_arch = "x86_64")]
     if let Some(simd) = vector.v3 {
         for (o, x) in out.chunks_exact_mut(4).zip(xs.chunks_exact(4)) {
