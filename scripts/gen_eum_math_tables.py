@@ -42,7 +42,7 @@ for j in range(N):
     out.append(f"    (f64::from_bits(0x{bits(hi):016x}), f64::from_bits(0x{bits(lo):016x})),")
 out.append("];")
 out.append("")
-out.append("/// For subinterval `i` of `[0.6875, 1.375)` (see [`super::math::ln`]): `(c, 1/c, ln c hi,")
+out.append("/// For subinterval `i` of `[0.6875, 1.375)` (see the `ln` of [`super::math`]): `(c, 1/c, ln c hi,")
 out.append("/// ln c lo)`, `c` the subinterval's midpoint (1 for the two that touch 1), `1/c` rounded to")
 out.append("/// nearest, `ln c` as a multiple of 2^−42 (hi) plus the nearest double to the remainder (lo).")
 out.append("pub(super) const LN_C: [(f64, f64, f64, f64); 128] = [")

@@ -1256,13 +1256,12 @@ fn read_xml(file: &str, text: &str) -> Result<KtabScenario, KtabErrors> {
                             l,
                             c,
                             format!(
-                                "`{container}` has {} `{item}` {} but the scenario has {}",
-                                places.len(),
-                                if places.len() == 1 {
-                                    "element"
-                                } else {
-                                    "elements"
-                                },
+                                "`{container}` has {} but the scenario has {}",
+                                counted(
+                                    places.len(),
+                                    &format!("`{item}` element"),
+                                    &format!("`{item}` elements")
+                                ),
                                 counted(dims, "dimension", "dimensions")
                             ),
                         );

@@ -13,7 +13,7 @@
 //! 5. the best offer so far is a handful of plain fields;
 //! 6. the powers are computed in batches, all `n²` of a kind at once ([`Rules::raise`]), so
 //!    that `bdm`'s run four at a time on AVX2 ([`super::math`]); the whole round is
-//!    `#[inline(always)]` and runs inside `pulp`'s dispatch ([`super::Kernel`]), so it is
+//!    `#[inline(always)]` and runs through [`Vector::run`] ([`super::Kernel`]), so it is
 //!    compiled once for the baseline CPU and once for x86-64-v3 (the same bits either way).
 //!
 //! `scholz2011` ([`Scholz`]) keeps the reference arithmetic: every number is computed with the
@@ -200,6 +200,12 @@ impl<'a, V: Rules> Lean<'a, V> {
             vector: Vector::detect(),
             rules: PhantomData,
         }
+    }
+
+    /// The vector unit the round's batches use, and so the build it runs in
+    /// ([`Vector::run`]).
+    pub(super) fn vector(&self) -> Vector {
+        self.vector
     }
 
     /// One round, as [`super::engine::Engine::round`], the accepted moves into `moves`;

@@ -93,6 +93,20 @@ impl Vector {
         }
     }
 
+    /// Runs `op` in the build for this vector unit: pulp's x86-64-v3 (AVX2) function, where
+    /// the operation's `#[inline(always)]` code is compiled with those features, or the
+    /// baseline build. One detection serves both the choice of build and the batch functions,
+    /// so they cannot disagree. Without `mul_add` the compiler never fuses a multiply and an
+    /// add, so both builds give the same bits.
+    #[inline(always)]
+    pub(super) fn run<Op: pulp::WithSimd>(self, op: Op) -> Op::Output {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(simd) = self.v3 {
+            return pulp::Simd::vectorize(simd, op);
+        }
+        op.with_simd(pulp::Scalar::new())
+    }
+
     /// Scalar code only (for the tests that compare the two paths).
     #[cfg(test)]
     pub(super) fn scalar() -> Self {
@@ -103,12 +117,12 @@ impl Vector {
     }
 }
 
-/// `out[k] = e^(a[k] · b[k])`, each exactly as `exp` (the test reference) computes it (the same operations, so
-/// the same bits), four at a time where the CPU can: every argument goes through the fast
-/// path ([`exp_core`], or [`avx2::exp4`]) with its argument replaced by 0 when outside
-/// `(−708, 708)`, `−∞` gives 0 by a select, and the other arguments outside the fast domain
-/// (rare: NaN, or a power that under- or overflows) are redone by the standard library
-/// afterwards.
+/// `out[k] = e^(a[k] · b[k])`, each exactly as `exp` (the test reference) computes it (the
+/// same operations, so the same bits), four at a time where the CPU can: every argument goes
+/// through the fast path ([`exp_core`], or [`avx2::exp4`]) with its argument replaced by 0
+/// when outside `(−708, 708)`, `−∞` gives 0 by a select, and the other arguments outside the
+/// fast domain (rare: NaN, or a power that under- or overflows) are redone by the standard
+/// library afterwards.
 #[inline(always)]
 pub(super) fn exp_products(vector: Vector, a: &[f64], b: &[f64], out: &mut [f64]) {
     assert!(a.len() == out.len() && b.len() == out.len());
@@ -176,10 +190,10 @@ fn ln(x: f64) -> f64 {
     ln_core(x)
 }
 
-/// `out[k] = ln xs[k]`, each exactly as `ln` (the test reference) computes it, four at a time where the CPU can
-/// (as [`exp_products`]): ±0 gives `−∞` by a select, and the other arguments outside the
-/// positive normal numbers (rare: negatives, NaN, subnormals, +∞) are redone by the standard
-/// library afterwards.
+/// `out[k] = ln xs[k]`, each exactly as `ln` (the test reference) computes it, four at a
+/// time where the CPU can (as [`exp_products`]): ±0 gives `−∞` by a select, and the other
+/// arguments outside the positive normal numbers (rare: negatives, NaN, subnormals, +∞) are
+/// redone by the standard library afterwards.
 #[inline(always)]
 pub(super) fn ln_batch(vector: Vector, xs: &[f64], out: &mut [f64]) {
     assert!(xs.len() == out.len());

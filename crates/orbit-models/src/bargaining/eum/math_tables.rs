@@ -518,7 +518,7 @@ pub(super) const EXP2_J_128: [(f64, f64); 128] = [
     ),
 ];
 
-/// For subinterval `i` of `[0.6875, 1.375)` (see [`super::math::ln`]): `(c, 1/c, ln c hi,
+/// For subinterval `i` of `[0.6875, 1.375)` (see the `ln` of [`super::math`]): `(c, 1/c, ln c hi,
 /// ln c lo)`, `c` the subinterval's midpoint (1 for the two that touch 1), `1/c` rounded to
 /// nearest, `ln c` as a multiple of 2^−42 (hi) plus the nearest double to the remainder (lo).
 pub(super) const LN_C: [(f64, f64, f64, f64); 128] = [

@@ -306,8 +306,8 @@ fn state_hash(x: &[f64]) -> u64 {
 /// as a type parameter, and the general one (rows on rayon) from there on.
 enum Kernel<'a> {
     General(Engine<'a>),
-    LeanBdm(Lean<'a, lean::Bdm>, Engine<'a>, pulp::Arch),
-    LeanScholz(Lean<'a, lean::Scholz>, Engine<'a>, pulp::Arch),
+    LeanBdm(Lean<'a, lean::Bdm>, Engine<'a>),
+    LeanScholz(Lean<'a, lean::Scholz>, Engine<'a>),
 }
 
 impl<'a> Kernel<'a> {
@@ -322,14 +322,10 @@ impl<'a> Kernel<'a> {
         if general_only || weight.len() >= PARALLEL_MIN {
             return Self::General(general);
         }
-        // The CPU's features, detected once (std caches them): the lean round runs in the
-        // x86-64-v3 (AVX2) build when the CPU has it. Without `mul_add` the compiler never fuses
-        // a multiply and an add, so both builds give the same bits (a test checks this).
-        let arch = pulp::Arch::new();
         match variant {
-            Variant::Bdm => Self::LeanBdm(Lean::new(status_quo, weight, salience), general, arch),
+            Variant::Bdm => Self::LeanBdm(Lean::new(status_quo, weight, salience), general),
             Variant::Scholz2011 => {
-                Self::LeanScholz(Lean::new(status_quo, weight, salience), general, arch)
+                Self::LeanScholz(Lean::new(status_quo, weight, salience), general)
             }
         }
     }
@@ -338,14 +334,14 @@ impl<'a> Kernel<'a> {
     fn round(&mut self, x: &[f64], range: f64, median: f64, moves: &mut Vec<Move>) {
         let lean_done = match self {
             Self::General(_) => false,
-            Self::LeanBdm(lean, _, arch) => arch.dispatch(LeanRound {
+            Self::LeanBdm(lean, _) => lean.vector().run(LeanRound {
                 lean,
                 x,
                 range,
                 median,
                 moves,
             }),
-            Self::LeanScholz(lean, _, arch) => arch.dispatch(LeanRound {
+            Self::LeanScholz(lean, _) => lean.vector().run(LeanRound {
                 lean,
                 x,
                 range,
@@ -355,16 +351,16 @@ impl<'a> Kernel<'a> {
         };
         if !lean_done {
             let engine = match self {
-                Self::General(engine)
-                | Self::LeanBdm(_, engine, _)
-                | Self::LeanScholz(_, engine, _) => engine,
+                Self::General(engine) | Self::LeanBdm(_, engine) | Self::LeanScholz(_, engine) => {
+                    engine
+                }
             };
             *moves = engine.round(x, range, median);
         }
     }
 }
 
-/// One lean round as an operation for [`pulp::Arch::dispatch`]: its `with_simd` is
+/// One lean round as an operation for `math::Vector::run`: its `with_simd` is
 /// `#[inline(always)]`, like every function of the round, so the whole round is compiled into
 /// each of pulp's builds (a closure would be a function of its own, compiled for the baseline
 /// CPU).
