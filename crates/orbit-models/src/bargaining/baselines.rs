@@ -173,6 +173,14 @@ pub(crate) struct MedianScratch {
     potentials: Vec<f64>,
 }
 
+impl MedianScratch {
+    /// The actors in order of position (ties by index, as [`sorted_order`]) from the last
+    /// [`median_voter_into`]: the order the EUM's next round sorts its actors into.
+    pub(crate) fn order(&self) -> &[usize] {
+        &self.order
+    }
+}
+
 /// [`median_voter_of`] with its buffers in `scratch` (the same operations in the same order,
 /// so the same bits), for the EUM's round loop, which takes a median every round.
 pub(crate) fn median_voter_into(

@@ -111,23 +111,6 @@ impl Rules for Scholz {
     }
 }
 
-/// What one pair of ranks contributes to a round, as seen from the row's rank `i` against
-/// the column's `j` (both orientations are stored, so each receiver reads one contiguous row).
-#[derive(Debug, Clone, Copy, Default)]
-struct Pair {
-    /// `|x_hi − x_lo|`.
-    dist: f64,
-    /// `U^s` and `U^f` (E5–E6) with exponent 1, for the risk pass.
-    unit_success: f64,
-    unit_failure: f64,
-    /// Voters strictly below / not above the midpoint (kept in the `i < j` entry).
-    below: usize,
-    not_above: usize,
-    /// `P(i beats j)` and `P(j beats i)` under the current table (0 for equal positions).
-    p_win: f64,
-    p_lose: f64,
-}
-
 /// Scratch state of the lean round, reused across rounds.
 pub(super) struct Lean<'a, V: Rules> {
     n: usize,
@@ -143,8 +126,25 @@ pub(super) struct Lean<'a, V: Rules> {
     rs: Vec<f64>,
     /// The prefix-sum vote table, laid out as in [`super::votes::Tables`].
     table: Vec<f64>,
-    /// `pairs[i · n + j]` for `i ≠ j`.
-    pairs: Vec<Pair>,
+    /// What the pairs of ranks contribute to a round, one array per quantity (struct of
+    /// arrays), entry `i · n + j` as seen from the row's rank `i` against the column's `j`
+    /// (both orientations are stored, so a receiver reads contiguous rows that the compiler
+    /// can run four lanes at a time): `|x_i − x_j|`; `U^s` and `U^f` (E5–E6) with exponent 1,
+    /// for the risk pass; `P(i beats j)` and `P(j beats i)` under the current table (0 for
+    /// equal positions and on the diagonal).
+    dist: Vec<f64>,
+    unit_success: Vec<f64>,
+    unit_failure: Vec<f64>,
+    p_win: Vec<f64>,
+    p_lose: Vec<f64>,
+    /// Voters strictly below / not above each unordered pair's midpoint, in pair order
+    /// (`lo < hi`, by `lo` then `hi`).
+    midpoint_counts: Vec<(usize, usize)>,
+    /// Scratch of one row: the risk pass's terms (E10 with unit exponents), and the offer
+    /// pass's two expected utilities (E10) of every column.
+    row_terms: Vec<f64>,
+    row_eu_self: Vec<f64>,
+    row_eu_counterpart: Vec<f64>,
     /// The bases of every pair `i · n + j` as [`Rules::prepare`] stores them, one array each so
     /// that a row is contiguous for the batch powers: `|x_i − x_j| / Δ` (E1; its diagonal is
     /// `ln 0`, read by `bdm` only, so that the voter's own entry of the table is 0 without a
@@ -185,7 +185,15 @@ impl<'a, V: Rules> Lean<'a, V> {
             ss: vec![0.0; n],
             rs: vec![1.0; n],
             table: vec![0.0; (n + 1) * n],
-            pairs: vec![Pair::default(); n * n],
+            dist: vec![0.0; n * n],
+            unit_success: vec![0.0; n * n],
+            unit_failure: vec![0.0; n * n],
+            p_win: vec![0.0; n * n],
+            p_lose: vec![0.0; n * n],
+            midpoint_counts: Vec::with_capacity(n * n / 2),
+            row_terms: vec![0.0; n],
+            row_eu_self: vec![0.0; n],
+            row_eu_counterpart: vec![0.0; n],
             vote_base: vec![0.0; n * n],
             success_base: vec![0.0; n * n],
             failure_base: vec![0.0; n * n],
@@ -208,13 +216,15 @@ impl<'a, V: Rules> Lean<'a, V> {
         self.vector
     }
 
-    /// One round, as [`super::engine::Engine::round`], the accepted moves into `moves`;
+    /// One round, as [`super::engine::Engine::round`], the accepted moves into `moves`; `order`
+    /// is `x`'s actors sorted by position (ties by index);
     /// `false` when a position is not finite (cannot happen after validation, but then the
     /// general round decides).
     #[inline(always)]
     pub(super) fn round(
         &mut self,
         x: &[f64],
+        order: &[usize],
         range: f64,
         median: f64,
         moves: &mut Vec<Move>,
@@ -229,39 +239,13 @@ impl<'a, V: Rules> Lean<'a, V> {
             return true;
         }
         let n = self.n;
-        self.sort(x);
+        self.sort(x, order);
         self.pair_geometry(range);
 
         // (E11–E12) Risk, with every exponent 1 (no powers at all in this pass).
         let all_pairs = self.build_table(range, true);
         self.pair_probabilities(all_pairs);
-        let usq = u_status_quo(1.0);
-        assert_eq!(self.pairs.len(), n * n);
-        for ((i, row), (security, &s_i)) in self
-            .pairs
-            .chunks_exact(n)
-            .enumerate()
-            .zip(self.security.iter_mut().zip(&self.ss))
-        {
-            let mut sum = 0.0;
-            for (j, (pair, &xj)) in row.iter().zip(&self.xs).enumerate() {
-                if j == i {
-                    continue;
-                }
-                sum += self.status_quo.expected_utility(
-                    pair.p_lose,
-                    s_i,
-                    pair.unit_success,
-                    pair.unit_failure,
-                    usq,
-                    (xj - median).abs(),
-                    pair.dist,
-                    range,
-                    1.0,
-                );
-            }
-            *security = sum;
-        }
+        self.risk_pass(range, median);
         let s_max = self
             .security
             .iter()
@@ -313,13 +297,19 @@ impl<'a, V: Rules> Lean<'a, V> {
         true
     }
 
+    /// The rank-ordered arrays from `order`, the actors sorted by position as
+    /// `sorted_order` sorts them (the median voter's sort of the same positions, so the round
+    /// does not sort again).
     #[inline(always)]
-    fn sort(&mut self, x: &[f64]) {
-        // As `sorted_order`, into the reused buffer.
+    fn sort(&mut self, x: &[f64], order: &[usize]) {
+        debug_assert!(
+            order.len() == self.n
+                && order
+                    .windows(2)
+                    .all(|w| { x[w[0]].total_cmp(&x[w[1]]).then(w[0].cmp(&w[1])).is_lt() })
+        );
         self.order.clear();
-        self.order.extend(0..self.n);
-        self.order
-            .sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+        self.order.extend_from_slice(order);
         for (rank, &c) in self.order.iter().enumerate() {
             self.xs[rank] = x[c];
             self.ws[rank] = self.weight[c];
@@ -334,6 +324,7 @@ impl<'a, V: Rules> Lean<'a, V> {
         let n = self.n;
         let xs = &self.xs;
         self.raw_bases.clear();
+        self.midpoint_counts.clear();
         for lo in 0..n {
             // The midpoint grows with `hi`, so the two counts only move forward.
             let (mut below, mut not_above) = (0, 0);
@@ -350,17 +341,14 @@ impl<'a, V: Rules> Lean<'a, V> {
                 let (vote_base, success_base, failure_base) = V::bases(dist, range);
                 self.raw_bases
                     .extend_from_slice(&[vote_base, success_base, failure_base]);
-                let pair = Pair {
-                    dist,
-                    unit_success: u_success(dist, range, 1.0),
-                    unit_failure: u_failure(dist, range, 1.0),
-                    below,
-                    not_above,
-                    p_win: 0.0,
-                    p_lose: 0.0,
-                };
-                self.pairs[lo * n + hi] = pair;
-                self.pairs[hi * n + lo] = pair;
+                self.midpoint_counts.push((below, not_above));
+                let (unit_success, unit_failure) =
+                    (u_success(dist, range, 1.0), u_failure(dist, range, 1.0));
+                for at in [lo * n + hi, hi * n + lo] {
+                    self.dist[at] = dist;
+                    self.unit_success[at] = unit_success;
+                    self.unit_failure[at] = unit_failure;
+                }
             }
         }
         // All logarithms of the round in one batch (`bdm`), then into both orientations.
@@ -443,90 +431,134 @@ impl<'a, V: Rules> Lean<'a, V> {
     #[inline(always)]
     fn pair_probabilities(&mut self, all_pairs: f64) {
         let n = self.n;
+        assert!(
+            self.table.len() == (n + 1) * n
+                && self.p_win.len() == n * n
+                && self.p_lose.len() == n * n
+        );
+        let mut counts = self.midpoint_counts.iter();
         for lo in 0..n {
             let row_lo = &self.table[lo * (n + 1)..(lo + 1) * (n + 1)];
             for hi in lo + 1..n {
-                let pair = &self.pairs[lo * n + hi];
-                if self.xs[lo] == self.xs[hi] {
-                    (
-                        self.pairs[lo * n + hi].p_win,
-                        self.pairs[lo * n + hi].p_lose,
-                    ) = (0.0, 0.0);
-                    (
-                        self.pairs[hi * n + lo].p_win,
-                        self.pairs[hi * n + lo].p_lose,
-                    ) = (0.0, 0.0);
-                    continue;
-                }
-                let row_hi = &self.table[hi * (n + 1)..(hi + 1) * (n + 1)];
-                let (below, not_above) = (pair.below, pair.not_above);
-                let n_lo = (row_hi[below] - row_lo[below]).max(0.0);
-                let n_hi =
-                    ((row_lo[n] - row_lo[not_above]) - (row_hi[n] - row_hi[not_above])).max(0.0);
-                let (p_lo, p_hi) = match V::VARIANT {
-                    Variant::Scholz2011 => {
-                        if all_pairs > 0.0 {
-                            (n_lo / all_pairs, n_hi / all_pairs)
-                        } else {
-                            (0.0, 0.0)
+                let Some(&(below, not_above)) = counts.next() else {
+                    unreachable!("one count per pair")
+                };
+                let (p_lo, p_hi) = if self.xs[lo] == self.xs[hi] {
+                    (0.0, 0.0)
+                } else {
+                    let row_hi = &self.table[hi * (n + 1)..(hi + 1) * (n + 1)];
+                    let n_lo = (row_hi[below] - row_lo[below]).max(0.0);
+                    let n_hi = ((row_lo[n] - row_lo[not_above]) - (row_hi[n] - row_hi[not_above]))
+                        .max(0.0);
+                    match V::VARIANT {
+                        Variant::Scholz2011 => {
+                            if all_pairs > 0.0 {
+                                (n_lo / all_pairs, n_hi / all_pairs)
+                            } else {
+                                (0.0, 0.0)
+                            }
                         }
-                    }
-                    Variant::Bdm => {
-                        let total = n_lo + n_hi;
-                        if total > 0.0 {
-                            (n_lo / total, n_hi / total)
-                        } else {
-                            (0.5, 0.5)
+                        Variant::Bdm => {
+                            let total = n_lo + n_hi;
+                            if total > 0.0 {
+                                (n_lo / total, n_hi / total)
+                            } else {
+                                (0.5, 0.5)
+                            }
                         }
                     }
                 };
-                (
-                    self.pairs[lo * n + hi].p_win,
-                    self.pairs[lo * n + hi].p_lose,
-                ) = (p_lo, p_hi);
-                (
-                    self.pairs[hi * n + lo].p_win,
-                    self.pairs[hi * n + lo].p_lose,
-                ) = (p_hi, p_lo);
+                (self.p_win[lo * n + hi], self.p_lose[lo * n + hi]) = (p_lo, p_hi);
+                (self.p_win[hi * n + lo], self.p_lose[hi * n + lo]) = (p_hi, p_lo);
             }
         }
     }
 
-    /// The offer receiver `i` (rank) accepts, if any: the rules of
-    /// [`super::engine::Engine::best_offer`] (E13) with the best offer in plain fields.
+    /// The security levels `S_i` (E11): every receiver's sum of the expected utilities (E10,
+    /// all exponents 1) of the others challenging it. The terms of a row first, in a loop
+    /// without branches that runs four lanes at a time, then summed in column order (the
+    /// general round's order, so the same bits).
     #[inline(always)]
-    fn best_offer(&self, i: usize, range: f64, median: f64) -> Option<Move> {
+    fn risk_pass(&mut self, range: f64, median: f64) {
+        let n = self.n;
+        let usq = u_status_quo(1.0);
+        let status_quo = self.status_quo;
+        for i in 0..n {
+            let row = i * n..(i + 1) * n;
+            let s_i = self.ss[i];
+            for ((((term, &p_lose), (&unit_success, &unit_failure)), &dist), &xj) in self
+                .row_terms
+                .iter_mut()
+                .zip(&self.p_lose[row.clone()])
+                .zip(
+                    self.unit_success[row.clone()]
+                        .iter()
+                        .zip(&self.unit_failure[row.clone()]),
+                )
+                .zip(&self.dist[row])
+                .zip(&self.xs)
+            {
+                *term = status_quo.expected_utility(
+                    p_lose,
+                    s_i,
+                    unit_success,
+                    unit_failure,
+                    usq,
+                    (xj - median).abs(),
+                    dist,
+                    range,
+                    1.0,
+                );
+            }
+            let mut sum = 0.0;
+            for (j, &term) in self.row_terms.iter().enumerate() {
+                if j != i {
+                    sum += term;
+                }
+            }
+            self.security[i] = sum;
+        }
+    }
+
+    /// Both expected utilities (E10) of receiver `i` (rank) and every column `j`, with `i`'s
+    /// exponent: `j`'s of challenging `i` as `i` estimates it, and `i`'s of challenging `j`,
+    /// into the row scratch.
+    #[inline(always)]
+    fn offer_utilities(&mut self, i: usize, range: f64, median: f64) {
         let n = self.n;
         let r = self.rs[i];
         let usq = u_status_quo(r);
-        let xi = self.xs[i];
-        let dist_mu_i = (xi - median).abs();
-        // Best so far: rank of the proposer (n = none), its kind's rank, key and numbers.
-        let mut best = n;
-        let (mut best_kind, mut best_rank, mut best_key) = (OfferKind::Confrontation, 0u8, 0.0);
-        let (mut best_eu_self, mut best_eu_counterpart, mut best_position) = (0.0, 0.0, 0.0);
-        let row = &self.pairs[i * n..(i + 1) * n];
-        let row_powers = i * n..(i + 1) * n;
-        let powers = self.success_power[row_powers.clone()]
-            .iter()
-            .zip(&self.failure_power[row_powers]);
-        for (j, ((pair, (&xj, &s_j)), (&success_power, &failure_power))) in row
-            .iter()
-            .zip(self.xs.iter().zip(&self.ss))
-            .zip(powers)
-            .enumerate()
+        let s_i = self.ss[i];
+        let dist_mu_i = (self.xs[i] - median).abs();
+        let status_quo = self.status_quo;
+        // Apart from the classification, so that with Q = 1 the loop has no branch and the
+        // compiler runs it four lanes at a time.
+        let row = i * n..(i + 1) * n;
+        for (
+            ((eu_self, eu_counterpart), ((&p_ij, &p_ji), &dist)),
+            ((&success_power, &failure_power), (&xj, &s_j)),
+        ) in self
+            .row_eu_self
+            .iter_mut()
+            .zip(self.row_eu_counterpart.iter_mut())
+            .zip(
+                self.p_win[row.clone()]
+                    .iter()
+                    .zip(&self.p_lose[row.clone()])
+                    .zip(&self.dist[row.clone()]),
+            )
+            .zip(
+                self.success_power[row.clone()]
+                    .iter()
+                    .zip(&self.failure_power[row])
+                    .zip(self.xs.iter().zip(&self.ss)),
+            )
         {
-            // Also skips j = i.
-            if xj == xi {
-                continue;
-            }
-            let (p_ij, p_ji) = (pair.p_win, pair.p_lose);
-            let dist = pair.dist;
             let us = 2.0 - 4.0 * success_power;
             let uf = 2.0 - 4.0 * failure_power;
-            let eu_ji = self.status_quo.expected_utility(
+            *eu_counterpart = status_quo.expected_utility(
                 p_ji,
-                self.ss[i],
+                s_i,
                 us,
                 uf,
                 usq,
@@ -535,9 +567,32 @@ impl<'a, V: Rules> Lean<'a, V> {
                 range,
                 r,
             );
-            let eu_ij = self
-                .status_quo
-                .expected_utility(p_ij, s_j, us, uf, usq, dist_mu_i, dist, range, r);
+            *eu_self =
+                status_quo.expected_utility(p_ij, s_j, us, uf, usq, dist_mu_i, dist, range, r);
+        }
+    }
+
+    /// The offer receiver `i` (rank) accepts, if any: the rules of
+    /// [`super::engine::Engine::best_offer`] (E13) with the best offer in plain fields.
+    #[inline(always)]
+    fn best_offer(&mut self, i: usize, range: f64, median: f64) -> Option<Move> {
+        let n = self.n;
+        let xi = self.xs[i];
+        self.offer_utilities(i, range, median);
+        // Best so far: rank of the proposer (n = none), its kind's rank, key and numbers.
+        let mut best = n;
+        let (mut best_kind, mut best_rank, mut best_key) = (OfferKind::Confrontation, 0u8, 0.0);
+        let (mut best_eu_self, mut best_eu_counterpart, mut best_position) = (0.0, 0.0, 0.0);
+        for (j, (&xj, (&eu_ij, &eu_ji))) in self
+            .xs
+            .iter()
+            .zip(self.row_eu_self.iter().zip(&self.row_eu_counterpart))
+            .enumerate()
+        {
+            // Also skips j = i.
+            if xj == xi {
+                continue;
+            }
             let (kind, rank, new_position) = if eu_ji > eu_ij && eu_ij > 0.0 {
                 (OfferKind::Confrontation, 0u8, xj)
             } else if eu_ji > 0.0 && 0.0 > eu_ij && eu_ji > eu_ij.abs() {

@@ -235,7 +235,7 @@ fn iterate(
             Variant::Scholz2011 => initial_range,
             Variant::Bdm => range_of(&x),
         };
-        kernel.round(&x, range, median, &mut moves);
+        kernel.round(&x, median_scratch.order(), range, median, &mut moves);
         next.copy_from_slice(&x);
         for mv in &moves {
             next[mv.receiver] = mv.new_position;
@@ -330,13 +330,22 @@ impl<'a> Kernel<'a> {
         }
     }
 
-    /// One round: risk, offers, the accepted moves (canonical indices) into `moves`.
-    fn round(&mut self, x: &[f64], range: f64, median: f64, moves: &mut Vec<Move>) {
+    /// One round: risk, offers, the accepted moves (canonical indices) into `moves`; `order`
+    /// is `x`'s actors sorted by position, ties by index (the median voter's sort).
+    fn round(
+        &mut self,
+        x: &[f64],
+        order: &[usize],
+        range: f64,
+        median: f64,
+        moves: &mut Vec<Move>,
+    ) {
         let lean_done = match self {
             Self::General(_) => false,
             Self::LeanBdm(lean, _) => lean.vector().run(LeanRound {
                 lean,
                 x,
+                order,
                 range,
                 median,
                 moves,
@@ -344,6 +353,7 @@ impl<'a> Kernel<'a> {
             Self::LeanScholz(lean, _) => lean.vector().run(LeanRound {
                 lean,
                 x,
+                order,
                 range,
                 median,
                 moves,
@@ -367,6 +377,7 @@ impl<'a> Kernel<'a> {
 struct LeanRound<'r, 'a, V: lean::Rules> {
     lean: &'r mut Lean<'a, V>,
     x: &'r [f64],
+    order: &'r [usize],
     range: f64,
     median: f64,
     moves: &'r mut Vec<Move>,
@@ -377,7 +388,8 @@ impl<V: lean::Rules> pulp::WithSimd for LeanRound<'_, '_, V> {
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _simd: S) -> bool {
-        self.lean.round(self.x, self.range, self.median, self.moves)
+        self.lean
+            .round(self.x, self.order, self.range, self.median, self.moves)
     }
 }
 
