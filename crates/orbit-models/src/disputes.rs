@@ -1121,7 +1121,7 @@ impl TreeBuilder<'_> {
             storage_left: storage,
             retaliation: state.retaliation,
         };
-        let mut moves = Vec::new();
+        let mut moves: Vec<(&str, TreeSpec)> = Vec::new();
         let (settle_label, extra, asset) = if rung.asset {
             (
                 "sell asset",
@@ -1142,7 +1142,7 @@ impl TreeBuilder<'_> {
             [settle_value - after.cost_r, -settle_value - after.cost_b],
             settle_terms,
         );
-        moves.push((settle_label.to_string(), settle));
+        moves.push((settle_label, settle));
         let hold = if last {
             let (r, b, _) = self.period(
                 rung.cut,
@@ -1160,7 +1160,7 @@ impl TreeBuilder<'_> {
         } else {
             self.rung(k + 1, after, rung.cut)
         };
-        moves.push(("hold out".to_string(), hold));
+        moves.push(("hold out", hold));
         if state.retaliation.is_none() {
             for &lever in &inputs.retaliations {
                 let next = State {
@@ -1172,14 +1172,12 @@ impl TreeBuilder<'_> {
                 } else {
                     self.rung(k + 1, next, rung.cut)
                 };
-                moves.push((lever.label().to_string(), node));
+                moves.push((lever.label(), node));
             }
         }
-        let b_node = TreeSpec::decision(
-            format!("BLR after {}", rung.label),
-            BLR,
-            moves.iter().map(|(a, t)| (a.as_str(), t.clone())).collect(),
-        );
+        // The subtrees move into the node (cloning them at every rung copied each subtree once
+        // per rung above it).
+        let b_node = TreeSpec::decision(format!("BLR after {}", rung.label), BLR, moves);
         TreeSpec::decision(
             format!("RUS at rung {}", k + 1),
             RUS,
