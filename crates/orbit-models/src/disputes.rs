@@ -51,7 +51,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::extensive::{Game, GameError, GameSpec, PathStep, TreeSpec, backward_induction};
+use crate::extensive::{
+    Game, GameError, GameSpec, NodeKind, PathStep, TreeSpec, backward_induction,
+    backward_induction_with,
+};
 use crate::games::{NetworkGame, TuGame};
 use crate::gas_price::{GasPriceOptions, predict};
 use crate::transit::{TransitError, TransitOptions, epoch};
@@ -1004,14 +1007,118 @@ struct State {
     retaliation: Option<Retaliation>,
 }
 
-struct TreeBuilder<'a> {
-    inputs: &'a DisputeInputs,
-    params: Params,
+/// What a [`TreeBuilder`] makes of the nodes it walks: the whole game with its labels
+/// ([`SpecSink`], for [`build_game`]) or only the terminal payoffs in the order the builder
+/// meets them ([`PayoffSink`], for the Monte Carlo draws, whose trees differ only in payoffs).
+trait Sink {
+    type Tree;
+    /// A terminal node; `label` and `terms` are only used by a sink that keeps them.
+    fn terminal(
+        &mut self,
+        inputs: &DisputeInputs,
+        label: impl FnOnce() -> String,
+        payoffs: [f64; 2],
+        terms: TermsOf,
+    ) -> Self::Tree;
+    /// A decision node of `player` with its moves in order.
+    fn decision(
+        &mut self,
+        name: impl FnOnce() -> String,
+        player: &str,
+        moves: Vec<(&str, Self::Tree)>,
+    ) -> Self::Tree;
+}
+
+/// The arguments of [`Terms`] at a terminal node, turned into [`Terms`] only when kept.
+#[derive(Debug, Clone, Copy)]
+struct TermsOf {
+    yielded: &'static str,
+    stake: bool,
+    counter: bool,
+    asset: bool,
+    cut: f64,
+}
+
+impl TermsOf {
+    fn terms(self, inputs: &DisputeInputs) -> Terms {
+        Terms {
+            yielded: self.yielded.into(),
+            stake_paid: if self.stake { inputs.stake } else { 0.0 },
+            counterclaim_paid: if self.counter {
+                inputs.counterclaim
+            } else {
+                0.0
+            },
+            asset_sold: self.asset,
+            cut_at_end: self.cut,
+        }
+    }
+}
+
+/// Builds the [`TreeSpec`]: terminal names carry a counter (` [k]`, in the order the builder
+/// meets them) so that each is unique, and their terms are kept by name.
+#[derive(Default)]
+struct SpecSink {
     terms: BTreeMap<String, Terms>,
     counter: usize,
 }
 
-impl TreeBuilder<'_> {
+impl Sink for SpecSink {
+    type Tree = TreeSpec;
+
+    fn terminal(
+        &mut self,
+        inputs: &DisputeInputs,
+        label: impl FnOnce() -> String,
+        payoffs: [f64; 2],
+        terms: TermsOf,
+    ) -> TreeSpec {
+        self.counter += 1;
+        let name = format!("{} [{}]", label(), self.counter);
+        self.terms.insert(name.clone(), terms.terms(inputs));
+        TreeSpec::terminal(name, payoffs.to_vec())
+    }
+
+    fn decision(
+        &mut self,
+        name: impl FnOnce() -> String,
+        player: &str,
+        moves: Vec<(&str, TreeSpec)>,
+    ) -> TreeSpec {
+        TreeSpec::decision(name(), player, moves)
+    }
+}
+
+/// Keeps only the terminal payoffs, in the order [`SpecSink`] numbers the terminals (its
+/// counter `k` is entry `k − 1`): no labels, no terms, no tree.
+#[derive(Default)]
+struct PayoffSink {
+    payoffs: Vec<[f64; 2]>,
+}
+
+impl Sink for PayoffSink {
+    type Tree = ();
+
+    fn terminal(
+        &mut self,
+        _: &DisputeInputs,
+        _: impl FnOnce() -> String,
+        payoffs: [f64; 2],
+        _: TermsOf,
+    ) {
+        self.payoffs.push(payoffs);
+    }
+
+    fn decision(&mut self, _: impl FnOnce() -> String, _: &str, _: Vec<(&str, ())>) {}
+}
+
+struct TreeBuilder<'a, S: Sink> {
+    inputs: &'a DisputeInputs,
+    params: Params,
+    sink: S,
+}
+
+impl<S: Sink> TreeBuilder<'_, S> {
     fn w(&self) -> f64 {
         if self.inputs.deliverable > 0.0 {
             self.inputs.transit_at_risk / self.inputs.deliverable
@@ -1069,32 +1176,30 @@ impl TreeBuilder<'_> {
         (cost_r, cost_b, storage)
     }
 
-    fn terminal(&mut self, label: String, payoffs: [f64; 2], terms: Terms) -> TreeSpec {
-        self.counter += 1;
-        let name = format!("{label} [{}]", self.counter);
-        self.terms.insert(name.clone(), terms);
-        TreeSpec::terminal(name, payoffs.to_vec())
+    fn terminal(
+        &mut self,
+        label: impl FnOnce() -> String,
+        payoffs: [f64; 2],
+        terms: TermsOf,
+    ) -> S::Tree {
+        self.sink.terminal(self.inputs, label, payoffs, terms)
     }
 
-    fn terms(&self, yielded: &str, stake: bool, counter: bool, asset: bool, cut: f64) -> Terms {
-        Terms {
-            yielded: yielded.into(),
-            stake_paid: if stake { self.inputs.stake } else { 0.0 },
-            counterclaim_paid: if counter {
-                self.inputs.counterclaim
-            } else {
-                0.0
-            },
-            asset_sold: asset,
-            cut_at_end: cut,
+    fn terms(yielded: &'static str, stake: bool, counter: bool, asset: bool, cut: f64) -> TermsOf {
+        TermsOf {
+            yielded,
+            stake,
+            counter,
+            asset,
+            cut,
         }
     }
 
     /// Russia's node at rung `k` (0-based); `cut` is the share in force before it.
-    fn rung(&mut self, k: usize, state: State, cut: f64) -> TreeSpec {
+    fn rung(&mut self, k: usize, state: State, cut: f64) -> S::Tree {
         let delta = self.params.discount;
         let inputs = self.inputs;
-        let rung = inputs.rungs[k].clone();
+        let rung = &inputs.rungs[k];
         let last = k + 1 == inputs.rungs.len();
         // Back down: no stake; a retaliation with a claim gets the claim.
         let claim = state
@@ -1106,9 +1211,9 @@ impl TreeBuilder<'_> {
         } else {
             0.0
         };
-        let back_terms = self.terms("RUS", false, claim, false, cut);
+        let back_terms = Self::terms("RUS", false, claim, false, cut);
         let back = self.terminal(
-            format!("RUS backs down before {}", rung.label),
+            || format!("RUS backs down before {}", rung.label),
             [-state.cost_r - c, -state.cost_b + c],
             back_terms,
         );
@@ -1121,7 +1226,7 @@ impl TreeBuilder<'_> {
             storage_left: storage,
             retaliation: state.retaliation,
         };
-        let mut moves: Vec<(&str, TreeSpec)> = Vec::new();
+        let mut moves: Vec<(&str, S::Tree)> = Vec::new();
         let (settle_label, extra, asset) = if rung.asset {
             (
                 "sell asset",
@@ -1132,13 +1237,15 @@ impl TreeBuilder<'_> {
             ("concede", 0.0, false)
         };
         let settle_value = d * (inputs.stake + extra);
-        let settle_terms = self.terms("BLR", true, false, asset, rung.cut);
+        let settle_terms = Self::terms("BLR", true, false, asset, rung.cut);
         let settle = self.terminal(
-            format!(
-                "BLR {} after {}",
-                if asset { "sells asset" } else { "concedes" },
-                rung.label
-            ),
+            || {
+                format!(
+                    "BLR {} after {}",
+                    if asset { "sells asset" } else { "concedes" },
+                    rung.label
+                )
+            },
             [settle_value - after.cost_r, -settle_value - after.cost_b],
             settle_terms,
         );
@@ -1151,9 +1258,9 @@ impl TreeBuilder<'_> {
                 self.params.stalemate_days,
             );
             let d = delta.powi(k as i32 + 2);
-            let t = self.terms("nobody", false, false, false, rung.cut);
+            let t = Self::terms("nobody", false, false, false, rung.cut);
             self.terminal(
-                format!("stalemate after {}", rung.label),
+                || format!("stalemate after {}", rung.label),
                 [-after.cost_r - d * r, -after.cost_b - d * b],
                 t,
             )
@@ -1177,9 +1284,11 @@ impl TreeBuilder<'_> {
         }
         // The subtrees move into the node (cloning them at every rung copied each subtree once
         // per rung above it).
-        let b_node = TreeSpec::decision(format!("BLR after {}", rung.label), BLR, moves);
-        TreeSpec::decision(
-            format!("RUS at rung {}", k + 1),
+        let b_node = self
+            .sink
+            .decision(|| format!("BLR after {}", rung.label), BLR, moves);
+        self.sink.decision(
+            || format!("RUS at rung {}", k + 1),
             RUS,
             vec![("back down", back), (rung.label.as_str(), b_node)],
         )
@@ -1188,7 +1297,7 @@ impl TreeBuilder<'_> {
     /// Russia's answer to a retaliation at the last rung: back down, or hold on for one more
     /// round after which Belarus settles (concedes, or sells the asset at the asset rung) or
     /// holds out into a stalemate of `H` days.
-    fn last_response(&mut self, k: usize, state: State, cut: f64, asset: bool) -> TreeSpec {
+    fn last_response(&mut self, k: usize, state: State, cut: f64, asset: bool) -> S::Tree {
         let delta = self.params.discount;
         let inputs = self.inputs;
         let claim = state
@@ -1200,9 +1309,9 @@ impl TreeBuilder<'_> {
         } else {
             0.0
         };
-        let back_terms = self.terms("RUS", false, claim, false, cut);
+        let back_terms = Self::terms("RUS", false, claim, false, cut);
         let back = self.terminal(
-            "RUS backs down after retaliation".into(),
+            || "RUS backs down after retaliation".into(),
             [-state.cost_r - c, -state.cost_b + c],
             back_terms,
         );
@@ -1220,12 +1329,14 @@ impl TreeBuilder<'_> {
             0.0
         };
         let settle_value = d * (inputs.stake + extra);
-        let settle_terms = self.terms("BLR", true, false, asset, cut);
+        let settle_terms = Self::terms("BLR", true, false, asset, cut);
         let settle = self.terminal(
-            format!(
-                "BLR {} after retaliation",
-                if asset { "sells asset" } else { "concedes" }
-            ),
+            || {
+                format!(
+                    "BLR {} after retaliation",
+                    if asset { "sells asset" } else { "concedes" }
+                )
+            },
             [settle_value - after.cost_r, -settle_value - after.cost_b],
             settle_terms,
         );
@@ -1236,20 +1347,20 @@ impl TreeBuilder<'_> {
             self.params.stalemate_days,
         );
         let d2 = delta.powi(k as i32 + 2);
-        let t = self.terms("nobody", false, false, false, cut);
+        let t = Self::terms("nobody", false, false, false, cut);
         let stalemate = self.terminal(
-            "stalemate after retaliation".into(),
+            || "stalemate after retaliation".into(),
             [-after.cost_r - d2 * r, -after.cost_b - d2 * b],
             t,
         );
         let settle_label = if asset { "sell asset" } else { "concede" };
-        let b_node = TreeSpec::decision(
-            "BLR after RUS holds on",
+        let b_node = self.sink.decision(
+            || "BLR after RUS holds on".into(),
             BLR,
             vec![(settle_label, settle), ("hold out", stalemate)],
         );
-        TreeSpec::decision(
-            "RUS after retaliation",
+        self.sink.decision(
+            || "RUS after retaliation".into(),
             RUS,
             vec![("back down", back), ("hold on", b_node)],
         )
@@ -1258,37 +1369,7 @@ impl TreeBuilder<'_> {
 
 /// Builds the dispute game of `inputs` with parameter values `params`.
 pub fn build_game(inputs: &DisputeInputs, params: Params) -> Result<DisputeGame, DisputeError> {
-    let mut b = TreeBuilder {
-        inputs,
-        params,
-        terms: BTreeMap::new(),
-        counter: 0,
-    };
-    let quo_terms = b.terms("none", false, false, false, 0.0);
-    let quo = b.terminal("status quo".into(), [0.0, 0.0], quo_terms);
-    let concede_terms = b.terms("BLR", true, false, false, 0.0);
-    let concede = b.terminal(
-        "BLR concedes at once".into(),
-        [inputs.stake, -inputs.stake],
-        concede_terms,
-    );
-    let start = State {
-        cost_r: 0.0,
-        cost_b: 0.0,
-        storage_left: params.storage_days,
-        retaliation: None,
-    };
-    let ladder = b.rung(0, start, 0.0);
-    let respond = TreeSpec::decision(
-        "BLR on the demand",
-        BLR,
-        vec![("concede", concede), ("refuse", ladder)],
-    );
-    let root = TreeSpec::decision(
-        "RUS opens",
-        RUS,
-        vec![("keep terms", quo), (inputs.demand_label.as_str(), respond)],
-    );
+    let (root, sink) = walk(inputs, params, SpecSink::default());
     let spec = GameSpec {
         title: format!(
             "orbit: the {} gas dispute ({})",
@@ -1301,8 +1382,44 @@ pub fn build_game(inputs: &DisputeInputs, params: Params) -> Result<DisputeGame,
     Ok(DisputeGame {
         game,
         spec,
-        terms: b.terms,
+        terms: sink.terms,
     })
+}
+
+/// The game's tree as `sink` makes it, and the sink: the opening, Belarus's answer and the
+/// ladder of rungs (the one walk behind both [`build_game`] and the Monte Carlo's payoffs).
+fn walk<S: Sink>(inputs: &DisputeInputs, params: Params, sink: S) -> (S::Tree, S) {
+    let mut b = TreeBuilder {
+        inputs,
+        params,
+        sink,
+    };
+    let quo_terms = TreeBuilder::<S>::terms("none", false, false, false, 0.0);
+    let quo = b.terminal(|| "status quo".into(), [0.0, 0.0], quo_terms);
+    let concede_terms = TreeBuilder::<S>::terms("BLR", true, false, false, 0.0);
+    let concede = b.terminal(
+        || "BLR concedes at once".into(),
+        [inputs.stake, -inputs.stake],
+        concede_terms,
+    );
+    let start = State {
+        cost_r: 0.0,
+        cost_b: 0.0,
+        storage_left: params.storage_days,
+        retaliation: None,
+    };
+    let ladder = b.rung(0, start, 0.0);
+    let respond = b.sink.decision(
+        || "BLR on the demand".into(),
+        BLR,
+        vec![("concede", concede), ("refuse", ladder)],
+    );
+    let root = b.sink.decision(
+        || "RUS opens".into(),
+        RUS,
+        vec![("keep terms", quo), (inputs.demand_label.as_str(), respond)],
+    );
+    (root, b.sink)
 }
 
 fn solve(game: &DisputeGame) -> Result<Solution, DisputeError> {
@@ -1346,12 +1463,47 @@ pub fn monte_carlo(
     ranges: &[Range],
     settings: &DisputeSettings,
 ) -> Result<Vec<PathShare>, DisputeError> {
+    // Every draw's tree has the same shape and labels (they come from the inputs; the
+    // parameters only move payoffs), so the game is built once and each draw only walks the
+    // ladder for its payoffs ([`PayoffSink`]) and solves the template with them: the same
+    // numbers through the same backward induction as building each draw's game, without its
+    // labels and allocations. A draw whose payoffs the template cannot take (not finite) is
+    // built in full, so it fails as before.
+    let template = build_game(inputs, central_params(ranges))
+        .ok()
+        .and_then(|game| {
+            // Terminal node → its entry in the payoff sink's order (the counter in its name);
+            // `None` for the other nodes.
+            let mut entry = Vec::with_capacity(game.game.nodes.len());
+            for node in &game.game.nodes {
+                entry.push(match node.kind {
+                    NodeKind::Terminal { .. } => {
+                        Some(terminal_counter(&node.name)?.checked_sub(1)?)
+                    }
+                    _ => None,
+                });
+            }
+            Some((game, entry))
+        });
     let results: Vec<Result<(String, String), DisputeError>> = (0..settings.draws)
         .into_par_iter()
         .map(|k| {
             let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
             rng.set_stream(k as u64);
             let params = draw_params(ranges, &mut rng);
+            if let Some((game, entry)) = &template {
+                let ((), sink) = walk(inputs, params, PayoffSink::default());
+                let payoffs = sink.payoffs;
+                let fits = payoffs.iter().flatten().all(|p| p.is_finite())
+                    && entry.iter().flatten().all(|&e| e < payoffs.len());
+                if fits {
+                    let spe = backward_induction_with(&game.game, &|node, _| {
+                        entry[node].map_or_else(Vec::new, |e| payoffs[e].to_vec())
+                    })?;
+                    let outcome = spe.outcome.as_deref().unwrap_or_default();
+                    return Ok((path_text(&spe.path), strip_counter(outcome)));
+                }
+            }
             let game = build_game(inputs, params)?;
             let s = solve(&game)?;
             Ok((path_text(&s.path), s.outcome))
@@ -1372,6 +1524,12 @@ pub fn monte_carlo(
         .collect();
     out.sort_by(|a, b| b.draws.cmp(&a.draws).then(a.path.cmp(&b.path)));
     Ok(out)
+}
+
+/// The counter `k` of a terminal name `"label [k]"` ([`SpecSink`]).
+fn terminal_counter(name: &str) -> Option<usize> {
+    let (_, tail) = name.rsplit_once(" [")?;
+    tail.strip_suffix(']')?.parse().ok()
 }
 
 /// What happened, as moves of the game (see the docs for each mapping).
@@ -1528,4 +1686,57 @@ pub fn central_game(world: &World, episode: &str) -> Result<DisputeGame, Dispute
     let ranges = uncertain_ranges(world);
     let base = inputs(world, episode, NetworkChoice::AsRecorded)?;
     build_game(&base, central_params(&ranges))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Monte Carlo's shortcut (one template game, each draw's payoffs only) against
+    /// building and solving every draw's game in full, draw by draw, on every episode and
+    /// network: the same path and outcome in every draw.
+    #[test]
+    fn the_payoff_only_draws_solve_as_the_full_games() {
+        let world = orbit_scenario::builtin().expect("built-in scenario");
+        let ranges = uncertain_ranges(&world);
+        let settings = DisputeSettings {
+            draws: 150,
+            seed: 11,
+        };
+        let mut paths = std::collections::BTreeSet::new();
+        for episode in EPISODES {
+            for network in [NetworkChoice::AsRecorded, NetworkChoice::WithNordStream] {
+                let inputs = inputs(&world, episode, network).expect("episode inputs");
+                let mut expected: BTreeMap<(String, String), usize> = BTreeMap::new();
+                for k in 0..settings.draws {
+                    let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
+                    rng.set_stream(k as u64);
+                    let game = build_game(&inputs, draw_params(&ranges, &mut rng)).unwrap();
+                    let s = solve(&game).unwrap();
+                    paths.insert(s.path.len());
+                    *expected.entry((path_text(&s.path), s.outcome)).or_default() += 1;
+                }
+                let got: BTreeMap<(String, String), usize> =
+                    monte_carlo(&inputs, &ranges, &settings)
+                        .unwrap()
+                        .into_iter()
+                        .map(|p| ((p.path, p.outcome), p.draws))
+                        .collect();
+                assert_eq!(got, expected, "{episode}, {network:?}");
+            }
+        }
+        // The draws reach different depths of the ladders, so the check is not of one path.
+        assert!(paths.len() >= 3, "path lengths seen: {paths:?}");
+    }
+
+    #[test]
+    fn terminal_counters_are_read_from_the_names() {
+        assert_eq!(
+            terminal_counter("BLR concedes after cut 30% [12]"),
+            Some(12)
+        );
+        assert_eq!(terminal_counter("status quo [1]"), Some(1));
+        assert_eq!(terminal_counter("no counter"), None);
+        assert_eq!(terminal_counter("bad [x]"), None);
+    }
 }

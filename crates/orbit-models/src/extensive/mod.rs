@@ -27,6 +27,7 @@ mod solve;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub(crate) use solve::backward_induction_with;
 pub use solve::{PathStep, SubgamePerfect, backward_induction};
 
 /// The most nodes a game may have (a bound on memory and time for user files).

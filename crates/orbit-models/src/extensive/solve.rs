@@ -51,6 +51,17 @@ fn close(a: f64, b: f64) -> bool {
 /// Among equally good actions the first listed is taken, and the node is listed in
 /// [`SubgamePerfect::ties`].
 pub fn backward_induction(game: &Game) -> Result<SubgamePerfect, GameError> {
+    backward_induction_with(game, &|_, own| own.to_vec())
+}
+
+/// [`backward_induction`] with each terminal node's payoffs given by `payoffs(node, own)`
+/// (`own`: the game's), for a Monte Carlo over a tree whose draws differ only in payoffs
+/// (the disputes): one validated game, the payoffs of each draw. The caller gives finite
+/// payoffs, one per player, as [`Game::new`] checks for its own.
+pub(crate) fn backward_induction_with(
+    game: &Game,
+    payoffs: &dyn Fn(usize, &[f64]) -> Vec<f64>,
+) -> Result<SubgamePerfect, GameError> {
     if let Some(set) = game.infosets.iter().find(|s| s.members.len() > 1) {
         let label = if set.name.is_empty() {
             game.nodes[set.members[0]].path.clone()
@@ -67,7 +78,7 @@ pub fn backward_induction(game: &Game) -> Result<SubgamePerfect, GameError> {
     // children first (no recursion, so deep trees cannot overflow the stack).
     for v in (0..n).rev() {
         match &game.nodes[v].kind {
-            NodeKind::Terminal { payoffs } => values[v] = payoffs.clone(),
+            NodeKind::Terminal { payoffs: own } => values[v] = payoffs(v, own),
             NodeKind::Chance {
                 probabilities,
                 children,
