@@ -224,7 +224,7 @@ impl<'a, V: Rules> Lean<'a, V> {
     pub(super) fn round(
         &mut self,
         x: &[f64],
-        order: &[usize],
+        order: Option<&[usize]>,
         range: f64,
         median: f64,
         moves: &mut Vec<Move>,
@@ -297,19 +297,28 @@ impl<'a, V: Rules> Lean<'a, V> {
         true
     }
 
-    /// The rank-ordered arrays from `order`, the actors sorted by position as
-    /// `sorted_order` sorts them (the median voter's sort of the same positions, so the round
-    /// does not sort again).
+    /// The actors sorted by position as `sorted_order` sorts them (ties by index) and the
+    /// rank-ordered arrays; `order` is that sort when the round loop has it (the median
+    /// voter's sort of the same positions), so that the round does not sort again.
     #[inline(always)]
-    fn sort(&mut self, x: &[f64], order: &[usize]) {
-        debug_assert!(
-            order.len() == self.n
-                && order
-                    .windows(2)
-                    .all(|w| { x[w[0]].total_cmp(&x[w[1]]).then(w[0].cmp(&w[1])).is_lt() })
-        );
+    fn sort(&mut self, x: &[f64], order: Option<&[usize]>) {
         self.order.clear();
-        self.order.extend_from_slice(order);
+        match order {
+            Some(order) => {
+                debug_assert!(
+                    order.len() == self.n
+                        && order
+                            .windows(2)
+                            .all(|w| x[w[0]].total_cmp(&x[w[1]]).then(w[0].cmp(&w[1])).is_lt())
+                );
+                self.order.extend_from_slice(order);
+            }
+            None => {
+                self.order.extend(0..self.n);
+                self.order
+                    .sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+            }
+        }
         for (rank, &c) in self.order.iter().enumerate() {
             self.xs[rank] = x[c];
             self.ws[rank] = self.weight[c];

@@ -111,6 +111,8 @@ fn forecast_with(
 
 /// What the round loop hands to its caller besides the forecast.
 trait History {
+    /// Whether [`History::round`] keeps the medians (else it may be given `NaN`).
+    const KEEPS_MEDIANS: bool;
     /// Round `t`'s positions `xc` (canonical order, `perm[c]` = input index of `c`), their
     /// median voter and weights.
     fn round(&mut self, t: usize, xc: &[f64], median: f64, weight: &[f64], perm: &[usize]);
@@ -122,6 +124,7 @@ trait History {
 struct NoHistory;
 
 impl History for NoHistory {
+    const KEEPS_MEDIANS: bool = false;
     #[inline]
     fn round(&mut self, _: usize, _: &[f64], _: f64, _: &[f64], _: &[usize]) {}
     #[inline]
@@ -137,6 +140,7 @@ struct FullHistory<'a> {
 }
 
 impl History for FullHistory<'_> {
+    const KEEPS_MEDIANS: bool = true;
     fn round(&mut self, t: usize, xc: &[f64], median: f64, weight: &[f64], perm: &[usize]) {
         let mut positions = vec![0.0; xc.len()];
         for (c, &p) in perm.iter().enumerate() {
@@ -174,11 +178,11 @@ impl History for FullHistory<'_> {
 
 /// The round loop of [`run_eum`] and [`eum_forecast`]: returns the forecast and why it
 /// stopped, and tells `history` each round's positions and moves.
-fn iterate(
+fn iterate<H: History>(
     input: &BargainingInput,
     options: &EumOptions,
     general_only: bool,
-    history: &mut impl History,
+    history: &mut H,
 ) -> Result<(f64, StopReason), BargainingError> {
     validate(input)?;
     options.validate()?;
@@ -209,7 +213,16 @@ fn iterate(
     let mut median_scratch = MedianScratch::default();
     let mut moves = Vec::with_capacity(n);
 
-    let mut median = median_voter_into(&x, &weight, &mut median_scratch);
+    // Each round's median voter (E2) is needed only by a history that keeps it and by the
+    // expected utilities when Q < 1 (U^b and U^w, E8, read the challenger's distance to it);
+    // otherwise only the last round's is computed, the forecast (`NaN` stands in for the
+    // others, which nothing reads: with Q = 1, E9–E10 do not depend on it).
+    let medians_each_round = H::KEEPS_MEDIANS || status_quo.q != 1.0;
+    let mut median = if medians_each_round {
+        median_voter_into(&x, &weight, &mut median_scratch)
+    } else {
+        f64::NAN
+    };
     history.round(0, &x, median, &weight, &perm);
     let max_rounds = match options.stop {
         StopRule::FixedRounds(m)
@@ -235,7 +248,8 @@ fn iterate(
             Variant::Scholz2011 => initial_range,
             Variant::Bdm => range_of(&x),
         };
-        kernel.round(&x, median_scratch.order(), range, median, &mut moves);
+        let order = medians_each_round.then(|| median_scratch.order());
+        kernel.round(&x, order, range, median, &mut moves);
         next.copy_from_slice(&x);
         for mv in &moves {
             next[mv.receiver] = mv.new_position;
@@ -244,7 +258,9 @@ fn iterate(
         let movement: f64 =
             x.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum::<f64>() / initial_range;
         std::mem::swap(&mut x, &mut next);
-        median = median_voter_into(&x, &weight, &mut median_scratch);
+        if medians_each_round {
+            median = median_voter_into(&x, &weight, &mut median_scratch);
+        }
         history.round(t, &x, median, &weight, &perm);
 
         match options.stop {
@@ -283,6 +299,9 @@ fn iterate(
                 past.extend_from_slice(&x);
             }
         }
+    }
+    if !medians_each_round {
+        median = median_voter_into(&x, &weight, &mut median_scratch);
     }
     Ok((median, stop))
 }
@@ -331,11 +350,12 @@ impl<'a> Kernel<'a> {
     }
 
     /// One round: risk, offers, the accepted moves (canonical indices) into `moves`; `order`
-    /// is `x`'s actors sorted by position, ties by index (the median voter's sort).
+    /// is `x`'s actors sorted by position, ties by index (the median voter's sort), when the
+    /// round loop has it.
     fn round(
         &mut self,
         x: &[f64],
-        order: &[usize],
+        order: Option<&[usize]>,
         range: f64,
         median: f64,
         moves: &mut Vec<Move>,
@@ -377,7 +397,7 @@ impl<'a> Kernel<'a> {
 struct LeanRound<'r, 'a, V: lean::Rules> {
     lean: &'r mut Lean<'a, V>,
     x: &'r [f64],
-    order: &'r [usize],
+    order: Option<&'r [usize]>,
     range: f64,
     median: f64,
     moves: &'r mut Vec<Move>,
