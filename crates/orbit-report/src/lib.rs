@@ -19,6 +19,8 @@ pub mod vega_smp;
 pub mod vega_thesis;
 pub mod vega_timeline;
 
+use rayon::prelude::*;
+
 pub use charts::network::{TransitEpoch, TransitPlayer, TransitShares};
 pub use data::{RunReport, build};
 pub use html::{escape, render_html};
@@ -34,38 +36,74 @@ pub struct ReportFile {
 /// Every file of the report: `index.html`, `report.json` (what `orbit run --format json`
 /// prints), one CSV per table, and `charts/<name>.csv` (its rows) and `charts/<name>.vl.json`
 /// (its spec) per chart.
+///
+/// The parts are independent, so they are built side by side on rayon (the report is the last,
+/// otherwise single-threaded, step of `orbit run`); the order of the files is fixed.
 pub fn files(report: &RunReport) -> Vec<ReportFile> {
-    let vcharts = vega::all(report);
-    let tables = tables::all(report);
+    let (vcharts, tables) = rayon::join(|| vega::all(report), || tables::all(report));
+    let ((page, json), (table_files, (sections, chart_files))) = rayon::join(
+        || {
+            rayon::join(
+                || html::render_page(report, &vcharts, &tables),
+                || to_json(report),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    tables
+                        .par_iter()
+                        .map(|t| ReportFile {
+                            path: t.file_name(),
+                            contents: t.to_csv(),
+                        })
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    rayon::join(
+                        || {
+                            let mut out = smp_section::files(report);
+                            out.extend(thesis_section::files(report));
+                            if let Some(d) = &report.disputes {
+                                out.extend(vega_disputes::files(d));
+                            }
+                            out
+                        },
+                        || {
+                            vcharts
+                                .par_iter()
+                                .flat_map_iter(|c| {
+                                    [
+                                        ReportFile {
+                                            path: format!("charts/{}.csv", c.name),
+                                            contents: c.to_csv(),
+                                        },
+                                        ReportFile {
+                                            path: format!("charts/{}.vl.json", c.name),
+                                            contents: c.spec_json(),
+                                        },
+                                    ]
+                                })
+                                .collect::<Vec<_>>()
+                        },
+                    )
+                },
+            )
+        },
+    );
     let mut out = vec![
         ReportFile {
             path: "index.html".into(),
-            contents: html::render_page(report, &vcharts, &tables),
+            contents: page,
         },
         ReportFile {
             path: "report.json".into(),
-            contents: to_json(report),
+            contents: json,
         },
     ];
-    out.extend(tables.iter().map(|t| ReportFile {
-        path: t.file_name(),
-        contents: t.to_csv(),
-    }));
-    out.extend(smp_section::files(report));
-    out.extend(thesis_section::files(report));
-    if let Some(d) = &report.disputes {
-        out.extend(vega_disputes::files(d));
-    }
-    for c in &vcharts {
-        out.push(ReportFile {
-            path: format!("charts/{}.csv", c.name),
-            contents: c.to_csv(),
-        });
-        out.push(ReportFile {
-            path: format!("charts/{}.vl.json", c.name),
-            contents: c.spec_json(),
-        });
-    }
+    out.extend(table_files);
+    out.extend(sections);
+    out.extend(chart_files);
     out
 }
 

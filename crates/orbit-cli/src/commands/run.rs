@@ -15,6 +15,7 @@ use orbit_pipeline::{Limits, RawForecastOptions, RawRunOptions};
 use orbit_report::data::KeyEvent;
 use orbit_report::{ReportFile, RunReport, build};
 use orbit_scenario::World;
+use rayon::prelude::*;
 
 use super::forecast::{Progress, stop_reason};
 use super::{UserError, load_world};
@@ -132,7 +133,12 @@ pub fn run(scenario: Option<&Path>, args: &RunArgs) -> Result<()> {
             dir.join("index.html").display(),
             files.len()
         );
+        std::mem::forget(files);
     }
+    // The process ends after this command: freeing the results' many small allocations one
+    // by one would only delay the exit.
+    std::mem::forget(report);
+    std::mem::forget(world);
     Ok(())
 }
 
@@ -170,16 +176,21 @@ fn existing(dir: &Path, files: &[ReportFile]) -> Option<PathBuf> {
 }
 
 fn write_files(dir: &Path, files: &[ReportFile]) -> Result<()> {
-    for file in files {
-        let path = target(dir, file);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create `{}`", parent.display()))?;
-        }
-        std::fs::write(&path, &file.contents)
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
-    }
-    Ok(())
+    // Written side by side (creating a directory that another thread has just created is
+    // not an error); the first failure in the files' order is the one reported.
+    let written: Vec<Result<()>> = files
+        .par_iter()
+        .map(|file| {
+            let path = target(dir, file);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create `{}`", parent.display()))?;
+            }
+            std::fs::write(&path, &file.contents)
+                .with_context(|| format!("cannot write `{}`", path.display()))
+        })
+        .collect();
+    written.into_iter().collect()
 }
 
 fn render(report: &RunReport, world: &World) -> String {
