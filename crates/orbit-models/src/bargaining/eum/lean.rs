@@ -332,8 +332,12 @@ impl<'a, V: Rules> Lean<'a, V> {
     fn pair_geometry(&mut self, range: f64) {
         let n = self.n;
         let xs = &self.xs;
-        self.raw_bases.clear();
-        self.midpoint_counts.clear();
+        // Written by index into buffers of the round's size (pushing kept their lengths in
+        // memory, a dependency from each pair to the next).
+        let pairs = n * (n - 1) / 2;
+        self.raw_bases.resize(3 * pairs, 0.0);
+        self.midpoint_counts.resize(pairs, (0, 0));
+        let mut k = 0;
         for lo in 0..n {
             // The midpoint grows with `hi`, so the two counts only move forward.
             let (mut below, mut not_above) = (0, 0);
@@ -348,9 +352,13 @@ impl<'a, V: Rules> Lean<'a, V> {
                     not_above += 1;
                 }
                 let (vote_base, success_base, failure_base) = V::bases(dist, range);
-                self.raw_bases
-                    .extend_from_slice(&[vote_base, success_base, failure_base]);
-                self.midpoint_counts.push((below, not_above));
+                self.raw_bases[3 * k..3 * k + 3].copy_from_slice(&[
+                    vote_base,
+                    success_base,
+                    failure_base,
+                ]);
+                self.midpoint_counts[k] = (below, not_above);
+                k += 1;
                 let (unit_success, unit_failure) =
                     (u_success(dist, range, 1.0), u_failure(dist, range, 1.0));
                 for at in [lo * n + hi, hi * n + lo] {
