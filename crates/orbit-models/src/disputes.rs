@@ -42,6 +42,7 @@
 //! ([`uncertain_ranges`]); the central game uses their midpoints and [`monte_carlo`] draws them
 //! uniformly, one `ChaCha8Rng` stream per draw.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use orbit_scenario::{Commodity, World};
@@ -57,7 +58,7 @@ use crate::extensive::{
 };
 use crate::games::{NetworkGame, TuGame};
 use crate::gas_price::{GasPriceOptions, predict};
-use crate::transit::{TransitError, TransitOptions, epoch};
+use crate::transit::{TransitError, TransitOptions, focus_share_and_network};
 
 /// The random-number generator of [`monte_carlo`].
 pub const RNG_NAME: &str =
@@ -600,14 +601,15 @@ fn transit_figures(
     year: i32,
     choice: NetworkChoice,
 ) -> Result<(f64, f64, f64, String), DisputeError> {
+    // Only the counterfactual without Yamal-Europe edits the world; the others read it.
     let (w, y, label) = match choice {
         NetworkChoice::AsRecorded => (
-            world.clone(),
+            Cow::Borrowed(world),
             year,
             format!("pipelines standing at the end of {year}"),
         ),
         NetworkChoice::WithNordStream => (
-            world.clone(),
+            Cow::Borrowed(world),
             year.max(2012),
             format!(
                 "counterfactual: the network of {} (Nord Stream 1 in service)",
@@ -618,21 +620,23 @@ fn transit_figures(
             let mut w = world.clone();
             w.pipelines.retain(|p| !p.id.starts_with("yamal-europe"));
             (
-                w,
+                Cow::Owned(w),
                 year,
                 format!("counterfactual: the {year} network without Yamal-Europe"),
             )
         }
     };
-    let e = epoch(&w, y, &TransitOptions::default())?;
-    let game = NetworkGame::new(&e.network).map_err(TransitError::from)?;
-    let n = e.players.len();
+    // The epoch's Shapley share and network only (its LPs would go unused).
+    let (focus_share, network, players) =
+        focus_share_and_network(&w, y, &TransitOptions::default())?;
+    let game = NetworkGame::new(&network).map_err(TransitError::from)?;
+    let n = players.len();
     let all = (1u64 << n) - 1;
-    let blr = e.players.iter().position(|p| p == BLR);
+    let blr = players.iter().position(|p| p == BLR);
     let without = blr.map_or(all, |b| all & !(1u64 << b));
     let deliverable = game.value(all);
     let at_risk = deliverable - game.value(without);
-    Ok((at_risk.max(0.0), deliverable, e.focus_share, label))
+    Ok((at_risk.max(0.0), deliverable, focus_share, label))
 }
 
 /// The inputs of one episode from the scenario, with the transit figures of `network`.

@@ -437,6 +437,26 @@ pub fn shapley_shares(
     })
 }
 
+/// The focus actor's Shapley share of the epoch's game, the network it is played on and the
+/// players: [`epoch`]'s `focus_share`, `network` and `players`, bit for bit, without its
+/// other solution concepts (Banzhaf and the least core and nucleolus LPs), for the dispute
+/// games, which need only these.
+pub(crate) fn focus_share_and_network(
+    world: &World,
+    year: i32,
+    options: &TransitOptions,
+) -> Result<(f64, Network, Vec<String>), TransitError> {
+    let built = build_epoch(world, year, options)?;
+    let n = built.game.n();
+    let grand_value = built.game.value((1u64 << n) - 1);
+    let phi = shapley_exact(&built.game)?;
+    let focus_share = built
+        .index
+        .get(&world.meta.focus)
+        .map_or(0.0, |&i| shapley_share_of(phi[i], grand_value));
+    Ok((focus_share, built.network, built.players))
+}
+
 /// `x / v(N)`, 0 for a game worth nothing.
 fn shapley_share_of(x: f64, grand_value: f64) -> f64 {
     if grand_value > 0.0 {
