@@ -25,6 +25,7 @@ use orbit_models::series::SeriesId;
 use orbit_models::simulation::SimulationResult;
 use orbit_models::transit::TransitReport;
 use orbit_scenario::{ActorId, Commodity, TradeFlow, Variable};
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::data::{IssueSummary, RunReport};
@@ -1334,56 +1335,93 @@ pub fn backtest_skill(backtests: &[Backtest], scenario: &str, compact: bool) -> 
 /// Every Vega-Lite chart of a report, in the order the HTML shows them.
 pub fn all(report: &RunReport) -> Vec<VegaChart> {
     let scenario = &report.scenario.id;
-    let mut out = vec![
-        trade_shares(&report.dependence, &report.figure_checks, scenario, false),
-        energy_subsidy(&report.dependence, &report.figure_checks, scenario, false),
-    ];
-    out.extend(total_support(
-        &report.dependence,
-        &report.support_estimates,
-        scenario,
-    ));
-    if let Some(t) = &report.transit_game {
-        out.push(shapley_epochs(t, scenario, false));
-        for i in 0..t.epochs.len() {
-            out.push(transit_network(t, i, scenario));
+    // The charts do not depend on each other: the groups are built side by side (the report
+    // is the last, otherwise single-threaded, step of `orbit run`) and kept in this order.
+    type Group<'r> = &'r (dyn Fn() -> Vec<VegaChart> + Sync);
+    let dependence = || {
+        let mut out = vec![
+            trade_shares(&report.dependence, &report.figure_checks, scenario, false),
+            energy_subsidy(&report.dependence, &report.figure_checks, scenario, false),
+        ];
+        out.extend(total_support(
+            &report.dependence,
+            &report.support_estimates,
+            scenario,
+        ));
+        out
+    };
+    let transit = || {
+        let mut out = Vec::new();
+        if let Some(t) = &report.transit_game {
+            out.push(shapley_epochs(t, scenario, false));
+            for i in 0..t.epochs.len() {
+                out.push(transit_network(t, i, scenario));
+            }
         }
-    }
-    for f in &report.forecasts {
-        out.push(issue_detail(
-            f,
-            report.issue(&f.issue),
-            &report.backtest,
-            scenario,
-        ));
-        out.extend(issue_extras(report, f));
-    }
-    if !report.forecasts.is_empty() {
-        out.push(issue_dots(
-            &report.forecasts,
-            &report.issues,
-            &report.backtest,
-            scenario,
-            false,
-        ));
-    }
-    out.extend(simulation_panels(report));
-    if !report.backtest.is_empty() {
-        out.push(backtest_skill(&report.backtest, scenario, false));
-    }
-    out.extend(crate::smp_section::charts(report));
-    out.extend(crate::thesis_section::charts(report));
-    out.extend(headline(report).into_iter().map(|h| h.chart));
-    let keys = crate::vega_timeline::key_numbers(&report.key_events, &report.key_events);
-    out.extend(crate::vega_timeline::event_timeline(
-        &report.event_counts,
-        &keys,
-        scenario,
-    ));
-    if let Some(d) = &report.disputes {
-        out.extend(crate::vega_disputes::charts(d, scenario));
-    }
-    out
+        out
+    };
+    let issues = || {
+        let mut out: Vec<VegaChart> = report
+            .forecasts
+            .par_iter()
+            .flat_map_iter(|f| {
+                let mut charts = vec![issue_detail(
+                    f,
+                    report.issue(&f.issue),
+                    &report.backtest,
+                    scenario,
+                )];
+                charts.extend(issue_extras(report, f));
+                charts
+            })
+            .collect();
+        if !report.forecasts.is_empty() {
+            out.push(issue_dots(
+                &report.forecasts,
+                &report.issues,
+                &report.backtest,
+                scenario,
+                false,
+            ));
+        }
+        out
+    };
+    let simulation = || simulation_panels(report);
+    let backtest = || {
+        if report.backtest.is_empty() {
+            Vec::new()
+        } else {
+            vec![backtest_skill(&report.backtest, scenario, false)]
+        }
+    };
+    let smp = || crate::smp_section::charts(report);
+    let thesis = || crate::thesis_section::charts(report);
+    let headlines = || headline(report).into_iter().map(|h| h.chart).collect();
+    let timeline = || {
+        let keys = crate::vega_timeline::key_numbers(&report.key_events, &report.key_events);
+        crate::vega_timeline::event_timeline(&report.event_counts, &keys, scenario)
+            .into_iter()
+            .collect()
+    };
+    let disputes = || {
+        report
+            .disputes
+            .as_ref()
+            .map_or_else(Vec::new, |d| crate::vega_disputes::charts(d, scenario))
+    };
+    let groups: [Group; 10] = [
+        &dependence,
+        &transit,
+        &issues,
+        &simulation,
+        &backtest,
+        &smp,
+        &thesis,
+        &headlines,
+        &timeline,
+        &disputes,
+    ];
+    groups.par_iter().flat_map_iter(|group| group()).collect()
 }
 
 /// An issue's rounds chart and Monte Carlo panels.
