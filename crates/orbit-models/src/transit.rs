@@ -34,7 +34,8 @@
 //! most gas (bcm/yr) coalition `S` can move from the supply to the demand through the nodes
 //! and links its members hold.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use orbit_scenario::{ActorId, ActorKind, Commodity, Pipeline, World};
 use serde::Serialize;
@@ -263,7 +264,6 @@ fn segment_player(
 /// The game of one epoch before it is solved: the network game's value table and the
 /// players, network and segments it came from.
 struct BuiltEpoch {
-    game: DenseGame,
     players: Vec<String>,
     index: BTreeMap<ActorId, usize>,
     network: Network,
@@ -391,9 +391,7 @@ fn build_epoch(
         nodes,
         links,
     };
-    let game = DenseGame::tabulate(&NetworkGame::new(&network)?)?;
     Ok(BuiltEpoch {
-        game,
         players,
         index,
         network,
@@ -422,9 +420,7 @@ pub fn shapley_shares(
     options: &TransitOptions,
 ) -> Result<ShapleyShares, TransitError> {
     let built = build_epoch(world, year, options)?;
-    let n = built.game.n();
-    let grand_value = built.game.value((1u64 << n) - 1);
-    let phi = shapley_exact(&built.game)?;
+    let (grand_value, phi) = shapley_of_network(&built.network)?;
     let shares = built
         .players
         .into_iter()
@@ -447,14 +443,44 @@ pub(crate) fn focus_share_and_network(
     options: &TransitOptions,
 ) -> Result<(f64, Network, Vec<String>), TransitError> {
     let built = build_epoch(world, year, options)?;
-    let n = built.game.n();
-    let grand_value = built.game.value((1u64 << n) - 1);
-    let phi = shapley_exact(&built.game)?;
+    let (grand_value, phi) = shapley_of_network(&built.network)?;
     let focus_share = built
         .index
         .get(&world.meta.focus)
         .map_or(0.0, |&i| shapley_share_of(phi[i], grand_value));
     Ok((focus_share, built.network, built.players))
+}
+
+/// The value table of the network game of `network` (`2^n` max-flows).
+fn tabulate(network: &Network) -> Result<DenseGame, TransitError> {
+    Ok(DenseGame::tabulate(&NetworkGame::new(network)?)?)
+}
+
+/// `v(N)` and the Shapley value of the network game of `network`, remembered per network for
+/// the life of the process: the calibrations of one `orbit run` (one per backtest cutoff, each
+/// over its panel years) ask for the same few networks hundreds of times, and each value table
+/// costs `2^n` max-flows. A pure function of the network (the key is its full `Debug` text,
+/// every number in shortest round-trip form), so remembering changes no number; errors are
+/// not remembered.
+fn shapley_of_network(network: &Network) -> Result<(f64, Vec<f64>), TransitError> {
+    /// More distinct networks than any scenario has; past it, nothing more is kept.
+    const KEPT_MAX: usize = 1024;
+    /// `v(N)` and `φ` of a network game, by the network's `Debug` text.
+    type Seen = HashMap<String, (f64, Vec<f64>)>;
+    static SEEN: LazyLock<Mutex<Seen>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    let key = format!("{network:?}");
+    if let Some(hit) = SEEN.lock().ok().and_then(|seen| seen.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let game = tabulate(network)?;
+    let grand_value = game.value((1u64 << game.n()) - 1);
+    let phi = shapley_exact(&game)?;
+    if let Ok(mut seen) = SEEN.lock()
+        && seen.len() < KEPT_MAX
+    {
+        seen.insert(key, (grand_value, phi.clone()));
+    }
+    Ok((grand_value, phi))
 }
 
 /// `x / v(N)`, 0 for a game worth nothing.
@@ -475,8 +501,8 @@ pub fn epoch(
     options: &TransitOptions,
 ) -> Result<TransitEpoch, TransitError> {
     let built = build_epoch(world, year, options)?;
+    let game = tabulate(&built.network)?;
     let BuiltEpoch {
-        game,
         players,
         index,
         network,
