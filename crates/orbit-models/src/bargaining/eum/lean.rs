@@ -164,6 +164,10 @@ pub(super) struct Lean<'a, V: Rules> {
     success_power: Vec<f64>,
     failure_power: Vec<f64>,
     security: Vec<f64>,
+    /// `0.5` prepared as the variant prepares a base (`ln 0.5` for `bdm`), per actor, and
+    /// `0.5^r_i` (E7's power), raised once per round for every receiver at once.
+    prepared_half: Vec<f64>,
+    status_quo_power: Vec<f64>,
     /// The vector unit of the batch powers (the same bits on every path).
     vector: Vector,
     rules: PhantomData<V>,
@@ -174,6 +178,7 @@ impl<'a, V: Rules> Lean<'a, V> {
     pub(super) fn new(status_quo: StatusQuo, weight: &'a [f64], salience: &'a [f64]) -> Self {
         let n = weight.len();
         debug_assert!(n < PARALLEL_MIN);
+        let vector = Vector::detect();
         Self {
             n,
             status_quo,
@@ -205,9 +210,18 @@ impl<'a, V: Rules> Lean<'a, V> {
             success_power: vec![0.0; n * n],
             failure_power: vec![0.0; n * n],
             security: vec![0.0; n],
-            vector: Vector::detect(),
+            prepared_half: Self::prepared(vector, &vec![0.5; n]),
+            status_quo_power: vec![0.0; n],
+            vector,
             rules: PhantomData,
         }
+    }
+
+    /// `bases` as the variant prepares them for [`Rules::raise`].
+    fn prepared(vector: Vector, bases: &[f64]) -> Vec<f64> {
+        let mut prepared = vec![0.0; bases.len()];
+        V::prepare(vector, bases, &mut prepared);
+        prepared
     }
 
     /// The vector unit the round's batches use, and so the build it runs in
@@ -260,6 +274,14 @@ impl<'a, V: Rules> Lean<'a, V> {
             };
             *r = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
         }
+        // (E7) `0.5^r_i` of every receiver in one batch, as the variant raises its bases
+        // (`bdm`: `exp(r ln 0.5)`, within an ulp of `powf`; `scholz2011`: `powf`, the same bits).
+        V::raise(
+            self.vector,
+            &self.rs,
+            &self.prepared_half,
+            &mut self.status_quo_power,
+        );
         for ((by_row, by_column), &r_i) in self
             .row_exponent
             .chunks_exact_mut(n)
@@ -302,7 +324,6 @@ impl<'a, V: Rules> Lean<'a, V> {
     /// voter's sort of the same positions), so that the round does not sort again.
     #[inline(always)]
     fn sort(&mut self, x: &[f64], order: Option<&[usize]>) {
-        self.order.clear();
         match order {
             Some(order) => {
                 debug_assert!(
@@ -311,10 +332,17 @@ impl<'a, V: Rules> Lean<'a, V> {
                             .windows(2)
                             .all(|w| x[w[0]].total_cmp(&x[w[1]]).then(w[0].cmp(&w[1])).is_lt())
                 );
+                self.order.clear();
                 self.order.extend_from_slice(order);
             }
             None => {
-                self.order.extend(0..self.n);
+                // Last round's order as the start: positions move little between rounds, so
+                // the (insertion) sort of a nearly sorted list is about one pass. The order
+                // is total (ties by index), so the start does not change the result.
+                if self.order.len() != self.n {
+                    self.order.clear();
+                    self.order.extend(0..self.n);
+                }
                 self.order
                     .sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
             }
@@ -544,7 +572,7 @@ impl<'a, V: Rules> Lean<'a, V> {
     fn offer_utilities(&mut self, i: usize, range: f64, median: f64) {
         let n = self.n;
         let r = self.rs[i];
-        let usq = u_status_quo(r);
+        let usq = 2.0 - 4.0 * self.status_quo_power[i];
         let s_i = self.ss[i];
         let dist_mu_i = (self.xs[i] - median).abs();
         let status_quo = self.status_quo;
