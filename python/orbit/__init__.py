@@ -103,6 +103,9 @@ class Result:
 
     frame: pd.DataFrame
     data: Any = field(repr=False)
+    #: What the CLI prints as ``note:`` lines on stderr (``forecast()`` without an issue: the
+    #: codings superseded by a later one of the same question, which it leaves out).
+    notes: list[str] = field(default_factory=list)
 
     def _repr_html_(self) -> str:  # notebooks show the table
         return self.frame._repr_html_()
@@ -327,12 +330,13 @@ class World:
                     f"error: `{name}` applies only to an `actors` table\n"
                     "  = hint: a scenario issue has its own status quo and saliences"
                 )
-        return _result(
-            self._native.forecast(
-                issue, model, variant, rounds, stop, runs, seed,
-                perturb_capability, perturb_position, perturb_salience,
-            )
+        doc, table, notes = self._native.forecast(
+            issue, model, variant, rounds, stop, runs, seed,
+            perturb_capability, perturb_position, perturb_salience,
         )
+        result = _result((doc, table))
+        result.notes = list(notes)
+        return result
 
     def run(self, plan: "RunPlan | None" = None) -> "RunResults":
         """``orbit run``: everything ``plan`` asks for (default: :class:`RunPlan` ``()``, the

@@ -49,9 +49,16 @@ def test_factors_and_sweep_vary_only_the_latest_codings(world, tmp_path):
     assert list(result.factors["name"]) == names
 
 
-def test_forecast_without_issue_forecasts_the_latest_codings(world):
-    ids = sorted({f["issue"] for f in world.forecast(model="compromise").data})
+def test_forecast_without_issue_forecasts_the_latest_codings(cli, world):
+    r = world.forecast(model="compromise")
+    ids = sorted({f["issue"] for f in r.data})
     assert ids == LATEST
+    # The codings left out are named, as the CLI names them on stderr.
+    for issue in SUPERSEDED:
+        assert any(f"issue `{issue}`" in n and "superseded" in n for n in r.notes), issue
+    stderr = cli.run("forecast", "--model", "compromise", "--format", "json").stderr
+    assert r.notes == [line[len("note: "):] for line in stderr.splitlines() if line.startswith("note: ")]
     # An earlier snapshot can still be forecast by name.
-    old = world.forecast("russian_air_base_2015", model="compromise").data
-    assert {f["issue"] for f in old} == {"russian_air_base_2015"}
+    old = world.forecast("russian_air_base_2015", model="compromise")
+    assert {f["issue"] for f in old.data} == {"russian_air_base_2015"}
+    assert old.notes == []

@@ -145,7 +145,8 @@ impl World {
         Ok((to_json(&doc)?, to_json(&table)?))
     }
 
-    /// `orbit forecast --format json` (and its CSV rows).
+    /// `orbit forecast --format json` (and its CSV rows), and the notes the CLI prints on
+    /// stderr: without `issue`, the codings superseded by a later one of the same question.
     #[pyo3(signature = (issue=None, model="all", variant="bdm", rounds=None, stop=None, runs=0, seed=1, perturb_capability="pert:0.2", perturb_position="pert:0.05", perturb_salience="pert:0.1"))]
     #[allow(clippy::too_many_arguments)]
     fn forecast(
@@ -161,7 +162,7 @@ impl World {
         perturb_capability: &str,
         perturb_position: &str,
         perturb_salience: &str,
-    ) -> PyResult<(String, String)> {
+    ) -> PyResult<(String, String, Vec<String>)> {
         let options = convert::forecast_options(
             model,
             variant,
@@ -171,12 +172,14 @@ impl World {
             seed,
             [perturb_capability, perturb_position, perturb_salience],
         )?;
-        // Without `issue`, the present: the latest coding of each question (the CLI's rule).
+        // Without `issue`, the present: the latest coding of each question (the CLI's rule),
+        // the superseded codings named in the notes.
         let latest;
+        let mut notes = Vec::new();
         let world = if issue.is_some() {
             &self.world
         } else {
-            latest = self.world.latest_codings().0;
+            (latest, notes) = self.world.latest_codings();
             &latest
         };
         let issues: Vec<_> = match issue {
@@ -209,7 +212,8 @@ impl World {
                 )
             })
             .collect();
-        forecasts(py, jobs, &options)
+        let (doc, table) = forecasts(py, jobs, &options)?;
+        Ok((doc, table, notes))
     }
 
     /// `orbit run --format json`: everything `plan` asks for (forecasts, dependence, transit,
