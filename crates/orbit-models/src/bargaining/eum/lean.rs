@@ -21,7 +21,8 @@
 //! checks this). `bdm` ([`Bdm`]) shares one logarithm per pair and raises with
 //! `exp(r · ln d)` instead of `powf(d, r)`: `ln d` of a pair serves both of its table entries
 //! (the voters' exponents differ) and `ln(0.5 ∓ 0.5 d)` serve both actors' utilities of success
-//! and failure (E5–E6); `exp` and `ln` together cost about two thirds of one `powf`, and
+//! and failure (E5–E6), and E7's `0.5^r` is `exp(r · ln 0.5)` too, every receiver's in one
+//! batch per round; `exp` and `ln` together cost about two thirds of one `powf`, and
 //! `powf` was 41% of the run time. Both are the inlined functions of [`super::math`] (within
 //! 1 ulp of glibc's, no call). Each power then differs from `powf`'s by an ulp or so. The
 //! model's dynamics amplify such differences over rounds: measured against the general round
